@@ -1,0 +1,60 @@
+# Normogen: the two commands are `make run` and `make test`; everything else supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+REQ := backend/requirements
+STAMP := $(VENV)/.installed-dev
+BACKEND := backend
+
+.PHONY: help install run test check lint types unit lock bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Hash-checked install of the pinned set, then the two local packages without dependencies.
+$(STAMP): $(BIN)/python $(REQ)/dev.txt backend/pyproject.toml clients/python/pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		--no-deps -r $(REQ)/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		-e $(BACKEND) -e clients/python
+	touch $@
+
+install: $(STAMP) ## create .venv with the pinned development dependencies
+
+run: $(STAMP) ## start the API on http://127.0.0.1:8000 (embedded database unless MONGODB_URI is set)
+	cd $(BACKEND) && NORMOGEN_ENV=$${NORMOGEN_ENV:-development} SERVER_HOST=$${SERVER_HOST:-127.0.0.1} \
+		../$(BIN)/normogen serve
+
+test: $(STAMP) ## install everything and run the whole suite (lint, types, unit, integration)
+	$(MAKE) --no-print-directory check
+
+check: lint types unit ## what CI runs: ruff, mypy --strict, pytest
+
+lint:
+	cd $(BACKEND) && ../$(BIN)/ruff check src tests bench ../clients/python && \
+		../$(BIN)/ruff format --check src tests bench ../clients/python
+
+types:
+	cd $(BACKEND) && ../$(BIN)/mypy src tests bench ../clients/python/src ../clients/python/tests
+
+unit:
+	cd $(BACKEND) && ../$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## run the benchmarks (ratios against floors measured in the same run)
+	cd $(BACKEND) && ../$(BIN)/python -m bench
+
+lock: ## re-pin the requirements files from pyproject.toml (needs network)
+	$(BIN)/python -m pip install --quiet uv
+	cd $(BACKEND) && ../$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--quiet -o requirements/main.txt
+	cd $(BACKEND) && ../$(BIN)/uv pip compile pyproject.toml ../clients/python/pyproject.toml \
+		--extra dev --generate-hashes --python-version 3.11 --quiet -o requirements/dev.txt
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) $(BACKEND)/.data

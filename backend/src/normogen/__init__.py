@@ -1,0 +1,3 @@
+"""Normogen: a zero-knowledge health-data server."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,90 @@
+"""`create_app(settings)`: middleware, routers, error handlers and the lifespan that owns MongoDB."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from pymongo.errors import PyMongoError
+
+from normogen import __version__, handlers
+from normogen.config import Settings, ephemeral_secret
+from normogen.db.client import create_client
+from normogen.db.indexes import migrate
+from normogen.ops import router as ops_router
+from normogen.ops.edge import EdgeMiddleware
+from normogen.runtime import Runtime
+from normogen.security.body_limit import BodyLimitMiddleware
+from normogen.security.cors import CORSMiddleware
+from normogen.security.ratelimit import RateLimiter, RateLimitMiddleware
+
+log = logging.getLogger("normogen")
+_MIGRATE_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
+
+
+async def _migrate_until_done(runtime: Runtime) -> None:
+    """Create indexes at start-up; if MongoDB is not up yet, keep trying in the background."""
+    attempt = 0
+    while True:
+        try:
+            await migrate(runtime.db)
+            return
+        except PyMongoError as exc:
+            delay = _MIGRATE_RETRY_SECONDS[min(attempt, len(_MIGRATE_RETRY_SECONDS) - 1)]
+            log.warning(
+                "index migration postponed: database unavailable",
+                extra={"error": type(exc).__name__, "retry_in_s": delay},
+            )
+            attempt += 1
+            await asyncio.sleep(delay)
+
+
+def _resolve_secret(settings: Settings) -> Settings:
+    if settings.JWT_SECRET is not None:
+        return settings
+    log.warning(
+        "JWT_SECRET is not set: using an EPHEMERAL secret (development only). Every token dies "
+        "with this process and replicas cannot share sessions. Set JWT_SECRET for real use."
+    )
+    return settings.model_copy(update={"JWT_SECRET": ephemeral_secret()})
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the ASGI app from explicit settings; nothing here reads the environment."""
+    runtime = Runtime(_resolve_secret(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.client = create_client(runtime.settings, runtime.metrics)
+        migration = asyncio.create_task(_migrate_until_done(runtime))
+        try:
+            yield
+        finally:
+            migration.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await migration
+            await runtime.client.close()
+            log.info("database client closed")
+
+    docs = settings.ENABLE_DOCS
+    app = FastAPI(
+        title="Normogen",
+        version=__version__,
+        summary="Zero-knowledge health-data server: it stores ciphertext only.",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.state.runtime = runtime
+    handlers.install(app)
+    app.include_router(ops_router.router)
+    # Added innermost first: the edge wraps everything, rate limiting sits next to the routes.
+    app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=RateLimiter(runtime))
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)
+    app.add_middleware(CORSMiddleware, allowed_origins=settings.ALLOWED_ORIGINS)
+    app.add_middleware(EdgeMiddleware, runtime=runtime)
+    return app

@@ -1,0 +1,68 @@
+"""Access tokens: HS256 JWTs (algorithm pinned) with sub, sid, typ, iat, exp and jti claims."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+ALGORITHM = "HS256"  # pinned: a token naming any other algorithm (or "none") is rejected
+ACCESS = "access"
+_REQUIRED = ("sub", "sid", "typ", "iat", "exp", "jti")
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """The verified claims of an access token."""
+
+    user_id: str
+    session_id: str
+    token_id: str
+    issued_at: int
+    expires_at: int
+
+
+def issue_access_token(
+    secret: bytes, user_id: str, session_id: str, ttl_seconds: int, now: float | None = None
+) -> tuple[str, AccessClaims]:
+    issued = int(now if now is not None else time.time())
+    claims = AccessClaims(user_id, session_id, uuid.uuid4().hex, issued, issued + ttl_seconds)
+    payload = {
+        "sub": claims.user_id,
+        "sid": claims.session_id,
+        "typ": ACCESS,
+        "iat": claims.issued_at,
+        "exp": claims.expires_at,
+        "jti": claims.token_id,
+    }
+    return jwt.encode(payload, secret, algorithm=ALGORITHM), claims
+
+
+def verify_access_token(secret: bytes, token: str) -> AccessClaims | None:
+    """The claims of a well-signed, unexpired access token, else None (never raises)."""
+    try:
+        payload: dict[str, Any] = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": list(_REQUIRED)}
+        )
+    except jwt.PyJWTError:
+        return None
+    if payload.get("typ") != ACCESS:
+        return None
+    fields = (payload["sub"], payload["sid"], payload["jti"])
+    if not all(isinstance(value, str) and value for value in fields):
+        return None
+    return AccessClaims(*fields[:2], fields[2], int(payload["iat"]), int(payload["exp"]))
+
+
+def bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if there is one."""
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return None
+    return None

@@ -1,0 +1,215 @@
+"""Settings from the environment (12-factor), with the seed's names, validation and a masked dump."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The seed's example value: a deployment that still carries it has not been configured.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "your-super-secret-jwt-key-here",
+        "dev-secret-do-not-use-in-production",
+        "change-me",
+        "changeme",
+    }
+)
+MIN_SECRET_BYTES = 32  # HS256 key of at least the hash size (RFC 7518, section 3.2)
+SECRET_FIELDS = ("JWT_SECRET", "MONGODB_URI")
+LogLevel = Literal["trace", "debug", "info", "warning", "warn", "error", "critical"]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ConfigError(Exception):
+    """Every configuration problem found, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _read_secret_files(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill `NAME` from the file named by `NAME_FILE` (Kubernetes and Docker secrets)."""
+    for name in SECRET_FIELDS:
+        path = data.get(f"{name}_FILE") or os.environ.get(f"{name}_FILE")
+        if not path:
+            continue
+        if data.get(name) or os.environ.get(name):
+            raise ValueError(f"set either {name} or {name}_FILE, not both")
+        try:
+            data[name] = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
+    return data
+
+
+class Settings(BaseSettings):
+    """Every setting the server reads; names and defaults follow the deployment seed."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=True, extra="ignore", validate_default=True, frozen=True
+    )
+
+    NORMOGEN_ENV: Literal["production", "development"] = "production"
+
+    SERVER_HOST: str = "0.0.0.0"  # noqa: S104  # a container listens on all interfaces
+    SERVER_PORT: int = Field(8000, ge=1, le=65535)
+    ALLOWED_ORIGINS: Annotated[list[str], NoDecode] = [
+        "http://localhost:3000",
+        "http://localhost:6001",
+    ]
+
+    # Unset: development starts the embedded engine; production refuses to start.
+    MONGODB_URI: SecretStr | None = None
+    MONGODB_DATABASE: str = Field("normogen", min_length=1, max_length=63, pattern=r"^[\w-]+$")
+    MONGODB_MAX_POOL_SIZE: int = Field(100, ge=1, le=1000)
+    MONGODB_MIN_POOL_SIZE: int = Field(0, ge=0, le=1000)
+    # Short timeouts so requests fail fast (503) while the database is unreachable.
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS: int = Field(2000, ge=100, le=60_000)
+    MONGODB_CONNECT_TIMEOUT_MS: int = Field(2000, ge=100, le=60_000)
+    MONGODB_SOCKET_TIMEOUT_MS: int = Field(10_000, ge=100, le=300_000)
+    MONGODB_HEARTBEAT_MS: int = Field(2000, ge=500, le=60_000)
+
+    JWT_SECRET: SecretStr | None = None
+    JWT_ACCESS_TOKEN_EXPIRY_MINUTES: int = Field(15, ge=1, le=24 * 60)
+    JWT_REFRESH_TOKEN_EXPIRY_DAYS: int = Field(30, ge=1, le=365)
+
+    ENCRYPTION_ALGORITHM: Literal["aes-256-gcm"] = "aes-256-gcm"
+
+    RATE_LIMIT_REQUESTS: int = Field(100, ge=1)
+    RATE_LIMIT_DURATION_SECONDS: int = Field(60, ge=1, le=86_400)
+
+    LOG_LEVEL: LogLevel = Field("info", validation_alias=AliasChoices("LOG_LEVEL", "RUST_LOG"))
+    LOG_FORMAT: Literal["json", "console"] = "json"
+
+    # Production needs: proxies whose X-Forwarded-For is believed, body limit, drain delay.
+    TRUSTED_PROXIES: Annotated[list[Network], NoDecode] = []
+    MAX_REQUEST_BYTES: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    SHUTDOWN_DRAIN_SECONDS: float = Field(5.0, ge=0, le=120)
+    SHUTDOWN_GRACE_SECONDS: float = Field(20.0, ge=0, le=300)
+    ENABLE_DOCS: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secret_files(cls, data: Any) -> Any:
+        return _read_secret_files(dict(data)) if isinstance(data, dict) else data
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        # RUST_LOG may carry directives ("info,tower_http=debug"): keep the global level.
+        if isinstance(value, str):
+            return value.split(",")[0].split("=")[-1].strip().lower()
+        return value
+
+    @field_validator("ALLOWED_ORIGINS", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        origins = _split_csv(value)
+        for origin in origins if isinstance(origins, list) else []:
+            if origin == "*":
+                # Credentials are allowed, so a wildcard would hand every site the user's session.
+                raise ValueError("list origins explicitly; '*' is not allowed with credentials")
+            if not origin.startswith(("http://", "https://")):
+                raise ValueError(f"origin {origin!r} must start with http:// or https://")
+            if origin.endswith("/"):
+                raise ValueError(f"origin {origin!r} must not end with '/'")
+        return [o.rstrip("/") for o in origins] if isinstance(origins, list) else origins
+
+    @field_validator("TRUSTED_PROXIES", mode="before")
+    @classmethod
+    def _proxies(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("MONGODB_URI")
+    @classmethod
+    def _mongodb_uri(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            if info.data.get("NORMOGEN_ENV") == "development":
+                return None
+            raise ValueError("is required outside development")
+        if not value.get_secret_value().startswith(
+            ("mongodb://", "mongodb+srv://")
+        ):
+            raise ValueError("must start with mongodb:// or mongodb+srv://")
+        return value
+
+    @field_validator("JWT_SECRET")
+    @classmethod
+    def _jwt_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        development = info.data.get("NORMOGEN_ENV") == "development"
+        if value is None or not value.get_secret_value():
+            if development:
+                return None
+            raise ValueError("is required outside development (try `normogen gen-secret`)")
+        raw = value.get_secret_value()
+        if raw in PLACEHOLDER_SECRETS:
+            raise ValueError("is the example placeholder; generate one with `normogen gen-secret`")
+        if len(raw.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes")
+        return value
+
+    @field_validator("MONGODB_MIN_POOL_SIZE")
+    @classmethod
+    def _pool(cls, value: int, info: ValidationInfo) -> int:
+        maximum = info.data.get("MONGODB_MAX_POOL_SIZE")
+        if maximum is not None and value > maximum:
+            raise ValueError("must not exceed MONGODB_MAX_POOL_SIZE")
+        return value
+
+    @property
+    def development(self) -> bool:
+        return self.NORMOGEN_ENV == "development"
+
+    def masked(self) -> dict[str, Any]:
+        """The effective configuration, safe to log: secrets shown only as set or unset."""
+        out: dict[str, Any] = {}
+        for name, value in self.model_dump().items():
+            if name in SECRET_FIELDS:
+                out[name] = "**********" if value is not None else None
+            elif name == "TRUSTED_PROXIES":
+                out[name] = [str(net) for net in value]
+            else:
+                out[name] = value
+        return out
+
+
+def _format_error(error: Any) -> str:
+    location = ".".join(str(part) for part in error["loc"]) or "configuration"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{location}: {message}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (plus overrides) and return Settings, or raise ConfigError."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        # Never echo the rejected input: it may be a secret.
+        raise ConfigError([_format_error(e) for e in exc.errors(include_input=False)]) from None
+    return settings
+
+
+def ephemeral_secret() -> SecretStr:
+    """A random signing key for development runs; tokens die with the process."""
+    return SecretStr(secrets.token_urlsafe(48))

@@ -1,0 +1,57 @@
+"""The one AsyncMongoClient per process: options, readiness ping and outage classification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pymongo
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
+
+from normogen.config import Settings
+from normogen.ops.metrics import Metrics
+
+Document = dict[str, Any]
+Database = AsyncDatabase[Document]
+READY_PING_TIMEOUT_SECONDS = 1.0
+
+
+def create_client(settings: Settings, metrics: Metrics | None = None) -> AsyncMongoClient[Document]:
+    """Build the client; it connects lazily, so start-up never blocks on the database."""
+    if settings.MONGODB_URI is None:
+        raise RuntimeError("MONGODB_URI is not set (the CLI starts the embedded engine)")
+    listeners = [metrics.pool_listener()] if metrics is not None else []
+    return AsyncMongoClient(
+        settings.MONGODB_URI.get_secret_value(),
+        maxPoolSize=settings.MONGODB_MAX_POOL_SIZE,
+        minPoolSize=settings.MONGODB_MIN_POOL_SIZE,
+        serverSelectionTimeoutMS=settings.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+        connectTimeoutMS=settings.MONGODB_CONNECT_TIMEOUT_MS,
+        socketTimeoutMS=settings.MONGODB_SOCKET_TIMEOUT_MS,
+        heartbeatFrequencyMS=settings.MONGODB_HEARTBEAT_MS,
+        # Majority writes and reads: what a caregiver saved survives a primary failover.
+        w="majority",
+        tz_aware=True,
+        uuidRepresentation="standard",
+        appname="normogen",
+        event_listeners=listeners,
+    )
+
+
+async def ping(db: Database, timeout: float = READY_PING_TIMEOUT_SECONDS) -> bool:
+    """True when the database answers a ping within `timeout` seconds."""
+    try:
+        with pymongo.timeout(timeout):
+            await db.command("ping")
+    except PyMongoError:
+        return False
+    return True
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a driver error means "the database is unreachable" (503) rather than a bug."""
+    if isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError):
+        return True
+    # pymongo.timeout() deadlines surface as PyMongoError with timeout=True.
+    return isinstance(exc, PyMongoError) and bool(getattr(exc, "timeout", False))

@@ -1,0 +1,94 @@
+"""Exception handlers rendering every failure as the one JSON error body (see errors.py)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pymongo.errors import PyMongoError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from normogen.db.client import is_unavailable
+from normogen.errors import DatabaseUnavailable, NormogenError, error_body
+from normogen.ops.edge import request_id_of
+
+log = logging.getLogger("normogen.error")
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def _json(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    details: list[dict[str, str]] | None = None,
+) -> Response:
+    body = error_body(code, message, request_id_of(request.scope), details)
+    return Response(body, status, headers=headers, media_type="application/json")
+
+
+async def normogen_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NormogenError)
+    return _json(request, exc.status_code, exc.error_code, exc.message, exc.headers)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    # Field paths and messages only: the rejected input may be a key or a password verifier.
+    details = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ())),
+            "message": str(error.get("msg", "invalid")),
+            "type": str(error.get("type", "value_error")),
+        }
+        for error in exc.errors()
+    ]
+    fields = ", ".join(sorted({d["field"] for d in details})) or "request"
+    return _json(request, 422, "validation_error", f"Invalid input: {fields}", details=details)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = _CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return _json(request, exc.status_code, code, message, dict(exc.headers or {}))
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PyMongoError)
+    if is_unavailable(exc):
+        unavailable = DatabaseUnavailable()
+        log.warning(
+            "database unavailable",
+            extra={"request_id": request_id_of(request.scope), "error": type(exc).__name__},
+        )
+        return _json(request, 503, unavailable.error_code, unavailable.message, unavailable.headers)
+    log.error(
+        "database error",
+        exc_info=exc,
+        extra={"request_id": request_id_of(request.scope)},
+    )
+    return _json(request, 500, "internal_error", "Internal server error")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(NormogenError, normogen_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(PyMongoError, database_error)

@@ -1,0 +1,29 @@
+"""Public server facts a client needs before it encrypts anything."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from normogen import __version__
+from normogen.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["server"])
+
+
+class ServerInfo(BaseModel):
+    version: str
+    encryption_algorithm: str
+    max_request_bytes: int
+
+
+@router.get("/server")
+async def server_info(request: Request) -> ServerInfo:
+    """Version, the required ciphertext algorithm and the request size limit."""
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    return ServerInfo(
+        version=__version__,
+        encryption_algorithm=settings.ENCRYPTION_ALGORITHM,
+        max_request_bytes=settings.MAX_REQUEST_BYTES,
+    )

@@ -1,0 +1,34 @@
+"""What one app instance owns at run time: settings, metrics, the database client, drain state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pymongo import AsyncMongoClient
+
+from normogen.config import Settings
+from normogen.db.client import Database, Document
+from normogen.ops.metrics import Metrics
+
+
+@dataclass
+class Runtime:
+    """Shared by the lifespan, the middleware and the request dependencies of one app."""
+
+    settings: Settings
+    metrics: Metrics = field(default_factory=Metrics)
+    client: AsyncMongoClient[Document] | None = None
+    draining: bool = False
+
+    @property
+    def jwt_secret(self) -> bytes:
+        secret = self.settings.JWT_SECRET
+        if secret is None:
+            raise RuntimeError("create_app sets an ephemeral JWT secret in development")
+        return secret.get_secret_value().encode()
+
+    @property
+    def db(self) -> Database:
+        if self.client is None:
+            raise RuntimeError("the database client is opened by the app's lifespan")
+        return self.client[self.settings.MONGODB_DATABASE]

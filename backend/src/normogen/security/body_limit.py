@@ -1,0 +1,78 @@
+"""Reject request bodies over MAX_REQUEST_BYTES with 413 before they are read in full."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from normogen.errors import error_body
+from normogen.ops.edge import request_id_of
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` once the running total passes the limit (chunked bodies too).
+
+    An HTTPException, so the framework's body parsing lets it through to the error handler.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"Request body exceeds {limit} bytes")
+
+
+class BodyLimitMiddleware:
+    """Checks Content-Length up front and counts streamed bytes for everything else."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if not value.isdigit() or int(value) > limit:
+                    await self._reject(scope, send)
+                    return
+                break
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._reject(scope, send)
+
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        body = error_body(
+            "payload_too_large",
+            f"Request body exceeds {self.max_bytes} bytes",
+            request_id_of(scope),
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                # The rest of the body is never read, so this connection cannot be reused.
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
