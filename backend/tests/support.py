@@ -159,11 +159,11 @@ def wait_until(condition: Any, timeout: float, message: str, interval: float = 0
 
 
 async def async_wait_until(
-    condition: Any, timeout: float, message: str, interval: float = 0.05
+    condition: Any, within: float, message: str, interval: float = 0.05
 ) -> float:
     """Async `wait_until`; returns how long it took."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
+    while time.monotonic() - started < within:
         if await condition():
             return time.monotonic() - started
         await asyncio.sleep(interval)

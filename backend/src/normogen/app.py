@@ -1,4 +1,4 @@
-"""`create_app(settings)`: middleware, routers, error handlers and the lifespan that owns MongoDB."""
+"""`create_app(settings)`: middleware, routers, error handlers, and the lifespan owning MongoDB."""
 
 from __future__ import annotations
 

@@ -44,8 +44,11 @@ def _run(settings: Settings, reload: bool) -> None:
         # The reloader imports the app by name in a child process, which reads the environment.
         src = str(Path(__file__).resolve().parent.parent)
         uvicorn.run(
-            "normogen.cli_support:app_from_environment", factory=True, reload=True,
-            reload_dirs=[src], **common,  # type: ignore[arg-type]
+            "normogen.cli_support:app_from_environment",
+            factory=True,
+            reload=True,
+            reload_dirs=[src],
+            **common,  # type: ignore[arg-type]
         )
         return
     app = create_app(settings)

@@ -1,4 +1,4 @@
-"""Settings from the environment (12-factor), with the seed's names, validation and a masked dump."""
+"""Settings from the environment (12-factor): the seed's names, validation and a masked dump."""
 
 from __future__ import annotations
 
@@ -148,9 +148,7 @@ class Settings(BaseSettings):
             if info.data.get("NORMOGEN_ENV") == "development":
                 return None
             raise ValueError("is required outside development")
-        if not value.get_secret_value().startswith(
-            ("mongodb://", "mongodb+srv://")
-        ):
+        if not value.get_secret_value().startswith(("mongodb://", "mongodb+srv://")):
             raise ValueError("must start with mongodb:// or mongodb+srv://")
         return value
 

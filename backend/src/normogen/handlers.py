@@ -44,12 +44,14 @@ def _json(
 
 
 async def normogen_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, NormogenError)
+    if not isinstance(exc, NormogenError):  # registered for NormogenError only
+        raise exc
     return _json(request, exc.status_code, exc.error_code, exc.message, exc.headers)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+    if not isinstance(exc, RequestValidationError):  # registered for RequestValidationError only
+        raise exc
     # Field paths and messages only: the rejected input may be a key or a password verifier.
     details = [
         {
@@ -64,14 +66,16 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+    if not isinstance(exc, HTTPException):  # registered for HTTPException only
+        raise exc
     code = _CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return _json(request, exc.status_code, code, message, dict(exc.headers or {}))
 
 
 async def database_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, PyMongoError)
+    if not isinstance(exc, PyMongoError):  # registered for PyMongoError only
+        raise exc
     if is_unavailable(exc):
         unavailable = DatabaseUnavailable()
         log.warning(

@@ -39,10 +39,10 @@ def create_client(settings: Settings, metrics: Metrics | None = None) -> AsyncMo
     )
 
 
-async def ping(db: Database, timeout: float = READY_PING_TIMEOUT_SECONDS) -> bool:
-    """True when the database answers a ping within `timeout` seconds."""
+async def ping(db: Database, seconds: float = READY_PING_TIMEOUT_SECONDS) -> bool:
+    """True when the database answers a ping within `seconds`."""
     try:
-        with pymongo.timeout(timeout):
+        with pymongo.timeout(seconds):
             await db.command("ping")
     except PyMongoError:
         return False

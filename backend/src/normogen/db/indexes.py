@@ -1,4 +1,4 @@
-"""Index declarations of every domain, created idempotently by `normogen migrate` and at start-up."""
+"""Every domain's index declarations, created idempotently by `normogen migrate` and at start."""
 
 from __future__ import annotations
 

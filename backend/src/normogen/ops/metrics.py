@@ -98,7 +98,9 @@ class PoolMetricsListener(monitoring.ConnectionPoolListener):
     def connection_ready(self, event: monitoring.ConnectionReadyEvent) -> None:
         pass
 
-    def connection_check_out_started(self, event: monitoring.ConnectionCheckOutStartedEvent) -> None:
+    def connection_check_out_started(
+        self, event: monitoring.ConnectionCheckOutStartedEvent
+    ) -> None:
         pass
 
     def connection_check_out_failed(self, event: monitoring.ConnectionCheckOutFailedEvent) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from normogen import __version__
-from normogen.runtime import Runtime
+from normogen.dependencies import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["server"])
 
@@ -18,9 +18,8 @@ class ServerInfo(BaseModel):
 
 
 @router.get("/server")
-async def server_info(request: Request) -> ServerInfo:
+async def server_info(runtime: RuntimeDep) -> ServerInfo:
     """Version, the required ciphertext algorithm and the request size limit."""
-    runtime: Runtime = request.app.state.runtime
     settings = runtime.settings
     return ServerInfo(
         version=__version__,
