@@ -10,15 +10,17 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from normogen.app import create_app
+from normogen.cli_support import uvicorn_options
 from normogen.config import Settings, load_settings
 from normogen.db.embedded import free_port
 
@@ -44,22 +46,22 @@ def test_settings(mongodb_uri: str, **overrides: Any) -> Settings:
     return load_settings(**values)
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a factory, not a test
+
+
 class ThreadedServer:
     """A real uvicorn server on a loopback port, running the app in a background thread."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, configure: Callable[[FastAPI], None] | None = None
+    ) -> None:
         self.settings = settings
         self.app = create_app(settings)
+        if configure is not None:
+            configure(self.app)  # tests may add routes that exercise the error paths
         self.port = free_port()
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=self.port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
+        options = uvicorn_options(settings) | {"host": "127.0.0.1", "port": self.port}
+        config = uvicorn.Config(self.app, lifespan="on", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -86,8 +88,10 @@ class ThreadedServer:
 
 
 @contextmanager
-def running_server(settings: Settings) -> Iterator[ThreadedServer]:
-    server = ThreadedServer(settings).start()
+def running_server(
+    settings: Settings, configure: Callable[[FastAPI], None] | None = None
+) -> Iterator[ThreadedServer]:
+    server = ThreadedServer(settings, configure).start()
     try:
         yield server
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from pydantic import SecretStr
@@ -27,11 +28,9 @@ async def run_migrations(settings: Settings) -> dict[str, list[str]]:
         await client.close()
 
 
-def _run(settings: Settings, reload: bool) -> None:
-    from normogen.app import create_app
-    from normogen.ops.server import DrainingServer
-
-    common = {
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Server options shared by `normogen serve` and the tests' in-process servers."""
+    return {
         "host": settings.SERVER_HOST,
         "port": settings.SERVER_PORT,
         "log_config": None,  # logging is configured by us, uvicorn's access log replaced
@@ -40,6 +39,13 @@ def _run(settings: Settings, reload: bool) -> None:
         "server_header": False,
         "timeout_graceful_shutdown": int(settings.SHUTDOWN_GRACE_SECONDS),
     }
+
+
+def _run(settings: Settings, reload: bool) -> None:
+    from normogen.app import create_app
+    from normogen.ops.server import DrainingServer
+
+    common = uvicorn_options(settings)
     if reload:
         # The reloader imports the app by name in a child process, which reads the environment.
         src = str(Path(__file__).resolve().parent.parent)
@@ -48,11 +54,11 @@ def _run(settings: Settings, reload: bool) -> None:
             factory=True,
             reload=True,
             reload_dirs=[src],
-            **common,  # type: ignore[arg-type]
+            **common,
         )
         return
     app = create_app(settings)
-    config = uvicorn.Config(app, lifespan="on", **common)  # type: ignore[arg-type]
+    config = uvicorn.Config(app, lifespan="on", **common)
     DrainingServer(config, app.state.runtime).run()
 
 
