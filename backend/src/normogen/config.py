@@ -99,6 +99,25 @@ class Settings(BaseSettings):
     RATE_LIMIT_REQUESTS: int = Field(100, ge=1)
     RATE_LIMIT_DURATION_SECONDS: int = Field(60, ge=1, le=86_400)
 
+    # Accounts and authentication (issue 3).
+    # PBKDF2-SHA256 iterations the server accepts from clients: OWASP Password Storage Cheat
+    # Sheet recommends 600,000; lower values are accepted only in development (fast tests).
+    KDF_MIN_ITERATIONS: int = Field(600_000, ge=1, le=10_000_000)
+    # Argon2id for stored auth-key hashes. OWASP Password Storage Cheat Sheet: m=19 MiB, t=2,
+    # p=1 (or an equivalent trade-off such as m=46 MiB, t=1). Hashes run in a thread pool,
+    # at most ARGON2_MAX_CONCURRENCY at once (0: two per CPU), bounding memory to about
+    # ARGON2_MEMORY_KIB x ARGON2_MAX_CONCURRENCY.
+    ARGON2_MEMORY_KIB: int = Field(19_456, ge=8, le=1_048_576)
+    ARGON2_TIME_COST: int = Field(2, ge=1, le=20)
+    ARGON2_PARALLELISM: int = Field(1, ge=1, le=16)
+    ARGON2_MAX_CONCURRENCY: int = Field(0, ge=0, le=256)
+    # Strict per-IP limits on prelogin, login, register and recovery (each counted separately).
+    AUTH_RATE_LIMIT_REQUESTS: int = Field(10, ge=1)
+    AUTH_RATE_LIMIT_DURATION_SECONDS: int = Field(60, ge=1, le=86_400)
+    # A rotated refresh token replayed within this window (concurrent refreshes from one
+    # device) still works; after it, the replay revokes the whole session.
+    JWT_REFRESH_REUSE_GRACE_SECONDS: float = Field(30.0, ge=0, le=300)
+
     LOG_LEVEL: LogLevel = Field("info", validation_alias=AliasChoices("LOG_LEVEL", "RUST_LOG"))
     LOG_FORMAT: Literal["json", "console"] = "json"
 
@@ -173,6 +192,24 @@ class Settings(BaseSettings):
         maximum = info.data.get("MONGODB_MAX_POOL_SIZE")
         if maximum is not None and value > maximum:
             raise ValueError("must not exceed MONGODB_MAX_POOL_SIZE")
+        return value
+
+    @field_validator("KDF_MIN_ITERATIONS")
+    @classmethod
+    def _kdf_min(cls, value: int, info: ValidationInfo) -> int:
+        if value < 600_000 and info.data.get("NORMOGEN_ENV") != "development":
+            raise ValueError("must be at least 600000 outside development (OWASP)")
+        return value
+
+    @field_validator("ARGON2_TIME_COST")
+    @classmethod
+    def _argon2_cost(cls, value: int, info: ValidationInfo) -> int:
+        memory = info.data.get("ARGON2_MEMORY_KIB")
+        if memory is None or info.data.get("NORMOGEN_ENV") == "development":
+            return value
+        # OWASP's equivalent settings (7 MiB x 5 ... 46 MiB x 1) all cost at least 7168 x 5.
+        if memory < 7168 or memory * value < 7168 * 5:
+            raise ValueError("with ARGON2_MEMORY_KIB is below OWASP's minimum (19456 KiB x 2)")
         return value
 
     @property

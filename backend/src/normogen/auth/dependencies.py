@@ -1,0 +1,77 @@
+"""`CurrentUser`: the verified caller of an authenticated route, plus strict per-IP auth limits."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from starlette.datastructures import State
+
+from normogen.auth import repository
+from normogen.auth.principal import Principal
+from normogen.auth.session_cache import SessionCache
+from normogen.auth.tokens import bearer_token, verify_access_token
+from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
+from normogen.errors import Unauthorized
+from normogen.runtime import Runtime
+from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
+
+# One message for every token problem: which check failed is nobody's business but ours.
+REJECTED = "Invalid or expired access token"
+
+
+def session_cache_of(state: State) -> SessionCache:
+    """The app's session cache (one per app instance, created on first use)."""
+    cache = getattr(state, "session_cache", None)
+    if cache is None:
+        cache = SessionCache()
+        state.session_cache = cache
+    return cache
+
+
+async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -> Principal:
+    """Verify the bearer token, then check its session is still active (cached ≤ 1 s)."""
+    token = bearer_token(request.scope["headers"])
+    claims = verify_access_token(runtime.jwt_secret, token) if token is not None else None
+    if claims is None:
+        runtime.metrics.auth_failures.labels("invalid_token").inc()
+        raise Unauthorized(REJECTED, code="invalid_token")
+    cache = session_cache_of(request.app.state)
+    active = cache.get(claims.session_id, claims.user_id)
+    if active is None:
+        started = time.monotonic()
+        # PyMongo errors propagate: the handler maps an outage to 503 database_unavailable.
+        session = await repository.find_active_session(
+            db, claims.session_id, claims.user_id, datetime.now(UTC)
+        )
+        active = session is not None
+        cache.put(claims.session_id, claims.user_id, active, started)
+    if not active:
+        runtime.metrics.auth_failures.labels("revoked_session").inc()
+        raise Unauthorized(REJECTED, code="invalid_token")
+    return Principal(user_id=claims.user_id, session_id=claims.session_id)
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def auth_limit(runtime: Runtime, name: str) -> Limit:
+    """The strict per-IP limit for one anonymous auth route (counted separately per route)."""
+    settings = runtime.settings
+    return Limit(
+        f"auth_{name}",
+        settings.AUTH_RATE_LIMIT_REQUESTS,
+        settings.AUTH_RATE_LIMIT_DURATION_SECONDS,
+    )
+
+
+def per_ip_limit(name: str) -> Any:
+    """A route dependency enforcing `auth_limit(name)` per client address (429, or 503)."""
+
+    async def check(runtime: RuntimeDep, ip: ClientIpDep) -> None:
+        await RateLimiter(runtime).check(auth_limit(runtime, name), ip_subject(ip))
+
+    check.__name__ = f"rate_limit_{name}"
+    return Depends(check)
