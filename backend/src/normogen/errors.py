@@ -9,6 +9,7 @@
     ├── PreconditionFailed (412 precondition_failed)
     ├── PreconditionRequired (428 precondition_required)
     ├── PayloadTooLarge (413 payload_too_large)
+    ├── InvalidInput (422 validation_error)
     ├── RateLimited (429 rate_limited)
     └── ServiceUnavailable (503 service_unavailable)
         └── DatabaseUnavailable (503 database_unavailable)
@@ -93,6 +94,14 @@ class PayloadTooLarge(NormogenError):
     status_code = 413
     code = "payload_too_large"
     default_message = "Request body too large"
+
+
+class InvalidInput(NormogenError):
+    """Well-formed input that breaks a rule only known at run time (e.g. a configured minimum)."""
+
+    status_code = 422
+    code = "validation_error"
+    default_message = "Invalid input"
 
 
 class RateLimited(NormogenError):
