@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     # device) still works; after it, the replay revokes the whole session.
     JWT_REFRESH_REUSE_GRACE_SECONDS: float = Field(30.0, ge=0, le=300)
 
+    # Health records (issue 4). The payload bound counts decoded ciphertext bytes.
+    MAX_RECORD_BYTES: int = Field(256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # Deleted records and profiles stay as tombstones this long so offline devices learn of
+    # the deletion; a sync token older than this is refused (410) and the device resyncs.
+    RECORD_TOMBSTONE_DAYS: int = Field(90, ge=1, le=3650)
+
     LOG_LEVEL: LogLevel = Field("info", validation_alias=AliasChoices("LOG_LEVEL", "RUST_LOG"))
     LOG_FORMAT: Literal["json", "console"] = "json"
 
