@@ -1,0 +1,123 @@
+"""Rate limits: per IP anonymous, per user with a token, shared through MongoDB, probes exempt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from normogen.auth.tokens import issue_access_token
+from tests.support import (
+    TEST_JWT_SECRET,
+    ServerProcess,
+    ThreadedServer,
+    running_server,
+    test_settings,
+    unique_db_name,
+)
+
+LIMIT = 5
+
+
+@pytest.fixture
+def limited(mongodb_uri: str) -> Iterator[ThreadedServer]:
+    # A day-long window, so the test cannot straddle a window boundary in practice.
+    settings = test_settings(
+        mongodb_uri, RATE_LIMIT_REQUESTS=LIMIT, RATE_LIMIT_DURATION_SECONDS=86_400
+    )
+    with running_server(settings) as server:
+        yield server
+
+
+def bearer(user_id: str) -> dict[str, str]:
+    token, _ = issue_access_token(TEST_JWT_SECRET.encode(), user_id, "session-1", 600)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_anonymous_requests_are_limited_per_ip(limited: ThreadedServer) -> None:
+    async with httpx.AsyncClient(base_url=limited.url) as http:
+        statuses = [(await http.get("/api/v1/server")).status_code for _ in range(LIMIT)]
+        assert statuses == [200] * LIMIT
+        rejected = await http.get("/api/v1/server")
+    assert rejected.status_code == 429
+    assert rejected.json()["error"]["code"] == "rate_limited"
+    assert rejected.json()["error"]["request_id"] == rejected.headers["x-request-id"]
+    retry_after = int(rejected.headers["retry-after"])
+    assert 0 < retry_after <= 86_400
+    assert rejected.headers["ratelimit-limit"] == str(LIMIT)
+    assert rejected.headers["ratelimit-remaining"] == "0"
+
+
+async def test_remaining_counts_down(limited: ThreadedServer) -> None:
+    async with httpx.AsyncClient(base_url=limited.url) as http:
+        remaining = [
+            int((await http.get("/api/v1/server")).headers["ratelimit-remaining"])
+            for _ in range(3)
+        ]
+    assert remaining == [LIMIT - 1, LIMIT - 2, LIMIT - 3]
+
+
+async def test_probes_and_metrics_are_exempt(limited: ThreadedServer) -> None:
+    async with httpx.AsyncClient(base_url=limited.url) as http:
+        for _ in range(LIMIT + 1):
+            await http.get("/api/v1/server")
+        for path in ("/health", "/ready", "/metrics"):
+            for _ in range(LIMIT + 1):
+                assert (await http.get(path)).status_code == 200, path
+        metrics = (await http.get("/metrics")).text
+    assert 'normogen_rate_limit_rejections_total{limit="api"} 1.0' in metrics
+
+
+async def test_authenticated_callers_are_limited_per_user(limited: ThreadedServer) -> None:
+    async with httpx.AsyncClient(base_url=limited.url) as http:
+        for _ in range(LIMIT):
+            await http.get("/api/v1/server")
+        assert (await http.get("/api/v1/server")).status_code == 429
+        # Same address, but a user's own budget.
+        alice = [(await http.get("/api/v1/server", headers=bearer("alice"))).status_code]
+        alice += [
+            (await http.get("/api/v1/server", headers=bearer("alice"))).status_code
+            for _ in range(LIMIT)
+        ]
+        bob = await http.get("/api/v1/server", headers=bearer("bob"))
+    assert alice == [200] * LIMIT + [429]
+    assert bob.status_code == 200
+
+
+async def test_a_forged_token_counts_against_the_ip(limited: ThreadedServer) -> None:
+    forged = {"Authorization": "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."}
+    async with httpx.AsyncClient(base_url=limited.url) as http:
+        statuses = [
+            (await http.get("/api/v1/server", headers=forged)).status_code
+            for _ in range(LIMIT + 1)
+        ]
+    assert statuses == [200] * LIMIT + [429]
+
+
+async def test_two_processes_share_one_count(mongodb_uri: str, tmp_path: Path) -> None:
+    env = {
+        "NORMOGEN_ENV": "production",
+        "MONGODB_URI": mongodb_uri,
+        "MONGODB_DATABASE": unique_db_name(),
+        "JWT_SECRET": TEST_JWT_SECRET,
+        "RATE_LIMIT_REQUESTS": str(LIMIT),
+        "RATE_LIMIT_DURATION_SECONDS": "86400",
+        "SHUTDOWN_DRAIN_SECONDS": "0",
+    }
+    first = ServerProcess(env, tmp_path / "a.log")
+    second = ServerProcess(env, tmp_path / "b.log")
+    try:
+        first.start()
+        second.start()
+        statuses = []
+        async with httpx.AsyncClient() as http:
+            for index in range(LIMIT + 3):
+                target = first if index % 2 == 0 else second
+                statuses.append((await http.get(f"{target.url}/api/v1/server")).status_code)
+    finally:
+        first.stop()
+        second.stop()
+    # Alternating between replicas, the budget is spent once, not once per process.
+    assert statuses == [200] * LIMIT + [429] * 3
