@@ -1,4 +1,4 @@
-"""CORS exactly per the seed: allowed origins get credentials and max-age 3600; others get nothing."""
+"""CORS per the seed: allowed origins get credentials and max-age 3600; others get nothing."""
 
 from __future__ import annotations
 

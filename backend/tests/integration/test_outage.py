@@ -1,4 +1,4 @@
-"""MongoDB stops mid-run: liveness holds, readiness and data routes fail fast, recovery is automatic."""
+"""MongoDB stops mid-run: liveness holds, readiness and data routes fail fast, then recover."""
 
 from __future__ import annotations
 
