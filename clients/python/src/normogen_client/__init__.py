@@ -1,0 +1,1 @@
+"""Normogen reference client: client-side crypto and an API client."""
