@@ -13,6 +13,9 @@ from pymongo import AsyncMongoClient
 from normogen.db.embedded import EmbeddedMongo
 from tests.support import ThreadedServer, running_server, test_settings
 
+# Account fixtures (auth_server, auth_http, user, other_user) for every domain's tests.
+pytest_plugins = ["tests.accounts"]
+
 
 @pytest.fixture(scope="session")
 def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

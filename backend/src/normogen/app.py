@@ -6,11 +6,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI
 from pymongo.errors import PyMongoError
+from starlette.types import ASGIApp
 
 from normogen import __version__, handlers
+from normogen.accounts import router as accounts_router
+from normogen.accounts.deletion import resume_deletions
+from normogen.auth import router as auth_router
 from normogen.config import Settings, ephemeral_secret
 from normogen.db.client import create_client
 from normogen.db.indexes import migrate
@@ -31,6 +36,8 @@ async def _migrate_until_done(runtime: Runtime) -> None:
     while True:
         try:
             await migrate(runtime.db)
+            # Finish account deletions a previous process started (no orphans survive a crash).
+            await resume_deletions(runtime.db)
             return
         except PyMongoError as exc:
             delay = _MIGRATE_RETRY_SECONDS[min(attempt, len(_MIGRATE_RETRY_SECONDS) - 1)]
@@ -52,6 +59,21 @@ def _resolve_secret(settings: Settings) -> Settings:
     return settings.model_copy(update={"JWT_SECRET": ephemeral_secret()})
 
 
+class NormogenAPI(FastAPI):
+    """FastAPI with the edge middleware outside the framework's own stack.
+
+    Probes are then answered before Starlette's error, telemetry and body-limit layers run,
+    and every response (framework 500s included) carries the request id and security headers.
+    """
+
+    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state.runtime = runtime
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return EdgeMiddleware(super().build_middleware_stack(), self.state.runtime)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the ASGI app from explicit settings; nothing here reads the environment."""
     runtime = Runtime(_resolve_secret(settings))
@@ -70,7 +92,8 @@ def create_app(settings: Settings) -> FastAPI:
             log.info("database client closed")
 
     docs = settings.ENABLE_DOCS
-    app = FastAPI(
+    app = NormogenAPI(
+        runtime,
         title="Normogen",
         version=__version__,
         summary="Zero-knowledge health-data server: it stores ciphertext only.",
@@ -78,13 +101,15 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        # Metrics are Prometheus (ops/metrics.py); FastAPI's OpenTelemetry hooks stay off.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.state.runtime = runtime
     handlers.install(app)
     app.include_router(ops_router.router)
-    # Added innermost first: the edge wraps everything, rate limiting sits next to the routes.
+    app.include_router(auth_router.router)
+    app.include_router(accounts_router.router)
+    # Added innermost first: rate limiting sits next to the routes (the edge is outside all).
     app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=RateLimiter(runtime))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)
     app.add_middleware(CORSMiddleware, allowed_origins=settings.ALLOWED_ORIGINS)
-    app.add_middleware(EdgeMiddleware, runtime=runtime)
     return app

@@ -10,16 +10,29 @@ from fastapi import Depends, Request
 from starlette.datastructures import State
 
 from normogen.auth import repository
+from normogen.auth.context import AuthContext
+from normogen.auth.hashing import KeyHasher
 from normogen.auth.principal import Principal
 from normogen.auth.session_cache import SessionCache
 from normogen.auth.tokens import bearer_token, verify_access_token
+from normogen.config import Settings
 from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
 from normogen.errors import Unauthorized
+from normogen.events.service import Origin
 from normogen.runtime import Runtime
 from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
 
 # One message for every token problem: which check failed is nobody's business but ours.
 REJECTED = "Invalid or expired access token"
+
+
+def hasher_of(state: State, settings: Settings) -> KeyHasher:
+    """The app's Argon2 hasher (one per app instance: it owns the concurrency limit)."""
+    hasher = getattr(state, "key_hasher", None)
+    if hasher is None:
+        hasher = KeyHasher(settings)
+        state.key_hasher = hasher
+    return hasher
 
 
 def session_cache_of(state: State) -> SessionCache:
@@ -55,6 +68,24 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def get_auth_context(
+    request: Request, runtime: RuntimeDep, db: DatabaseDep, ip: ClientIpDep
+) -> AuthContext:
+    """Everything an auth or account operation needs, including where the request came from."""
+    state = request.app.state
+    agent = request.headers.get("user-agent")
+    return AuthContext(
+        runtime=runtime,
+        db=db,
+        hasher=hasher_of(state, runtime.settings),
+        cache=session_cache_of(state),
+        origin=Origin(ip=ip, user_agent=agent),
+    )
+
+
+AuthContextDep = Annotated[AuthContext, Depends(get_auth_context)]
 
 
 def auth_limit(runtime: Runtime, name: str) -> Limit:

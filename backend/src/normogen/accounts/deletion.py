@@ -1,0 +1,52 @@
+"""Account deletion that leaves no orphans, even when interrupted.
+
+1. The user is marked `deleting`: login, refresh and re-registration of the email stop.
+2. Every registered owned-data `delete` runs (sessions first, so access tokens stop at once).
+3. The user document is removed last.
+
+A crash anywhere leaves the user `deleting`, never half-alive: `resume_deletions` (run at
+start-up) and a re-registration of the same email finish the job. Every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from normogen.accounts import repository
+from normogen.accounts.registry import registered
+from normogen.db.client import Database
+
+log = logging.getLogger("normogen.accounts")
+
+
+async def start_deletion(db: Database, user_id: str) -> bool:
+    """Mark the account `deleting`; False when it is not an active account."""
+    return await repository.mark_deleting(db, user_id, datetime.now(UTC))
+
+
+async def finish_deletion(db: Database, user_id: str) -> None:
+    """Delete everything the user owns, then the user (only if already marked `deleting`)."""
+    if not await repository.is_deleting(db, user_id):
+        return
+    for owned in registered():
+        await owned.delete(db, user_id)
+    await repository.delete_user(db, user_id)
+    log.info("account deleted", extra={"user_id": user_id})
+
+
+async def delete_account(db: Database, user_id: str) -> bool:
+    """Both steps; False when the account was not active."""
+    if not await start_deletion(db, user_id):
+        return False
+    await finish_deletion(db, user_id)
+    return True
+
+
+async def resume_deletions(db: Database) -> int:
+    """Finish every deletion an earlier process started but did not complete."""
+    pending = await repository.deleting_user_ids(db)
+    for user_id in pending:
+        log.warning("resuming an interrupted account deletion", extra={"user_id": user_id})
+        await finish_deletion(db, user_id)
+    return len(pending)

@@ -1,0 +1,31 @@
+"""`CurrentAccount`: the caller's principal together with their (active) user document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+
+from normogen.auth.dependencies import AuthContextDep, CurrentUser
+from normogen.auth.principal import Principal
+from normogen.auth.service import active_user
+from normogen.db.client import Document
+
+
+@dataclass(frozen=True)
+class Account:
+    principal: Principal
+    user: Document
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
+
+
+async def current_account(principal: CurrentUser, ctx: AuthContextDep) -> Account:
+    """Load the caller's user document; a deleted or deleting account is a 401."""
+    return Account(principal, await active_user(ctx, principal.user_id))
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]

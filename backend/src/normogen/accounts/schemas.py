@@ -1,0 +1,78 @@
+"""Request and response bodies of /api/v1/users/me (strict: unknown fields rejected)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import zoneinfo
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from normogen.crypto.shapes import B64Key32, Envelope
+from normogen.schemas import Email, StrictModel
+
+# BCP 47 language tags in the common shapes ("en", "pt-BR", "zh-Hant-TW").
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+
+
+@functools.cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+def _check_language(value: str) -> str:
+    if not _LANGUAGE.match(value):
+        raise ValueError("must be a BCP 47 language tag such as 'en' or 'pt-BR'")
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    if value not in _timezones():
+        raise ValueError("must be an IANA time zone such as 'Europe/Berlin'")
+    return value
+
+
+Language = Annotated[str, Field(min_length=2, max_length=35), AfterValidator(_check_language)]
+TimeZone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_timezone)]
+
+
+class UserRead(BaseModel):
+    id: str
+    email: str
+    created_at: datetime
+    has_recovery: bool
+
+
+class UserUpdate(StrictModel):
+    """Change the login email; the current auth key proves it is really the owner."""
+
+    auth_key: B64Key32
+    email: Email
+
+
+class AccountDelete(StrictModel):
+    auth_key: B64Key32
+
+
+class AccountSettings(StrictModel):
+    """Plaintext account settings plus optional client-encrypted preferences."""
+
+    language: Language = "en"
+    timezone: TimeZone = "UTC"
+    preferences: Envelope | None = None
+
+
+class EventRead(BaseModel):
+    id: str
+    type: str
+    created_at: datetime
+    ip: str | None
+    user_agent: str | None = None
+    session_id: str | None = None
+
+
+class EventPage(BaseModel):
+    events: list[EventRead]
+    next: str | None = Field(description="Cursor of the next (older) page; null at the end")

@@ -1,0 +1,84 @@
+"""Account recovery: a phrase-derived second auth key and a second wrap of the user key.
+
+The phrase never reaches the server. Setting it up needs the current auth key; using it
+replaces the password credential and ends every session. Failures look like login failures
+and are locked out the same way (their own counter, keyed by the email's HMAC).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from normogen.accounts import repository as users
+from normogen.auth import lockout, sessions
+from normogen.auth.context import AuthContext
+from normogen.auth.schemas import LoginResponse, RecoveryComplete, RecoverySetup
+from normogen.auth.service import INVALID_CREDENTIALS, active_user, fake_kdf, reauthenticate
+from normogen.auth.service import with_keys as login_response
+from normogen.crypto.shapes import KdfParams, b64decode, require_kdf_minimum
+from normogen.errors import Unauthorized
+from normogen.events.service import EventType, record
+
+
+async def prelogin(ctx: AuthContext, email: str) -> KdfParams:
+    """The recovery KDF parameters, or fake ones of the same shape."""
+    user = await users.find_by_email(ctx.db, email)
+    recovery = user.get("recovery") if user and user.get("status") == users.ACTIVE else None
+    if not recovery:
+        return fake_kdf(ctx, "recovery", email)
+    return KdfParams.model_validate(recovery["kdf"], strict=False)
+
+
+async def setup(ctx: AuthContext, user_id: str, session_id: str, body: RecoverySetup) -> None:
+    """Store (or replace) the recovery credential; needs the current auth key."""
+    require_kdf_minimum(body.recovery_kdf, ctx.settings, "recovery_kdf")
+    user = await active_user(ctx, user_id)
+    await reauthenticate(ctx, user, body.auth_key)
+    now = datetime.now(UTC)
+    recovery = {
+        "auth_hash": await ctx.hasher.hash(b64decode(body.recovery_auth_key)),
+        "kdf": body.recovery_kdf.to_doc(),
+        "wrapped_user_key": body.recovery_wrapped_user_key.to_doc(),
+        "updated_at": now,
+    }
+    if not await users.set_recovery(ctx.db, user_id, recovery, now):
+        raise Unauthorized("Invalid or expired access token", code="invalid_token")
+    await record(ctx.db, user_id, EventType.RECOVERY_SET, ctx.origin, session_id)
+
+
+async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
+    """Reset the password credential with the recovery auth key; all sessions end."""
+    require_kdf_minimum(body.new_kdf, ctx.settings, "new_kdf")
+    key = lockout.lockout_key(ctx, "recovery", body.email)
+    await lockout.ensure_not_locked(ctx, key)
+    user = await users.find_by_email(ctx.db, body.email)
+    secret = b64decode(body.recovery_auth_key)
+    active = user is not None and user.get("status") == users.ACTIVE
+    recovery = user.get("recovery") if user is not None and active else None
+    if recovery:
+        verified = await ctx.hasher.verify(recovery["auth_hash"], secret)
+    else:
+        await ctx.hasher.verify_dummy(secret)
+        verified = False
+    if not verified or user is None or not recovery:
+        await lockout.record_failure(ctx, key)
+        ctx.runtime.metrics.auth_failures.labels("recovery").inc()
+        if user is not None and active:
+            await record(ctx.db, user["_id"], EventType.RECOVERY_FAILED, ctx.origin)
+        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+    changes: dict[str, Any] = {
+        "auth_hash": await ctx.hasher.hash(b64decode(body.new_auth_key)),
+        "kdf": body.new_kdf.to_doc(),
+        "wrapped_user_key": body.new_wrapped_user_key.to_doc(),
+    }
+    user_id = str(user["_id"])
+    now = datetime.now(UTC)
+    if not await users.replace_after_recovery(ctx.db, user_id, recovery["auth_hash"], changes, now):
+        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+    await lockout.clear(ctx, key)
+    await lockout.clear(ctx, lockout.lockout_key(ctx, "login", body.email))
+    await sessions.revoke_all(ctx, user_id)
+    pair = await sessions.start_session(ctx, user_id, body.device_name)
+    await record(ctx.db, user_id, EventType.RECOVERY_USED, ctx.origin, pair.session_id)
+    return login_response(pair, {**user, **changes})

@@ -1,0 +1,1 @@
+"""Security events: what happened to an account (logins, failures, revocations), never secrets."""

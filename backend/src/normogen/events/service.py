@@ -1,0 +1,124 @@
+"""Record and page through security events; other domains call `record`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from normogen.accounts.registry import ORDER_ACCOUNT, OwnedData, register_owned
+from normogen.db.client import Database, Document
+from normogen.errors import BadRequest
+from normogen.events import repository
+
+RETENTION = timedelta(days=365)
+MAX_USER_AGENT = 256
+
+
+class EventType(StrEnum):
+    """Every kind of security event; the value is the stable `type` clients see."""
+
+    REGISTERED = "registered"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    LOGOUT_ALL = "logout_all"
+    REFRESH_REUSE = "refresh_reuse"
+    SESSION_REVOKED = "session_revoked"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  # an event name, not a secret
+    RECOVERY_SET = "recovery_set"
+    RECOVERY_USED = "recovery_used"
+    RECOVERY_FAILED = "recovery_failed"
+    EMAIL_CHANGED = "email_changed"
+    DELETION_STARTED = "account_deletion_started"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, as recorded with an event."""
+
+    ip: str
+    user_agent: str | None = None
+
+
+async def record(
+    db: Database,
+    user_id: str,
+    event: EventType,
+    origin: Origin,
+    session_id: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Append one event; it expires after RETENTION."""
+    created_at = now or datetime.now(UTC)
+    agent = origin.user_agent[:MAX_USER_AGENT] if origin.user_agent else None
+    await repository.insert_event(
+        db,
+        {
+            "_id": uuid.uuid4().hex,
+            "user_id": user_id,
+            "type": event.value,
+            "created_at": created_at,
+            "expires_at": created_at + RETENTION,
+            "ip": origin.ip,
+            "user_agent": agent,
+            "session_id": session_id,
+        },
+    )
+
+
+def public(doc: Document) -> dict[str, Any]:
+    """The client view of an event."""
+    return {
+        "id": doc["_id"],
+        "type": doc["type"],
+        "created_at": doc["created_at"],
+        "ip": doc.get("ip"),
+        "user_agent": doc.get("user_agent"),
+        "session_id": doc.get("session_id"),
+    }
+
+
+def _encode_cursor(doc: Document) -> str:
+    position = {"t": doc["created_at"].isoformat(), "i": doc["_id"]}
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        position = json.loads(raw)
+        created_at = datetime.fromisoformat(position["t"])
+        event_id = position["i"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise BadRequest("Invalid cursor", code="invalid_cursor") from None
+    if not isinstance(event_id, str) or created_at.tzinfo is None:
+        raise BadRequest("Invalid cursor", code="invalid_cursor")
+    return created_at, event_id
+
+
+async def page(
+    db: Database, user_id: str, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the user's events, newest first, and the cursor of the next page."""
+    before = _decode_cursor(cursor) if cursor else None
+    docs = await repository.list_events(db, user_id, limit + 1, before)
+    more = len(docs) > limit
+    docs = docs[:limit]
+    return [public(doc) for doc in docs], (_encode_cursor(docs[-1]) if more and docs else None)
+
+
+async def _export(db: Database, user_id: str) -> AsyncIterator[dict[str, Any]]:
+    async for doc in repository.iter_events(db, user_id):
+        yield public(doc)
+
+
+register_owned(
+    OwnedData("security_events", _export, repository.delete_events, order=ORDER_ACCOUNT + 10)
+)
