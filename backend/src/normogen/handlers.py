@@ -91,8 +91,15 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return _json(request, 500, "internal_error", "Internal server error")
 
 
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """Anything not foreseen: 500 with the request id only; the traceback goes to the log."""
+    log.error("unhandled error", exc_info=exc, extra={"request_id": request_id_of(request.scope)})
+    return _json(request, 500, "internal_error", "Internal server error")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(NormogenError, normogen_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(PyMongoError, database_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -6,11 +6,12 @@ probes stay cheap and keep answering while the rest of the stack is busy.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,6 +32,13 @@ _SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 _JSON = (b"content-type", b"application/json")
 _HEALTH_BODY = b'{"status":"ok"}'
 _PROBES = frozenset({"/health", "/ready", "/metrics"})
+# Request ids: a random per-process prefix and a counter; unique across replicas, and cheap.
+_ID_PREFIX = secrets.token_hex(8)
+_ID_COUNTER = itertools.count(1)
+
+
+def new_request_id() -> str:
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
 
 
 def request_id_of(scope: Scope) -> str | None:
@@ -72,7 +80,7 @@ class EdgeMiddleware:
         if inbound_id is not None and _SANE_REQUEST_ID.match(inbound_id):
             request_id = inbound_id.decode()
         else:
-            request_id = uuid.uuid4().hex
+            request_id = new_request_id()
         peer = scope.get("client")
         client = self.resolver.resolve(peer[0] if peer else None, forwarded)
         scope[REQUEST_ID_KEY] = request_id
@@ -97,13 +105,12 @@ class EdgeMiddleware:
             else:
                 await self.app(scope, receive, send_with_headers)
         except Exception:
-            error_log.exception(
-                "unhandled error", extra={"request_id": request_id, "path": scope["path"]}
-            )
-            if response_started:
-                raise
-            body = error_body("internal_error", "Internal server error", request_id)
-            await _send_json(send_with_headers, 500, body)
+            # The framework's 500 handler (handlers.unexpected_error) has logged the traceback
+            # and answered; it re-raises only so that servers may log, which would log twice.
+            if not response_started:
+                error_log.exception("unhandled error", extra={"request_id": request_id})
+                body = error_body("internal_error", "Internal server error", request_id)
+                await _send_json(send_with_headers, 500, body)
         finally:
             self.metrics.in_flight.dec()
             self._record(scope, status, started, request_id, client)
