@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -20,7 +21,7 @@ import httpx
 from normogen.db.embedded import EmbeddedMongo, free_port
 
 BACKEND = Path(__file__).resolve().parents[1]
-BENCH_SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+BENCH_SECRET = secrets.token_urlsafe(48)  # fresh per run, never a fixed secret
 
 
 def require_wrk() -> str:
@@ -92,9 +93,10 @@ def database() -> Iterator[str]:
     if os.environ.get("MONGODB_URI"):
         yield os.environ["MONGODB_URI"]
         return
-    with tempfile.TemporaryDirectory() as tmp, EmbeddedMongo(
-        Path(tmp) / "data", sync_on_commit=False
-    ) as engine:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        EmbeddedMongo(Path(tmp) / "data", sync_on_commit=False) as engine,
+    ):
         yield engine.uri
 
 
