@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from bench.harness import database, free_port, median, normogen_server, process, wrk
+from bench.harness import database, median, normogen_server, process, wrk
+from normogen.db.embedded import free_port
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
