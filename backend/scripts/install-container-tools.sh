@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install what `make test-image` needs from Debian's packages (podman, buildah, runc), once.
+# Idempotent: does nothing when every command is already present.
+set -euo pipefail
+
+packages=(podman buildah runc)
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-container-tools: need root to install ${missing[*]} (or install them yourself)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-container-tools: installed ${missing[*]}"
