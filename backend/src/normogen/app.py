@@ -21,6 +21,9 @@ from normogen.db.client import create_client
 from normogen.db.indexes import migrate
 from normogen.ops import router as ops_router
 from normogen.ops.edge import EdgeMiddleware
+from normogen.profiles import router as profiles_router
+from normogen.records import router as records_router
+from normogen.records import sync as records_sync
 from normogen.runtime import Runtime
 from normogen.security.body_limit import BodyLimitMiddleware
 from normogen.security.cors import CORSMiddleware
@@ -108,6 +111,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ops_router.router)
     app.include_router(auth_router.router)
     app.include_router(accounts_router.router)
+    app.include_router(profiles_router.router)
+    app.include_router(records_sync.router)
+    app.include_router(records_router.router)
     # Added innermost first: rate limiting sits next to the routes (the edge is outside all).
     app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=RateLimiter(runtime))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)

@@ -1,0 +1,1 @@
+"""Profiles: the people whose health data is tracked (self, child, parent)."""

@@ -1,0 +1,92 @@
+"""Dependencies that load *and* authorise a profile, so routes never repeat 404/403 checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends
+
+from normogen.auth.dependencies import CurrentUser
+from normogen.db.client import Document
+from normogen.dependencies import DatabaseDep
+from normogen.errors import Forbidden, NotFound
+from normogen.profiles import access
+from normogen.profiles.access import Access, Role
+
+PROFILE_NOT_FOUND = "Profile not found"
+
+
+async def caller_access(principal: CurrentUser, db: DatabaseDep) -> Access:
+    """What the authenticated caller may reach (resolved once per request)."""
+    return await access.resolve(db, principal)
+
+
+CallerAccess = Annotated[Access, Depends(caller_access)]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizedProfile:
+    """A profile the caller may see, with their role on it."""
+
+    doc: Document
+    role: Role
+    access: Access
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["_id"])
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.doc.get("deleted"))
+
+
+async def _load(
+    db: DatabaseDep, caller: Access, profile_id: UUID, *, include_deleted: bool = False
+) -> AuthorizedProfile:
+    found = await access.authorize(db, caller, str(profile_id), include_deleted=include_deleted)
+    if found is None:
+        raise NotFound(PROFILE_NOT_FOUND)  # missing and not-yours look the same
+    return AuthorizedProfile(*found, caller)
+
+
+async def readable_profile(
+    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+) -> AuthorizedProfile:
+    """A live profile the caller may read (404 otherwise)."""
+    return await _load(db, caller, profile_id)
+
+
+async def writable_profile(
+    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+) -> AuthorizedProfile:
+    """A live profile the caller may change (404 if unseen, 403 if read-only for them)."""
+    profile = await _load(db, caller, profile_id)
+    if not profile.role.can_write:
+        raise Forbidden("Your role on this profile is read-only")
+    return profile
+
+
+async def owned_profile(
+    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+) -> AuthorizedProfile:
+    """A live profile the caller may delete (404 if unseen, 403 unless they own it)."""
+    profile = await _load(db, caller, profile_id)
+    if not profile.role.can_delete_profile:
+        raise Forbidden("Only the profile's owner may delete it")
+    return profile
+
+
+async def syncable_profile(
+    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+) -> AuthorizedProfile:
+    """A profile the caller may sync, including a deleted one whose tombstones remain."""
+    return await _load(db, caller, profile_id, include_deleted=True)
+
+
+ReadableProfile = Annotated[AuthorizedProfile, Depends(readable_profile)]
+WritableProfile = Annotated[AuthorizedProfile, Depends(writable_profile)]
+OwnedProfile = Annotated[AuthorizedProfile, Depends(owned_profile)]
+SyncableProfile = Annotated[AuthorizedProfile, Depends(syncable_profile)]

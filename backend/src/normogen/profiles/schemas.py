@@ -1,0 +1,58 @@
+"""Profile request and response bodies: ciphertext envelopes plus a plaintext profile type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, model_validator
+
+from normogen.crypto.shapes import Envelope, WrappedKey
+from normogen.profiles.access import Role
+from normogen.schemas import StrictModel
+
+# Who the profile is about; plaintext so clients can pick icons and defaults without a key.
+ProfileType = Literal["self", "child", "adult", "elder", "other"]
+
+
+class ProfileCreate(StrictModel):
+    """A new profile: its encrypted name/metadata and its key wrapped by the user key."""
+
+    profile_type: ProfileType
+    encrypted: Envelope
+    wrapped_key: WrappedKey
+
+
+class ProfileUpdate(StrictModel):
+    """Fields to replace (at least one); a new `wrapped_key` re-wraps the same profile key."""
+
+    profile_type: ProfileType | None = None
+    encrypted: Envelope | None = None
+    wrapped_key: WrappedKey | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ProfileUpdate:
+        if not self.model_fields_set or all(
+            getattr(self, name) is None for name in self.model_fields_set
+        ):
+            raise ValueError("name at least one field to change")
+        return self
+
+
+class ProfileRead(BaseModel):
+    """A profile as the API returns it (`revision` is also the ETag)."""
+
+    id: str
+    profile_type: ProfileType
+    encrypted: Envelope
+    wrapped_key: WrappedKey
+    role: Role
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProfileList(BaseModel):
+    """Every live profile the caller can see, oldest first."""
+
+    profiles: list[ProfileRead]

@@ -1,0 +1,1 @@
+"""Health records: encrypted entries of a profile, with revisions, tombstones and sync."""

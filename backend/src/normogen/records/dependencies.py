@@ -1,0 +1,55 @@
+"""Dependencies that load *and* authorise a record (one scoped query), for id-addressed routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends
+
+from normogen.db.client import Document
+from normogen.dependencies import DatabaseDep
+from normogen.errors import Forbidden, NotFound
+from normogen.profiles.access import Access, Role
+from normogen.profiles.dependencies import CallerAccess
+from normogen.records import repository
+from normogen.records.service import RECORD_NOT_FOUND
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizedRecord:
+    """A live record the caller may see, with their role on its profile."""
+
+    doc: Document
+    role: Role
+    access: Access
+
+
+async def _load(db: DatabaseDep, caller: Access, record_id: UUID) -> AuthorizedRecord:
+    doc = await repository.find_record(db, str(record_id), caller.scope())
+    role = None if doc is None else caller.role_of(doc)
+    if doc is None or role is None:
+        raise NotFound(RECORD_NOT_FOUND)  # missing and not-yours look the same
+    return AuthorizedRecord(doc, role, caller)
+
+
+async def readable_record(
+    record_id: UUID, db: DatabaseDep, caller: CallerAccess
+) -> AuthorizedRecord:
+    """A live record the caller may read (404 otherwise)."""
+    return await _load(db, caller, record_id)
+
+
+async def writable_record(
+    record_id: UUID, db: DatabaseDep, caller: CallerAccess
+) -> AuthorizedRecord:
+    """A live record the caller may change (404 if unseen, 403 if read-only for them)."""
+    record = await _load(db, caller, record_id)
+    if not record.role.can_write:
+        raise Forbidden("Your role on this profile is read-only")
+    return record
+
+
+ReadableRecord = Annotated[AuthorizedRecord, Depends(readable_record)]
+WritableRecord = Annotated[AuthorizedRecord, Depends(writable_record)]

@@ -1,0 +1,117 @@
+"""Routes under /api/v1/records: create, list, read, replace (If-Match) and delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query
+from starlette.responses import Response
+
+from normogen.auth.dependencies import CurrentUser
+from normogen.conditional import json_response, parse_if_match, require_if_match
+from normogen.db.client import Document
+from normogen.dependencies import DatabaseDep, RuntimeDep
+from normogen.profiles.dependencies import CallerAccess, ReadableProfile, writable_profile
+from normogen.records import service
+from normogen.records.dependencies import ReadableRecord, WritableRecord
+from normogen.records.schemas import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    MAX_TAGS,
+    RecordCreate,
+    RecordKind,
+    RecordPage,
+    RecordRead,
+    RecordUpdate,
+    Tag,
+    UtcDatetime,
+)
+from normogen.records.views import record_view
+
+PREFIX = "/api/v1/records"
+router = APIRouter(prefix=PREFIX, tags=["records"])
+IfMatchHeader = Annotated[str | None, Header(alias="If-Match")]
+
+
+def _created(doc: Document, status: int) -> Response:
+    location = f"{PREFIX}/{doc['_id']}"
+    return json_response(record_view(doc), status, revision=doc["revision"], location=location)
+
+
+@router.post("", status_code=201, response_model=RecordRead)
+async def create_record(
+    body: RecordCreate,
+    principal: CurrentUser,
+    caller: CallerAccess,
+    db: DatabaseDep,
+    runtime: RuntimeDep,
+) -> Response:
+    """Create a record (201); a retry with the same `id` and content returns it again (200)."""
+    profile = await writable_profile(UUID(body.profile_id), db, caller)
+    doc, created = await service.create_record(db, runtime.settings, principal, profile.doc, body)
+    return _created(doc, 201 if created else 200)
+
+
+@router.get("", response_model=RecordPage)
+async def list_records(
+    profile: ReadableProfile,
+    db: DatabaseDep,
+    kind: Annotated[list[RecordKind] | None, Query(max_length=6)] = None,
+    tag: Annotated[list[Tag] | None, Query(max_length=MAX_TAGS)] = None,
+    occurred_from: Annotated[UtcDatetime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[UtcDatetime | None, Query(alias="to")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+) -> Response:
+    """A profile's records, newest `occurred_at` first; `from` inclusive, `to` exclusive."""
+    records, next_cursor = await service.list_records(
+        db,
+        profile.id,
+        kinds=list(kind) if kind else None,
+        tags=list(tag) if tag else None,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        cursor=cursor,
+        limit=limit,
+    )
+    return json_response({"records": records, "next_cursor": next_cursor})
+
+
+@router.get("/{record_id}", response_model=RecordRead)
+async def get_record(record: ReadableRecord) -> Response:
+    """One record; its revision is the ETag to send back as If-Match."""
+    return json_response(record_view(record.doc), revision=record.doc["revision"])
+
+
+@router.put("/{record_id}", response_model=RecordRead)
+async def replace_record(
+    record: WritableRecord,
+    body: RecordUpdate,
+    principal: CurrentUser,
+    db: DatabaseDep,
+    runtime: RuntimeDep,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """Replace a record's content; needs If-Match (428 without, 412 when stale)."""
+    condition = require_if_match(if_match)
+    doc = await service.replace_record(
+        db, runtime.settings, principal, record.doc, record.access, body, condition
+    )
+    return json_response(record_view(doc), revision=doc["revision"])
+
+
+@router.delete("/{record_id}", status_code=204)
+async def delete_record(
+    record: WritableRecord,
+    principal: CurrentUser,
+    db: DatabaseDep,
+    runtime: RuntimeDep,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """Delete a record, leaving a tombstone for syncing devices; If-Match is optional."""
+    condition = parse_if_match(if_match)
+    await service.delete_record(
+        db, runtime.settings, principal, record.doc, record.access, condition
+    )
+    return Response(status_code=204)

@@ -1,0 +1,137 @@
+"""Record request and response bodies: an encrypted payload plus the plaintext SPEC allows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
+
+from normogen.crypto.shapes import B64, Envelope
+from normogen.schemas import StrictModel
+
+RecordKind = Literal[
+    "health_data", "lab_result", "medication", "medication_dose", "appointment", "note"
+]
+MAX_TAGS = 32
+MAX_TAG_LENGTH = 64  # an HMAC-SHA256 in hex is 64 characters
+MAX_SOURCE_LENGTH = 64
+# The type bound is the largest MAX_RECORD_BYTES the settings accept; the configured (smaller)
+# limit is checked by the service and answered with 413.
+PAYLOAD_TYPE_LIMIT = 16 * 1024 * 1024
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+
+
+def _require_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string with a UTC offset")
+    return value
+
+
+def _utc_ms(value: datetime) -> datetime:
+    # MongoDB stores milliseconds: normalise now, so what we return equals what we stored.
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _canonical_uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ValueError("must be a UUID") from None
+
+
+def _printable(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _unique(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(tags))
+
+
+UtcDatetime = Annotated[
+    AwareDatetime, BeforeValidator(_require_text), Field(strict=False), AfterValidator(_utc_ms)
+]
+Uuid = Annotated[str, Field(min_length=32, max_length=36), AfterValidator(_canonical_uuid)]
+# Opaque client-computed tags (e.g. keyed hashes of a tag name): a narrow alphabet, no spaces.
+Tag = Annotated[
+    str, Field(min_length=1, max_length=MAX_TAG_LENGTH, pattern=r"^[A-Za-z0-9._~+/=:-]+$")
+]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_unique)]
+Source = Annotated[
+    str, Field(min_length=1, max_length=MAX_SOURCE_LENGTH), AfterValidator(_printable)
+]
+
+
+class RecordPayload(Envelope):
+    """The encrypted record body (its size is bounded by MAX_RECORD_BYTES)."""
+
+    data: Annotated[str, B64(0, PAYLOAD_TYPE_LIMIT)]
+
+
+class RecordFields(StrictModel):
+    """What a client writes: everything but the profile and the server's fields."""
+
+    kind: RecordKind
+    payload: RecordPayload
+    occurred_at: UtcDatetime
+    tags: Tags = Field(default_factory=list)
+    source: Source | None = None
+
+
+class RecordCreate(RecordFields):
+    """A new record; `id` (a UUID) lets an offline client create it idempotently."""
+
+    id: Uuid | None = None
+    profile_id: Uuid
+
+
+class RecordUpdate(RecordFields):
+    """A full replacement of the client fields (PUT, with If-Match)."""
+
+
+class RecordRead(BaseModel):
+    """A record as the API returns it (`revision` is also the ETag)."""
+
+    id: str
+    profile_id: str
+    kind: RecordKind
+    payload: Envelope
+    occurred_at: datetime
+    tags: list[str]
+    source: str | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    updated_by: str
+
+
+class RecordPage(BaseModel):
+    """One page of a record listing; pass `next_cursor` back as `cursor` for the next."""
+
+    records: list[RecordRead]
+    next_cursor: str | None
+
+
+class Change(BaseModel):
+    """One entry of the changes feed: the record's latest state, or its tombstone."""
+
+    id: str
+    seq: int
+    revision: int
+    deleted: bool
+    record: RecordRead | None
+
+
+class ChangesPage(BaseModel):
+    """Changes after `since`, oldest first; call again with `next` until `done`."""
+
+    changes: list[Change]
+    next: str
+    done: bool
+    profile_deleted: bool

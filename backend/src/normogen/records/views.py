@@ -1,0 +1,43 @@
+"""Stored record documents rendered as API bodies (plain dicts: no re-validation on reads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normogen.db.client import Document
+
+
+def record_view(doc: Document) -> dict[str, Any]:
+    """A live record as `RecordRead` describes it (datetimes are serialised by the caller)."""
+    return {
+        "id": doc["_id"],
+        "profile_id": doc["profile_id"],
+        "kind": doc["kind"],
+        "payload": doc["payload"],
+        "occurred_at": doc["occurred_at"],
+        "tags": doc.get("tags", []),
+        "source": doc.get("source"),
+        "revision": doc["revision"],
+        "created_at": doc["created_at"],
+        "updated_at": doc["updated_at"],
+        "created_by": doc["created_by"],
+        "updated_by": doc["updated_by"],
+    }
+
+
+def change_view(doc: Document) -> dict[str, Any]:
+    """One changes-feed entry: the record's latest state, or its tombstone."""
+    deleted = bool(doc.get("deleted"))
+    return {
+        "id": doc["_id"],
+        "seq": doc["seq"],
+        "revision": doc["revision"],
+        "deleted": deleted,
+        "record": None if deleted else record_view(doc),
+    }
+
+
+def payload_size(doc: Document) -> int:
+    """Approximate bytes a record adds to a response (its ciphertext dominates)."""
+    payload = doc.get("payload")
+    return len(payload.get("data", "")) if isinstance(payload, dict) else 0
