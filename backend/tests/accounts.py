@@ -20,12 +20,12 @@ from normogen_client.crypto import (
     AccountSecrets,
     Envelope,
     KdfParams,
+    b64e,
     create_account,
     login_auth_key,
     registration_payload,
     unlock,
 )
-from normogen_client.crypto import b64e as b64e
 from tests.support import ThreadedServer, running_server, test_settings
 
 PASSWORD = "correct horse battery staple"

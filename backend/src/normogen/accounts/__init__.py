@@ -1,0 +1,1 @@
+"""Accounts: the user document, settings, security events, export and deletion."""

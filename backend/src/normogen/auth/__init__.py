@@ -1,0 +1,1 @@
+"""Authentication: zero-knowledge login, sessions and tokens."""

@@ -1,8 +1,10 @@
 """Account recovery: a phrase-derived second auth key and a second wrap of the user key.
 
-The phrase never reaches the server. Setting it up needs the current auth key; using it
-replaces the password credential and ends every session. Failures look like login failures
-and are locked out the same way (their own counter, keyed by the email's HMAC).
+The phrase never reaches the server. Setting it up needs the current auth key. Using it takes
+three calls: `prelogin` (recovery KDF parameters), `unlock` (proves the recovery auth key and
+returns the recovery-wrapped user key, which the client needs to re-wrap under a new password)
+and `complete` (replaces the password credential and ends every session). Failures look like
+login failures and are locked out the same way (their own counter, keyed by the email's HMAC).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from typing import Any
 from normogen.accounts import repository as users
 from normogen.auth import lockout, sessions
 from normogen.auth.context import AuthContext
-from normogen.auth.schemas import LoginResponse, RecoveryComplete, RecoverySetup
+from normogen.auth.schemas import LoginResponse, RecoveryComplete, RecoverySetup, RecoveryUnlock
 from normogen.auth.service import INVALID_CREDENTIALS, active_user, fake_kdf, reauthenticate
 from normogen.auth.service import with_keys as login_response
-from normogen.crypto.shapes import KdfParams, b64decode, require_kdf_minimum
+from normogen.crypto.shapes import KdfParams, WrappedKey, b64decode, require_kdf_minimum
+from normogen.db.client import Document
 from normogen.errors import Unauthorized
 from normogen.events.service import EventType, record
 
@@ -47,13 +50,13 @@ async def setup(ctx: AuthContext, user_id: str, session_id: str, body: RecoveryS
     await record(ctx.db, user_id, EventType.RECOVERY_SET, ctx.origin, session_id)
 
 
-async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
-    """Reset the password credential with the recovery auth key; all sessions end."""
-    require_kdf_minimum(body.new_kdf, ctx.settings, "new_kdf")
-    key = lockout.lockout_key(ctx, "recovery", body.email)
+async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -> Document:
+    """The active user whose recovery credential this is, else the uniform 401 (locked out
+    after repeated failures, unknown emails included)."""
+    key = lockout.lockout_key(ctx, "recovery", email)
     await lockout.ensure_not_locked(ctx, key)
-    user = await users.find_by_email(ctx.db, body.email)
-    secret = b64decode(body.recovery_auth_key)
+    user = await users.find_by_email(ctx.db, email)
+    secret = b64decode(recovery_auth_key)
     active = user is not None and user.get("status") == users.ACTIVE
     recovery = user.get("recovery") if user is not None and active else None
     if recovery:
@@ -67,6 +70,19 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
         if user is not None and active:
             await record(ctx.db, user["_id"], EventType.RECOVERY_FAILED, ctx.origin)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+    return user
+
+
+async def unlock(ctx: AuthContext, body: RecoveryUnlock) -> WrappedKey:
+    """The recovery-wrapped user key, for a caller proving the recovery auth key."""
+    user = await _verified_user(ctx, body.email, body.recovery_auth_key)
+    return WrappedKey.model_validate(user["recovery"]["wrapped_user_key"], strict=False)
+
+
+async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
+    """Reset the password credential with the recovery auth key; all sessions end."""
+    require_kdf_minimum(body.new_kdf, ctx.settings, "new_kdf")
+    user = await _verified_user(ctx, body.email, body.recovery_auth_key)
     changes: dict[str, Any] = {
         "auth_hash": await ctx.hasher.hash(b64decode(body.new_auth_key)),
         "kdf": body.new_kdf.to_doc(),
@@ -74,9 +90,10 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
     }
     user_id = str(user["_id"])
     now = datetime.now(UTC)
-    if not await users.replace_after_recovery(ctx.db, user_id, recovery["auth_hash"], changes, now):
+    recovery_hash = user["recovery"]["auth_hash"]
+    if not await users.replace_after_recovery(ctx.db, user_id, recovery_hash, changes, now):
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
-    await lockout.clear(ctx, key)
+    await lockout.clear(ctx, lockout.lockout_key(ctx, "recovery", body.email))
     await lockout.clear(ctx, lockout.lockout_key(ctx, "login", body.email))
     await sessions.revoke_all(ctx, user_id)
     pair = await sessions.start_session(ctx, user_id, body.device_name)

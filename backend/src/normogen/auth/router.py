@@ -14,6 +14,8 @@ from normogen.auth.schemas import (
     PreloginResponse,
     RecoveryComplete,
     RecoverySetup,
+    RecoveryUnlock,
+    RecoveryUnlockResponse,
     RefreshRequest,
     RegisterRequest,
     SessionList,
@@ -106,6 +108,13 @@ async def set_recovery(body: RecoverySetup, user: CurrentUser, ctx: AuthContextD
 async def recovery_prelogin(body: PreloginRequest, ctx: AuthContextDep) -> PreloginResponse:
     """Recovery KDF parameters; fake ones of the same shape when there are none."""
     return PreloginResponse(kdf=await recovery.prelogin(ctx, body.email))
+
+
+@router.post("/recovery/unlock", dependencies=[per_ip_limit("recovery")])
+async def recovery_unlock(body: RecoveryUnlock, ctx: AuthContextDep) -> RecoveryUnlockResponse:
+    """Prove the recovery auth key; get the recovery-wrapped user key to re-wrap it."""
+    wrapped = await recovery.unlock(ctx, body)
+    return RecoveryUnlockResponse(recovery_wrapped_user_key=wrapped)
 
 
 @router.post("/recovery/complete", dependencies=[per_ip_limit("recovery")])

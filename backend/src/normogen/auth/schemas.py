@@ -89,6 +89,15 @@ class RecoverySetup(StrictModel):
     recovery_wrapped_user_key: WrappedKey
 
 
+class RecoveryUnlock(StrictModel):
+    email: Email
+    recovery_auth_key: B64Key32
+
+
+class RecoveryUnlockResponse(BaseModel):
+    recovery_wrapped_user_key: WrappedKey
+
+
 class RecoveryComplete(StrictModel):
     email: Email
     recovery_auth_key: B64Key32
