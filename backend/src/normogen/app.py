@@ -25,9 +25,11 @@ from normogen.profiles import router as profiles_router
 from normogen.records import router as records_router
 from normogen.records import sync as records_sync
 from normogen.runtime import Runtime
+from normogen.security.batching import BatchedLimiter
 from normogen.security.body_limit import BodyLimitMiddleware
 from normogen.security.cors import CORSMiddleware
-from normogen.security.ratelimit import RateLimiter, RateLimitMiddleware
+from normogen.security.middleware import RateLimitMiddleware
+from normogen.security.ratelimit import RateLimiter
 
 log = logging.getLogger("normogen")
 _MIGRATE_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
@@ -80,17 +82,23 @@ class NormogenAPI(FastAPI):
 def create_app(settings: Settings) -> FastAPI:
     """Build the ASGI app from explicit settings; nothing here reads the environment."""
     runtime = Runtime(_resolve_secret(settings))
+    api_limiter = BatchedLimiter(RateLimiter(runtime))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.client = create_client(runtime.settings, runtime.metrics)
-        migration = asyncio.create_task(_migrate_until_done(runtime))
+        background = [
+            asyncio.create_task(_migrate_until_done(runtime)),
+            asyncio.create_task(api_limiter.run()),
+        ]
         try:
             yield
         finally:
-            migration.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await migration
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            with contextlib.suppress(PyMongoError):
+                await api_limiter.sync()  # hand our last counted hits to the other replicas
             await runtime.client.close()
             log.info("database client closed")
 
@@ -115,7 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(records_sync.router)
     app.include_router(records_router.router)
     # Added innermost first: rate limiting sits next to the routes (the edge is outside all).
-    app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=RateLimiter(runtime))
+    app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=api_limiter)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)
     app.add_middleware(CORSMiddleware, allowed_origins=settings.ALLOWED_ORIGINS)
     return app

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
 from normogen.auth.tokens import issue_access_token
 from tests.support import (
     TEST_JWT_SECRET,
     ServerProcess,
     ThreadedServer,
+    async_wait_until,
     running_server,
     test_settings,
     unique_db_name,
@@ -53,8 +55,7 @@ async def test_anonymous_requests_are_limited_per_ip(limited: ThreadedServer) ->
 async def test_remaining_counts_down(limited: ThreadedServer) -> None:
     async with httpx.AsyncClient(base_url=limited.url) as http:
         remaining = [
-            int((await http.get("/api/v1/server")).headers["ratelimit-remaining"])
-            for _ in range(3)
+            int((await http.get("/api/v1/server")).headers["ratelimit-remaining"]) for _ in range(3)
         ]
     assert remaining == [LIMIT - 1, LIMIT - 2, LIMIT - 3]
 
@@ -90,17 +91,19 @@ async def test_a_forged_token_counts_against_the_ip(limited: ThreadedServer) -> 
     forged = {"Authorization": "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."}
     async with httpx.AsyncClient(base_url=limited.url) as http:
         statuses = [
-            (await http.get("/api/v1/server", headers=forged)).status_code
-            for _ in range(LIMIT + 1)
+            (await http.get("/api/v1/server", headers=forged)).status_code for _ in range(LIMIT + 1)
         ]
     assert statuses == [200] * LIMIT + [429]
 
 
-async def test_two_processes_share_one_count(mongodb_uri: str, tmp_path: Path) -> None:
+async def test_two_processes_share_one_count(
+    mongodb_uri: str, tmp_path: Path, mongo: AsyncMongoClient[dict[str, object]]
+) -> None:
+    database = unique_db_name()
     env = {
         "NORMOGEN_ENV": "production",
         "MONGODB_URI": mongodb_uri,
-        "MONGODB_DATABASE": unique_db_name(),
+        "MONGODB_DATABASE": database,
         "JWT_SECRET": TEST_JWT_SECRET,
         "RATE_LIMIT_REQUESTS": str(LIMIT),
         "RATE_LIMIT_DURATION_SECONDS": "86400",
@@ -108,16 +111,29 @@ async def test_two_processes_share_one_count(mongodb_uri: str, tmp_path: Path) -
     }
     first = ServerProcess(env, tmp_path / "a.log")
     second = ServerProcess(env, tmp_path / "b.log")
+    counters = mongo[database]["rate_limits"]
+
+    async def shared_count() -> int:
+        doc = await counters.find_one({"_id": {"$regex": r"^api\|ip:127\.0\.0\.1\|"}})
+        return int(doc["n"]) if doc else 0  # type: ignore[call-overload]
+
     try:
         first.start()
         second.start()
-        statuses = []
         async with httpx.AsyncClient() as http:
-            for index in range(LIMIT + 3):
-                target = first if index % 2 == 0 else second
-                statuses.append((await http.get(f"{target.url}/api/v1/server")).status_code)
+            spent = [
+                (await http.get(f"{first.url}/api/v1/server")).status_code for _ in range(LIMIT)
+            ]
+            assert spent == [200] * LIMIT
+
+            async def first_has_synced() -> bool:
+                return await shared_count() == LIMIT
+
+            await async_wait_until(first_has_synced, 10, "the first replica never synced")
+            # The second replica has never seen this client, yet its budget is already spent.
+            refused = [(await http.get(f"{second.url}/api/v1/server")) for _ in range(2)]
     finally:
         first.stop()
         second.stop()
-    # Alternating between replicas, the budget is spent once, not once per process.
-    assert statuses == [200] * LIMIT + [429] * 3
+    assert [r.status_code for r in refused] == [429, 429]
+    assert refused[0].headers["ratelimit-remaining"] == "0"

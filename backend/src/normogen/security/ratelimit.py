@@ -1,7 +1,9 @@
 """Rate limits shared by every replica: fixed-window counters in MongoDB with a TTL index.
 
-Each hit is one atomic upsert (`$inc` on a per-window document), so two processes on one
-database count together. Counter documents expire by TTL shortly after their window ends.
+`RateLimiter.hit` counts each hit with one atomic upsert (`$inc` on a per-window document), so
+processes on one database count together exactly; the strict limits (login, recovery, links)
+use it. The general /api limit uses `BatchedLimiter` (batching.py) on the same documents.
+Counter documents expire by TTL shortly after their window ends.
 
 When MongoDB is unreachable the limiter cannot count, and it fails closed: the request gets
 503 `database_unavailable`. Every /api route needs the database anyway, and an attacker must not
@@ -18,13 +20,10 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.auth.tokens import bearer_token, verify_access_token
 from normogen.db import indexes
 from normogen.db.client import is_unavailable
-from normogen.errors import DatabaseUnavailable, RateLimited, error_body
-from normogen.ops.edge import client_of, request_id_of
+from normogen.errors import DatabaseUnavailable, RateLimited
 from normogen.runtime import Runtime
 
 COLLECTION = "rate_limits"
@@ -49,6 +48,13 @@ class Decision:
     remaining: int
     reset_after: int  # seconds until the window resets
 
+    @classmethod
+    def of(cls, limit: Limit, count: int, window_end: float, now: float) -> Decision:
+        reset_after = max(1, math.ceil(window_end - now))
+        return cls(
+            count <= limit.requests, limit.requests, max(0, limit.requests - count), reset_after
+        )
+
     def headers(self) -> dict[str, str]:
         values = {
             "RateLimit-Limit": str(self.limit),
@@ -66,36 +72,37 @@ class RateLimiter:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
-    async def hit(self, limit: Limit, subject: str, now: float | None = None) -> Decision:
-        now = time.time() if now is None else now
-        window = int(now // limit.seconds)
-        window_end = (window + 1) * limit.seconds
-        key = f"{limit.name}|{subject}|{window}"
+    async def add(self, key: str, amount: int, window_end: float) -> int:
+        """Add `amount` hits to a window's counter atomically; return the new total."""
         expires_at = datetime.fromtimestamp(window_end, UTC) + _EXPIRY_SLACK
         collection = self.runtime.db[COLLECTION]
         try:
             try:
                 doc = await collection.find_one_and_update(
                     {"_id": key},
-                    {"$inc": {"n": 1}, "$setOnInsert": {"expires_at": expires_at}},
+                    {"$inc": {"n": amount}, "$setOnInsert": {"expires_at": expires_at}},
                     upsert=True,
                     return_document=ReturnDocument.AFTER,
                 )
             except DuplicateKeyError:
                 # Two first hits raced to insert the window's document: the loser increments.
                 doc = await collection.find_one_and_update(
-                    {"_id": key}, {"$inc": {"n": 1}}, return_document=ReturnDocument.AFTER
+                    {"_id": key}, {"$inc": {"n": amount}}, return_document=ReturnDocument.AFTER
                 )
         except PyMongoError as exc:
             if is_unavailable(exc):
                 raise DatabaseUnavailable() from None
             raise
-        count = int(doc["n"]) if doc else 1
-        allowed = count <= limit.requests
-        if not allowed:
+        return int(doc["n"]) if doc else amount
+
+    async def hit(self, limit: Limit, subject: str, now: float | None = None) -> Decision:
+        """Count one hit, exactly, in MongoDB."""
+        now = time.time() if now is None else now
+        key, window_end = window_key(limit, subject, now)
+        decision = Decision.of(limit, await self.add(key, 1, window_end), window_end, now)
+        if not decision.allowed:
             self.runtime.metrics.rate_limited.labels(limit.name).inc()
-        reset_after = max(1, math.ceil(window_end - now))
-        return Decision(allowed, limit.requests, max(0, limit.requests - count), reset_after)
+        return decision
 
     async def check(self, limit: Limit, subject: str) -> Decision:
         """Count a hit and raise RateLimited (429) when it is over the limit."""
@@ -103,6 +110,12 @@ class RateLimiter:
         if not decision.allowed:
             raise RateLimited(headers=decision.headers())
         return decision
+
+
+def window_key(limit: Limit, subject: str, now: float) -> tuple[str, float]:
+    """The counter document's id for the fixed window containing `now`, and its end."""
+    window = int(now // limit.seconds)
+    return f"{limit.name}|{subject}|{window}", float((window + 1) * limit.seconds)
 
 
 def ip_subject(client_ip: str) -> str:
@@ -115,57 +128,3 @@ def ip_subject(client_ip: str) -> str:
         network = ipaddress.ip_network(f"{address}/64", strict=False)
         return f"ip6:{network.network_address}"
     return f"ip:{address}"
-
-
-class RateLimitMiddleware:
-    """The general /api limit: per user with a valid access token, else per client address."""
-
-    def __init__(self, app: ASGIApp, runtime: Runtime, limiter: RateLimiter) -> None:
-        self.app = app
-        self.runtime = runtime
-        self.limiter = limiter
-        settings = runtime.settings
-        self.limit = Limit(
-            "api", settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_DURATION_SECONDS
-        )
-
-    def subject(self, scope: Scope) -> str:
-        token = bearer_token(scope["headers"])
-        if token is not None:
-            claims = verify_access_token(self.runtime.jwt_secret, token)
-            if claims is not None:
-                return f"user:{claims.user_id}"
-        return ip_subject(client_of(scope))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
-            await self.app(scope, receive, send)
-            return
-        try:
-            decision = await self.limiter.hit(self.limit, self.subject(scope))
-        except DatabaseUnavailable as exc:
-            await _reject(scope, send, exc.status_code, exc.error_code, exc.message, exc.headers)
-            return
-        headers = decision.headers()
-        if not decision.allowed:
-            message = f"Rate limit exceeded; retry in {decision.reset_after} s"
-            await _reject(scope, send, 429, RateLimited.code, message, headers)
-            return
-        raw = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *raw]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-async def _reject(
-    scope: Scope, send: Send, status: int, code: str, message: str, headers: dict[str, str]
-) -> None:
-    body = error_body(code, message, request_id_of(scope))
-    raw = [(b"content-type", b"application/json")]
-    raw += [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,66 @@
+"""The general /api rate limit as pure ASGI: per user with a valid access token, else per IP."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from normogen.auth.tokens import bearer_token, verify_access_token
+from normogen.errors import DatabaseUnavailable, RateLimited, error_body
+from normogen.ops.edge import client_of, request_id_of
+from normogen.runtime import Runtime
+from normogen.security.batching import BatchedLimiter
+from normogen.security.ratelimit import Limit, ip_subject
+
+
+class RateLimitMiddleware:
+    """Counts every /api request against `RATE_LIMIT_REQUESTS` per `RATE_LIMIT_DURATION_SECONDS`."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime, limiter: BatchedLimiter) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.limiter = limiter
+        settings = runtime.settings
+        self.limit = Limit(
+            "api", settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_DURATION_SECONDS
+        )
+
+    def subject(self, scope: Scope) -> str:
+        token = bearer_token(scope["headers"])
+        if token is not None:
+            claims = verify_access_token(self.runtime.jwt_secret, token)
+            if claims is not None:
+                return f"user:{claims.user_id}"
+        return ip_subject(client_of(scope))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        try:
+            decision = await self.limiter.hit(self.limit, self.subject(scope))
+        except DatabaseUnavailable as exc:
+            await _reject(scope, send, exc.status_code, exc.error_code, exc.message, exc.headers)
+            return
+        headers = decision.headers()
+        if not decision.allowed:
+            message = f"Rate limit exceeded; retry in {decision.reset_after} s"
+            await _reject(scope, send, 429, RateLimited.code, message, headers)
+            return
+        raw = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *raw]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _reject(
+    scope: Scope, send: Send, status: int, code: str, message: str, headers: dict[str, str]
+) -> None:
+    body = error_body(code, message, request_id_of(scope))
+    raw = [(b"content-type", b"application/json")]
+    raw += [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
