@@ -56,6 +56,11 @@ class KeyHasher:
             partial(self._verify_sync, encoded, secret), limiter=self.limiter
         )
 
+    @property
+    def dummy_hash(self) -> str | None:
+        """The hash unknown users are verified against (made on first use)."""
+        return self._dummy
+
     async def verify_dummy(self, secret: bytes) -> None:
         """Spend the same work as a real verification (unknown email): always a failure."""
         if self._dummy is None:
