@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from normogen.__main__ import main as cli
-from tests.support import ThreadedServer, running_server, test_settings
+from tests.support import ThreadedServer, async_wait_until, running_server, test_settings
 
 
 class Echo(BaseModel):
@@ -133,7 +133,16 @@ async def test_access_log_line(client: httpx.AsyncClient, caplog: pytest.LogCapt
                 "X-Forwarded-For": "198.51.100.7",
             },
         )
-    lines = [r for r in caplog.records if getattr(r, "request_id", None) == "log-1"]
+
+        def logged() -> list[logging.LogRecord]:
+            return [r for r in caplog.records if getattr(r, "request_id", None) == "log-1"]
+
+        # The line is written once the response has gone out, so it may trail the response.
+        async def written() -> bool:
+            return bool(logged())
+
+        await async_wait_until(written, 10, "no access log line")
+    lines = logged()
     assert len(lines) == 1
     line = vars(lines[0])
     assert line["method"] == "GET"
