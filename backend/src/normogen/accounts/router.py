@@ -75,8 +75,6 @@ async def export(account: CurrentAccount, ctx: AuthContextDep) -> StreamingRespo
     return StreamingResponse(
         service.export(ctx.db, account.user),
         media_type="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="normogen-export.json"',
-            "Cache-Control": "no-store",
-        },
+        # Cache-Control: no-store comes with every /api response (security headers).
+        headers={"Content-Disposition": 'attachment; filename="normogen-export.json"'},
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
-import uuid
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,6 +48,16 @@ class Origin:
     user_agent: str | None = None
 
 
+_sequence = itertools.count()
+
+
+def _event_id(created_at: datetime) -> str:
+    """Sortable ids: milliseconds, then a per-process sequence (events of one request keep
+    their order within a millisecond), then randomness (replicas never collide)."""
+    millis = int(created_at.timestamp() * 1000)
+    return f"{millis:012x}{next(_sequence) % 0x1000000:06x}{secrets.token_hex(7)}"
+
+
 async def record(
     db: Database,
     user_id: str,
@@ -61,7 +72,7 @@ async def record(
     await repository.insert_event(
         db,
         {
-            "_id": uuid.uuid4().hex,
+            "_id": _event_id(created_at),
             "user_id": user_id,
             "type": event.value,
             "created_at": created_at,

@@ -1,0 +1,135 @@
+"""The account: read, change email, settings and security events."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+
+from tests.accounts import PASSWORD, RegisteredUser, login
+
+ME = "/api/v1/users/me"
+
+
+def _envelope(alg: str = "aes-256-gcm") -> dict[str, str]:
+    return {
+        "alg": alg,
+        "iv": base64.b64encode(b"\1" * 12).decode(),
+        "data": base64.b64encode(b"ciphertext").decode(),
+        "authTag": base64.b64encode(b"\2" * 16).decode(),
+    }
+
+
+async def test_me_needs_a_token(auth_http: httpx.AsyncClient) -> None:
+    assert (await auth_http.get(ME)).status_code == 401
+
+
+async def test_change_email_needs_the_auth_key(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    new = f"New-{user.email}".upper()
+    wrong = await auth_http.patch(
+        ME, json={"auth_key": other_user.auth_key, "email": new}, headers=user.headers
+    )
+    assert wrong.status_code == 403
+    taken = await auth_http.patch(
+        ME, json={"auth_key": user.auth_key, "email": other_user.email}, headers=user.headers
+    )
+    assert taken.status_code == 409
+    assert taken.json()["error"]["code"] == "email_taken"
+    changed = await auth_http.patch(
+        ME, json={"auth_key": user.auth_key, "email": new}, headers=user.headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["email"] == new.lower()
+    assert (await login(auth_http, new, PASSWORD)).status_code == 200
+    assert (await login(auth_http, user.email, PASSWORD)).status_code == 401
+
+
+async def test_patch_rejects_unknown_fields(
+    auth_http: httpx.AsyncClient, user: RegisteredUser
+) -> None:
+    body = {"auth_key": user.auth_key, "email": user.email, "is_admin": True}
+    assert (await auth_http.patch(ME, json=body, headers=user.headers)).status_code == 422
+
+
+async def test_settings_default_then_replace(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    defaults = await auth_http.get(f"{ME}/settings", headers=user.headers)
+    assert defaults.json() == {"language": "en", "timezone": "UTC", "preferences": None}
+    wanted = {"language": "pt-BR", "timezone": "Europe/Lisbon", "preferences": _envelope()}
+    put = await auth_http.put(f"{ME}/settings", json=wanted, headers=user.headers)
+    assert put.status_code == 200, put.text
+    assert (await auth_http.get(f"{ME}/settings", headers=user.headers)).json() == wanted
+    # Settings are per account.
+    theirs = await auth_http.get(f"{ME}/settings", headers=other_user.headers)
+    assert theirs.json()["language"] == "en"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"language": "english!", "timezone": "UTC"},
+        {"language": "en", "timezone": "Mars/Olympus_Mons"},
+        {"language": "en", "timezone": "UTC", "theme": "dark"},
+        {"language": "en", "timezone": "UTC", "preferences": _envelope("rot13")},
+        {"language": "en", "timezone": "UTC", "preferences": {"plain": "text"}},
+    ],
+)
+async def test_settings_are_validated_strictly(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, body: dict[str, object]
+) -> None:
+    response = await auth_http.put(f"{ME}/settings", json=body, headers=user.headers)
+    assert response.status_code == 422
+    assert (await auth_http.get(f"{ME}/settings", headers=user.headers)).json()["language"] == "en"
+
+
+async def test_events_record_logins_and_failures_without_secrets(
+    auth_http: httpx.AsyncClient, user: RegisteredUser
+) -> None:
+    await login(auth_http, user.email, "wrong password")
+    await login(auth_http, user.email, PASSWORD, device_name="tablet")
+    response = await auth_http.get(f"{ME}/events", headers=user.headers)
+    assert response.status_code == 200
+    events = response.json()["events"]
+    assert [e["type"] for e in events] == ["login", "login_failed", "registered"]
+    for event in events:
+        assert set(event) == {"id", "type", "created_at", "ip", "user_agent", "session_id"}
+        assert event["ip"] == "127.0.0.1"
+    assert response.json()["next"] is None
+    for secret in (user.auth_key, user.refresh_token, user.access_token, PASSWORD):
+        assert secret not in response.text
+
+
+async def test_events_page_with_a_cursor(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    for _ in range(4):
+        await login(auth_http, user.email, PASSWORD)
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await auth_http.get(f"{ME}/events", params=params, headers=user.headers)).json()
+        seen += [e["id"] for e in page["events"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 5  # registered + 4 logins, none twice
+    # B sees only B's own events.
+    theirs = (await auth_http.get(f"{ME}/events", headers=other_user.headers)).json()["events"]
+    assert not set(seen) & {e["id"] for e in theirs}
+
+
+async def test_a_bad_cursor_is_400(auth_http: httpx.AsyncClient, user: RegisteredUser) -> None:
+    response = await auth_http.get(
+        f"{ME}/events", params={"cursor": "not-a-cursor"}, headers=user.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
+    too_many = await auth_http.get(f"{ME}/events", params={"limit": 1000}, headers=user.headers)
+    assert too_many.status_code == 422
