@@ -18,6 +18,7 @@ from tests.records_support import (
     create_profile,
     create_record,
     envelope,
+    record_body,
     sync_all,
 )
 from tests.support import ThreadedServer
@@ -186,3 +187,34 @@ async def test_purged_tombstones_do_not_stall_the_feed(
     await db["records"].delete_one({"_id": gone["id"], "deleted": True})  # what the TTL does
     changes, _ = await sync_all(auth_http, user, profile["id"], limit=limit)
     assert [c["id"] for c in changes] == [keep["id"]]
+
+
+async def test_a_writer_cannot_overtake_an_open_transaction(
+    auth_http: httpx.AsyncClient,
+    auth_server: ThreadedServer,
+    user: RegisteredUser,
+    mongo: AsyncMongoClient[dict[str, object]],
+) -> None:
+    """While an earlier writer holds number N uncommitted, nobody can commit N+1.
+
+    Were the number allocated outside the record's transaction, the create below would commit
+    N+1 at once, a reader would move its token past N, and N's record would never reach it.
+    """
+    profile = await create_profile(auth_http, user)
+    _, token = await sync_all(auth_http, user, profile["id"])
+    profiles = mongo[auth_server.settings.MONGODB_DATABASE]["profiles"]
+    async with mongo.start_session() as slow_writer:
+        await slow_writer.start_transaction()
+        await profiles.update_one({"_id": profile["id"]}, {"$inc": {"seq": 1}}, session=slow_writer)
+        blocked = await auth_http.post(
+            RECORDS, json=record_body(profile["id"]), headers=user.headers
+        )
+        assert blocked.status_code == 503, blocked.text
+        assert blocked.json()["error"]["code"] == "write_contention"
+        assert blocked.headers["retry-after"] == "1"
+        nothing, token = await sync_all(auth_http, user, profile["id"], token)
+        assert nothing == []
+        await slow_writer.commit_transaction()
+    record = await create_record(auth_http, user, profile["id"])
+    changes, _ = await sync_all(auth_http, user, profile["id"], token)
+    assert [(c["id"], c["seq"]) for c in changes] == [(record["id"], 2)]
