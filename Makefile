@@ -9,7 +9,7 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types unit lock bench clean
+.PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,17 +31,17 @@ run: $(STAMP) ## start the API on http://127.0.0.1:8000 (embedded database unles
 	cd $(BACKEND) && NORMOGEN_ENV=$${NORMOGEN_ENV:-development} SERVER_HOST=$${SERVER_HOST:-127.0.0.1} \
 		../$(BIN)/normogen serve
 
-test: $(STAMP) ## install everything and run the whole suite (lint, types, unit, integration)
+test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check
 
 check: lint types unit ## what CI runs: ruff, mypy --strict, pytest
 
 lint:
-	cd $(BACKEND) && ../$(BIN)/ruff check src tests bench ../clients/python && \
-		../$(BIN)/ruff format --check src tests bench ../clients/python
+	cd $(BACKEND) && ../$(BIN)/ruff check src tests bench scripts ../clients/python && \
+		../$(BIN)/ruff format --check src tests bench scripts ../clients/python
 
 types:
-	cd $(BACKEND) && ../$(BIN)/mypy src tests bench ../clients/python/src ../clients/python/tests
+	cd $(BACKEND) && ../$(BIN)/mypy src tests bench scripts ../clients/python/src ../clients/python/tests
 
 unit:
 	cd $(BACKEND) && ../$(BIN)/pytest $(PYTEST_ARGS)
@@ -55,6 +55,23 @@ lock: ## re-pin the requirements files from pyproject.toml (needs network)
 		--quiet -o requirements/main.txt
 	cd $(BACKEND) && ../$(BIN)/uv pip compile pyproject.toml ../clients/python/pyproject.toml \
 		--extra dev --generate-hashes --python-version 3.11 --quiet -o requirements/dev.txt
+
+# Deployment validators for tests/deploy (hadolint, kubectl kustomize, kubernetes-validate,
+# checkov, yamllint, check-jsonschema in .venv-deploy; dclint under .tools/node). Idempotent.
+deploy-tools: ## install the deployment validators (.venv-deploy, .tools/node)
+	PYTHON=$(PYTHON) $(BACKEND)/scripts/install-deploy-tools.sh
+
+test-image: $(STAMP) ## build the image with podman on local stand-in bases and smoke-test it
+	$(BACKEND)/scripts/install-container-tools.sh
+	$(BIN)/python $(BACKEND)/scripts/standin_images.py
+	cd $(BACKEND) && ../$(BIN)/python scripts/image_smoke.py
+
+lock-deploy: ## re-pin the deployment tool and image build requirements (needs network)
+	$(BIN)/python -m pip install --quiet uv
+	cd $(BACKEND) && ../$(BIN)/uv pip compile requirements/deploy.in --generate-hashes \
+		--python-version 3.11 --quiet -o requirements/deploy.txt
+	cd $(BACKEND) && ../$(BIN)/uv pip compile requirements/build.in --generate-hashes \
+		--python-version 3.11 --quiet -o requirements/build.txt
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) $(BACKEND)/.data
