@@ -8,6 +8,7 @@ import importlib
 # Each module exposes `main() -> None` and prints its own figures and ratios.
 BENCHMARKS = {
     "health": "bench.health",
+    "login_stall": "bench.login_stall",
 }
 
 

@@ -105,8 +105,8 @@ class Settings(BaseSettings):
     KDF_MIN_ITERATIONS: int = Field(600_000, ge=1, le=10_000_000)
     # Argon2id for stored auth-key hashes. OWASP Password Storage Cheat Sheet: m=19 MiB, t=2,
     # p=1 (or an equivalent trade-off such as m=46 MiB, t=1). Hashes run in a thread pool,
-    # at most ARGON2_MAX_CONCURRENCY at once (0: two per CPU), bounding memory to about
-    # ARGON2_MEMORY_KIB x ARGON2_MAX_CONCURRENCY.
+    # at most ARGON2_MAX_CONCURRENCY at once (0: one less than the CPUs available, at least 1),
+    # bounding memory to about ARGON2_MEMORY_KIB x ARGON2_MAX_CONCURRENCY.
     ARGON2_MEMORY_KIB: int = Field(19_456, ge=8, le=1_048_576)
     ARGON2_TIME_COST: int = Field(2, ge=1, le=20)
     ARGON2_PARALLELISM: int = Field(1, ge=1, le=16)

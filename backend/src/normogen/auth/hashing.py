@@ -3,14 +3,17 @@
 Parameters follow the OWASP Password Storage Cheat Sheet (Argon2id, m=19 MiB, t=2, p=1 by
 default; see Settings). Each hash holds ARGON2_MEMORY_KIB of memory while it runs, so at most
 `concurrency` run at once (an anyio CapacityLimiter): memory stays bounded and excess logins
-queue without blocking the event loop (argon2-cffi releases the GIL while hashing).
+queue without blocking the event loop (argon2-cffi releases the GIL while hashing). By
+default one CPU is left to the event loop, so a burst of logins cannot starve other requests.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from functools import partial
+from pathlib import Path
 
 import anyio
 import anyio.to_thread
@@ -20,9 +23,24 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from normogen.config import Settings
 
 
+def available_cpus() -> int:
+    """CPUs this process may use: the cgroup v2 quota (containers) or the affinity mask."""
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            return max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_concurrency() -> int:
-    """Two hashes per CPU keep every core busy while one thread waits to be scheduled."""
-    return 2 * (os.cpu_count() or 1)
+    """One hash per CPU but one: a core stays free for the event loop, so logins do not stall
+    other requests (bench/login_stall.py measures it). At least one."""
+    return max(1, available_cpus() - 1)
 
 
 class KeyHasher:
