@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Install what `make test-image` needs from Debian's packages (podman, buildah, runc), once.
-# Idempotent: does nothing when every command is already present.
+# Install what `make test-image` needs from Debian's packages, once: podman, buildah and runc,
+# and Debian's Python 3.11 with venv, from which standin_images.py assembles the stand-in base
+# images. Idempotent: does nothing when every package is already installed.
 set -euo pipefail
 
-packages=(podman buildah runc)
+packages=(podman buildah runc python3.11 python3.11-venv)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
