@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from normogen.accounts.registry import OwnedData, register_owned
@@ -14,14 +14,13 @@ from normogen.db import indexes
 from normogen.db.client import Database, Document
 
 PROFILES = "profiles"
-LIVE: Document = {"deleted": False}
 # Ciphertext fields, removed when a profile becomes a tombstone.
 SECRET_FIELDS = ("encrypted", "wrapped_key")
 
 indexes.declare(
     PROFILES,
-    # The caller's profiles, in creation order (list, export, account deletion).
-    IndexModel([("owner_id", ASCENDING), ("created_at", ASCENDING)], name="owner_created"),
+    # The caller's profiles (list, export, deletion) and scoped lookups by id.
+    IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
     indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
 )
 
@@ -30,23 +29,47 @@ async def insert_profile(db: Database, doc: Document) -> None:
     await db[PROFILES].insert_one(doc)
 
 
-async def count_live_profiles(db: Database, scope: Document) -> int:
-    return await db[PROFILES].count_documents({**scope, **LIVE})
-
-
 async def find_profile(
-    db: Database, profile_id: str, scope: Document, *, include_deleted: bool = False
+    db: Database,
+    profile_id: str,
+    scope: Document,
+    *,
+    include_deleted: bool = False,
+    session: AsyncClientSession | None = None,
 ) -> Document | None:
     """One profile the scope reaches; tombstones only when asked for (the changes feed)."""
-    query: Document = {"_id": profile_id, **scope}
-    if not include_deleted:
-        query.update(LIVE)
-    return await db[PROFILES].find_one(query)
+    doc = await db[PROFILES].find_one({"_id": profile_id, **scope}, session=session)
+    if doc is None or (doc.get("deleted") and not include_deleted):
+        return None
+    return doc
+
+
+def list_query(scope: Document) -> Document:
+    return dict(scope)
 
 
 async def list_profiles(db: Database, scope: Document, limit: int) -> list[Document]:
-    cursor = db[PROFILES].find({**scope, **LIVE}).sort([("created_at", ASCENDING)]).limit(limit)
-    return await cursor.to_list()
+    """Live profiles the scope reaches, oldest first (tombstones are few and skipped here)."""
+    docs = [doc async for doc in db[PROFILES].find(list_query(scope)) if not doc.get("deleted")]
+    docs.sort(key=lambda doc: (doc["created_at"], doc["_id"]))
+    return docs[:limit]
+
+
+async def _update_live(
+    db: Database,
+    profile_id: str,
+    query: Document,
+    update: Document,
+    session: AsyncClientSession | None = None,
+) -> Document | None:
+    # update_one + read back rather than find_one_and_update: the embedded engine scans the
+    # whole collection for the latter's write step, while both of these use the _id index.
+    result = await db[PROFILES].update_one(
+        {"_id": profile_id, **query, "deleted": False}, update, session=session
+    )
+    if result.matched_count == 0:
+        return None
+    return await db[PROFILES].find_one({"_id": profile_id}, session=session)
 
 
 async def update_profile(
@@ -57,14 +80,10 @@ async def update_profile(
     changes: Document,
 ) -> Document | None:
     """Apply `changes` and bump the revision if it still matches the precondition (atomic)."""
-    query: Document = {"_id": profile_id, **scope, **LIVE}
+    query: Document = dict(scope)
     if revision_filter is not None:
         query["revision"] = revision_filter
-    return await db[PROFILES].find_one_and_update(
-        query,
-        {"$set": changes, "$inc": {"revision": 1}},
-        return_document=ReturnDocument.AFTER,
-    )
+    return await _update_live(db, profile_id, query, {"$set": changes, "$inc": {"revision": 1}})
 
 
 async def allocate_seq(
@@ -80,14 +99,13 @@ async def allocate_seq(
     Must be the first write of the caller's transaction: it write-locks the counter until the
     commit, which is what makes sequence order equal commit order (see records.sync).
     """
-    query: Document = {"_id": profile_id, **LIVE} if live_only else {"_id": profile_id}
-    doc = await db[PROFILES].find_one_and_update(
-        query,
-        {"$inc": {"seq": count}},
-        projection={"seq": 1},
-        return_document=ReturnDocument.AFTER,
-        session=session,
-    )
+    query: Document = {"_id": profile_id}
+    if live_only:
+        query["deleted"] = False
+    result = await db[PROFILES].update_one(query, {"$inc": {"seq": count}}, session=session)
+    if result.matched_count == 0:
+        return None
+    doc = await db[PROFILES].find_one({"_id": profile_id}, {"seq": 1}, session=session)
     return None if doc is None else int(doc["seq"])
 
 
@@ -100,19 +118,15 @@ async def tombstone_profile(
     session: AsyncClientSession,
 ) -> Document | None:
     """Mark a live profile deleted (the first write of the deleting transaction)."""
-    query: Document = {"_id": profile_id, **scope, **LIVE}
+    query: Document = dict(scope)
     if revision_filter is not None:
         query["revision"] = revision_filter
-    return await db[PROFILES].find_one_and_update(
-        query,
-        {
-            "$set": {**fields, "deleted": True},
-            "$unset": dict.fromkeys(SECRET_FIELDS, ""),
-            "$inc": {"revision": 1},
-        },
-        return_document=ReturnDocument.AFTER,
-        session=session,
-    )
+    update = {
+        "$set": {**fields, "deleted": True},
+        "$unset": dict.fromkeys(SECRET_FIELDS, ""),
+        "$inc": {"revision": 1},
+    }
+    return await _update_live(db, profile_id, query, update, session)
 
 
 async def counter_of(db: Database, profile_id: str, session: AsyncClientSession) -> int:
@@ -122,8 +136,7 @@ async def counter_of(db: Database, profile_id: str, session: AsyncClientSession)
 
 
 async def _export(db: Database, user_id: str) -> AsyncIterator[dict[str, Any]]:
-    cursor = db[PROFILES].find({"owner_id": user_id, **LIVE}).sort([("created_at", ASCENDING)])
-    async for doc in cursor:
+    for doc in await list_profiles(db, {"owner_id": user_id}, limit=10_000):
         yield export_view(doc)
 
 

@@ -38,7 +38,8 @@ def profile_view(doc: Document, role: Role) -> dict[str, Any]:
 
 async def create_profile(db: Database, principal: Principal, body: ProfileCreate) -> Document:
     scope = access.new_profile_scope(principal)
-    if await repository.count_live_profiles(db, scope) >= MAX_PROFILES_PER_OWNER:
+    owned = await repository.list_profiles(db, scope, MAX_PROFILES_PER_OWNER)
+    if len(owned) >= MAX_PROFILES_PER_OWNER:
         raise Conflict(
             f"At most {MAX_PROFILES_PER_OWNER} profiles per account", code="profile_limit"
         )

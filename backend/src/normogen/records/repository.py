@@ -1,12 +1,21 @@
-"""MongoDB access for records and their tombstones (every query carries a profile or scope)."""
+"""MongoDB access for records and their tombstones (every query carries a profile or scope).
+
+Query shapes are chosen so that each one is served by an index on MongoDB *and* on the embedded
+engine, whose planner only uses an index for equalities on an index prefix followed by at most
+one operator: a listing is one or more `{profile_id[, kind][, tags], sort_key: range}` queries
+(merged here), never `$or`; writes address a document by `_id` with `update_one` and read it
+back inside the same transaction.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from normogen.accounts.registry import OwnedData, register_owned
@@ -15,25 +24,56 @@ from normogen.db.client import Database, Document
 from normogen.records.views import record_view
 
 RECORDS = "records"
-LIVE: Document = {"deleted": False}
 # Client fields a tombstone drops: it keeps only what a syncing device needs (id, seq).
-CONTENT_FIELDS = ("kind", "payload", "occurred_at", "tags", "source")
-NEWEST_FIRST = [("occurred_at", DESCENDING), ("_id", DESCENDING)]
+CONTENT_FIELDS = ("kind", "payload", "occurred_at", "tags", "source", "sort_key")
+NEWEST_FIRST = [("sort_key", DESCENDING)]
+SEQ_ORDER = [("seq", ASCENDING)]
+# `sort_key` = occurred_at (ms since year 1, 14 hex digits) + "|" + id: one string whose order
+# is the listing order (occurred_at, then id), so a date range and a page cursor are one range.
+_YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+KEY_MIN, KEY_MAX = "", "~"  # below / above every key ("~" sorts after hex digits and "|")
 
+# The sort_key fields are ascending in every index: MongoDB walks them backwards for the
+# newest-first sort just as well, and the embedded engine mis-evaluates ranges on descending
+# compound-index fields (measured with SecantusDB 0.7.0b3: `{$gte, $lt}` matched nothing).
 indexes.declare(
     RECORDS,
-    # Listing a profile's records by date, newest first (with from/to and the cursor).
-    IndexModel([("profile_id", ASCENDING), *NEWEST_FIRST], name="profile_occurred"),
-    # Listing by tag (multikey), same order.
+    # Listing newest first, with from/to and the cursor as a range on sort_key.
+    IndexModel([("profile_id", ASCENDING), ("sort_key", ASCENDING)], name="profile_occurred"),
     IndexModel(
-        [("profile_id", ASCENDING), ("tags", ASCENDING), *NEWEST_FIRST], name="profile_tags"
+        [("profile_id", ASCENDING), ("kind", ASCENDING), ("sort_key", ASCENDING)],
+        name="profile_kind_occurred",
+    ),
+    # By tag (multikey), alone or with a kind.
+    IndexModel(
+        [("profile_id", ASCENDING), ("tags", ASCENDING), ("sort_key", ASCENDING)],
+        name="profile_tags_occurred",
+    ),
+    IndexModel(
+        [
+            ("profile_id", ASCENDING),
+            ("kind", ASCENDING),
+            ("tags", ASCENDING),
+            ("sort_key", ASCENDING),
+        ],
+        name="profile_kind_tags_occurred",
     ),
     # The changes feed; unique so a sequence number can never be handed out twice.
     IndexModel([("profile_id", ASCENDING), ("seq", ASCENDING)], name="profile_seq", unique=True),
-    # Account export and deletion.
+    # Scoped lookups by id, account export and deletion.
     IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
     indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
 )
+
+
+def time_key(at: datetime) -> str:
+    """The sort_key prefix of an instant (every record at that instant sorts after it)."""
+    return f"{(at - _YEAR_ONE) // _MS:014x}"
+
+
+def sort_key(at: datetime, record_id: str) -> str:
+    return f"{time_key(at)}|{record_id}"
 
 
 async def insert_record(db: Database, doc: Document, session: AsyncClientSession) -> None:
@@ -41,101 +81,101 @@ async def insert_record(db: Database, doc: Document, session: AsyncClientSession
 
 
 async def find_record(
-    db: Database, record_id: str, scope: Document, *, include_deleted: bool = False
+    db: Database,
+    record_id: str,
+    scope: Document,
+    *,
+    include_deleted: bool = False,
+    session: AsyncClientSession | None = None,
 ) -> Document | None:
     """One record the scope reaches (one query: records carry their profile's scope fields)."""
-    query: Document = {"_id": record_id, **scope}
-    if not include_deleted:
-        query.update(LIVE)
-    return await db[RECORDS].find_one(query)
+    doc = await db[RECORDS].find_one({"_id": record_id, **scope}, session=session)
+    if doc is None or (doc.get("deleted") and not include_deleted):
+        return None
+    return doc
 
 
-def list_query(
+def list_queries(
     profile_id: str,
     *,
-    kinds: list[str] | None = None,
-    tags: list[str] | None = None,
-    occurred_from: datetime | None = None,
-    occurred_to: datetime | None = None,
-    after: tuple[datetime, str] | None = None,
-) -> Document:
-    """The filter of a listing page; `after` is the last (occurred_at, id) already returned."""
-    query: Document = {"profile_id": profile_id, **LIVE}
-    if kinds:
-        query["kind"] = kinds[0] if len(kinds) == 1 else {"$in": kinds}
-    if tags:
-        query["tags"] = tags[0] if len(tags) == 1 else {"$in": tags}
-    window: Document = {}
-    if occurred_from is not None:
-        window["$gte"] = occurred_from
-    if occurred_to is not None:
-        window["$lt"] = occurred_to
-    if window:
-        query["occurred_at"] = window
-    if after is not None:
-        at, last_id = after
-        query["$or"] = [{"occurred_at": {"$lt": at}}, {"occurred_at": at, "_id": {"$lt": last_id}}]
-    return query
+    kinds: list[str] | None,
+    tags: list[str] | None,
+    low: str,
+    high: str,
+) -> list[Document]:
+    """One query per (kind, tag) combination, each `sort_key` in [low, high); tombstones have
+    no sort_key, so the range alone excludes them."""
+    kind_options: list[str | None] = [*kinds] if kinds else [None]
+    tag_options: list[str | None] = [*tags] if tags else [None]
+    queries = []
+    for kind in kind_options:
+        for tag in tag_options:
+            query: Document = {"profile_id": profile_id}
+            if kind is not None:
+                query["kind"] = kind
+            if tag is not None:
+                query["tags"] = tag
+            query["sort_key"] = {"$gte": low, "$lt": high}
+            queries.append(query)
+    return queries
 
 
-async def list_records(db: Database, query: Document, limit: int) -> list[Document]:
-    cursor = db[RECORDS].find(query).sort(NEWEST_FIRST).limit(limit)
-    return await cursor.to_list()
+async def list_records(db: Database, queries: list[Document], limit: int) -> list[Document]:
+    """The first `limit` records of the union of `queries`, newest first, each once."""
+
+    async def run(query: Document) -> list[Document]:
+        return await db[RECORDS].find(query).sort(NEWEST_FIRST).limit(limit).to_list()
+
+    results = await asyncio.gather(*(run(query) for query in queries))
+    merged: list[Document] = []
+    seen: set[str] = set()
+    for doc in heapq.merge(*results, key=lambda d: str(d["sort_key"]), reverse=True):
+        if doc["_id"] not in seen:
+            seen.add(doc["_id"])
+            merged.append(doc)
+            if len(merged) == limit:
+                break
+    return merged
 
 
 async def live_ids(db: Database, profile_id: str, session: AsyncClientSession) -> list[str]:
     """Ids of a profile's live records, oldest sequence first (inside a transaction)."""
     cursor = (
         db[RECORDS]
-        .find({"profile_id": profile_id, **LIVE}, {"_id": 1}, session=session)
-        .sort([("seq", ASCENDING)])
+        .find(changes_query(profile_id, 0), {"_id": 1, "deleted": 1}, session=session)
+        .sort(SEQ_ORDER)
     )
-    return [doc["_id"] async for doc in cursor]
+    return [doc["_id"] async for doc in cursor if not doc.get("deleted")]
 
 
-async def replace_content(
+async def update_live(
     db: Database,
     record_id: str,
     scope: Document,
     revision_filter: Document | None,
-    fields: Document,
+    update: Document,
     session: AsyncClientSession,
 ) -> Document | None:
-    """Replace a live record's content and bump its revision, if the precondition holds."""
-    query: Document = {"_id": record_id, **scope, **LIVE}
+    """Apply `update` to a live record if the precondition holds; returns the new state."""
+    query: Document = {"_id": record_id, **scope, "deleted": False}
     if revision_filter is not None:
         query["revision"] = revision_filter
-    return await db[RECORDS].find_one_and_update(
-        query,
-        {"$set": fields, "$inc": {"revision": 1}},
-        return_document=ReturnDocument.AFTER,
-        session=session,
-    )
+    result = await db[RECORDS].update_one(query, update, session=session)
+    if result.matched_count == 0:
+        return None
+    return await db[RECORDS].find_one({"_id": record_id}, session=session)
 
 
-def _tombstone_update(fields: Document) -> Document:
+def replacement(fields: Document) -> Document:
+    return {"$set": fields, "$inc": {"revision": 1}}
+
+
+def tombstoning(fields: Document) -> Document:
     return {
         "$set": {**fields, "deleted": True},
         "$unset": dict.fromkeys(CONTENT_FIELDS, ""),
         "$inc": {"revision": 1},
     }
-
-
-async def tombstone(
-    db: Database,
-    record_id: str,
-    scope: Document,
-    revision_filter: Document | None,
-    fields: Document,
-    session: AsyncClientSession,
-) -> Document | None:
-    """Turn a live record into a tombstone (content removed), if the precondition holds."""
-    query: Document = {"_id": record_id, **scope, **LIVE}
-    if revision_filter is not None:
-        query["revision"] = revision_filter
-    return await db[RECORDS].find_one_and_update(
-        query, _tombstone_update(fields), return_document=ReturnDocument.AFTER, session=session
-    )
 
 
 async def tombstone_many(
@@ -150,12 +190,16 @@ async def tombstone_many(
         return
     operations = [
         UpdateOne(
-            {"_id": record_id, "profile_id": profile_id, **LIVE},
-            _tombstone_update({**fields, "seq": seq}),
+            {"_id": record_id, "profile_id": profile_id, "deleted": False},
+            tombstoning({**fields, "seq": seq}),
         )
         for record_id, seq in ids_and_seqs
     ]
     await db[RECORDS].bulk_write(operations, ordered=True, session=session)
+
+
+def changes_query(profile_id: str, since: int) -> Document:
+    return {"profile_id": profile_id, "seq": {"$gt": since}}
 
 
 async def changes_after(
@@ -164,17 +208,18 @@ async def changes_after(
     """Records and tombstones with a sequence number above `since`, in sequence order."""
     cursor = (
         db[RECORDS]
-        .find({"profile_id": profile_id, "seq": {"$gt": since}}, session=session)
-        .sort([("seq", ASCENDING)])
+        .find(changes_query(profile_id, since), session=session)
+        .sort(SEQ_ORDER)
         .limit(limit)
     )
     return await cursor.to_list()
 
 
 async def _export(db: Database, user_id: str) -> AsyncIterator[dict[str, Any]]:
-    cursor = db[RECORDS].find({"owner_id": user_id, **LIVE}).sort([("_id", ASCENDING)])
+    cursor = db[RECORDS].find({"owner_id": user_id}).sort([("_id", ASCENDING)])
     async for doc in cursor:
-        yield record_view(doc)
+        if not doc.get("deleted"):
+            yield record_view(doc)
 
 
 async def _delete(db: Database, user_id: str) -> None:

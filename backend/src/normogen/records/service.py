@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
@@ -30,8 +30,9 @@ from normogen.records.schemas import RecordCreate, RecordFields
 from normogen.records.views import payload_size, record_view
 
 RECORD_NOT_FOUND = "Record not found"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MS = timedelta(milliseconds=1)
+# A listing runs one indexed query per kind-and-tag pair (see records.repository).
+MAX_FILTER_COMBINATIONS = 32
+_CURSOR = re.compile(r"[0-9a-f]{14}\|[0-9a-f-]{36}")
 # A page stops early once its ciphertext passes this size (at least one record is returned).
 PAGE_BYTES_BUDGET = 8 * 1024 * 1024
 
@@ -53,6 +54,7 @@ def check_size(body: RecordFields, settings: Settings) -> None:
 
 
 def _content(body: RecordFields) -> Document:
+    """The client's fields as stored (the same dict a retried create is compared with)."""
     return {
         "kind": body.kind,
         "payload": body.payload.to_doc(),
@@ -84,6 +86,7 @@ async def create_record(
             "profile_id": profile["_id"],
             **access.scope_fields(profile),
             **content,
+            "sort_key": repository.sort_key(body.occurred_at, record_id),
             "revision": 1,
             "seq": seq,
             "deleted": False,
@@ -144,9 +147,15 @@ async def replace_record(
         seq = await profiles.allocate_seq(db, record["profile_id"], 1, session)
         if seq is None:
             raise NotFound(RECORD_NOT_FOUND)  # its profile was deleted
-        fields = {**content, "seq": seq, "updated_at": now_ms(), "updated_by": principal.user_id}
-        updated = await repository.replace_content(
-            db, record["_id"], caller.scope(), revision, fields, session
+        fields = {
+            **content,
+            "sort_key": repository.sort_key(body.occurred_at, record["_id"]),
+            "seq": seq,
+            "updated_at": now_ms(),
+            "updated_by": principal.user_id,
+        }
+        updated = await repository.update_live(
+            db, record["_id"], caller.scope(), revision, repository.replacement(fields), session
         )
         if updated is None:
             await _explain_miss(db, record["_id"], caller)
@@ -178,8 +187,8 @@ async def delete_record(
             "updated_by": principal.user_id,
             "expires_at": now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS),
         }
-        done = await repository.tombstone(
-            db, record["_id"], caller.scope(), revision, fields, session
+        done = await repository.update_live(
+            db, record["_id"], caller.scope(), revision, repository.tombstoning(fields), session
         )
         if done is None:
             await _explain_miss(db, record["_id"], caller)
@@ -212,16 +221,17 @@ async def list_records(
     """One page, newest `occurred_at` first (then id); returns the next page's cursor."""
     if occurred_from is not None and occurred_to is not None and occurred_from >= occurred_to:
         raise BadRequest("`from` must be earlier than `to`", code="invalid_range")
-    after = decode_cursor(cursor) if cursor is not None else None
-    query = repository.list_query(
-        profile_id,
-        kinds=kinds,
-        tags=tags,
-        occurred_from=occurred_from,
-        occurred_to=occurred_to,
-        after=after,
-    )
-    docs = await repository.list_records(db, query, limit + 1)
+    if len(kinds or ()) * len(tags or ()) > MAX_FILTER_COMBINATIONS:
+        raise BadRequest(
+            f"At most {MAX_FILTER_COMBINATIONS} kind-and-tag combinations per listing",
+            code="too_many_filters",
+        )
+    low = repository.KEY_MIN if occurred_from is None else repository.time_key(occurred_from)
+    high = repository.KEY_MAX if occurred_to is None else repository.time_key(occurred_to)
+    if cursor is not None:
+        high = min(high, decode_cursor(cursor))
+    queries = repository.list_queries(profile_id, kinds=kinds, tags=tags, low=low, high=high)
+    docs = await repository.list_records(db, queries, limit + 1)
     page: list[Document] = []
     used = 0
     for doc in docs[:limit]:
@@ -235,22 +245,18 @@ async def list_records(
 
 
 def encode_cursor(doc: Document) -> str:
-    """Opaque: the last returned (occurred_at in ms, id)."""
-    at: datetime = doc["occurred_at"]
-    millis = (at - _EPOCH) // _MS
-    raw = json.dumps([millis, doc["_id"]], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """Opaque: the sort key of the last record returned."""
+    return base64.urlsafe_b64encode(str(doc["sort_key"]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(cursor: str) -> str:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        millis, last_id = json.loads(raw)
-        if not isinstance(millis, int) or not isinstance(last_id, str) or len(last_id) > 64:
-            raise ValueError("wrong shape")
-        return _EPOCH + millis * _MS, last_id
-    except (ValueError, TypeError, binascii.Error, OverflowError, OSError):
-        raise BadRequest("Invalid cursor", code="invalid_cursor") from None
+        key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, binascii.Error):
+        key = ""
+    if not _CURSOR.fullmatch(key):
+        raise BadRequest("Invalid cursor", code="invalid_cursor")
+    return key
 
 
 async def live_record_ids(db: Database, profile_id: str, session: AsyncClientSession) -> list[str]:
