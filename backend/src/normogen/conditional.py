@@ -67,6 +67,11 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def as_exported(view: dict[str, Any]) -> dict[str, Any]:
+    """A view with datetimes written as the API writes them (for the account export)."""
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in view.items()}
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         return iso(value)

@@ -10,6 +10,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from normogen.accounts.registry import OwnedData, register_owned
+from normogen.conditional import as_exported
 from normogen.db import indexes
 from normogen.db.client import Database, Document
 
@@ -137,7 +138,7 @@ async def counter_of(db: Database, profile_id: str, session: AsyncClientSession)
 
 async def _export(db: Database, user_id: str) -> AsyncIterator[dict[str, Any]]:
     for doc in await list_profiles(db, {"owner_id": user_id}, limit=10_000):
-        yield export_view(doc)
+        yield as_exported(export_view(doc))
 
 
 def export_view(doc: Document) -> dict[str, Any]:

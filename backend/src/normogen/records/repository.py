@@ -19,6 +19,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from normogen.accounts.registry import OwnedData, register_owned
+from normogen.conditional import as_exported
 from normogen.db import indexes
 from normogen.db.client import Database, Document
 from normogen.records.views import record_view
@@ -219,7 +220,7 @@ async def _export(db: Database, user_id: str) -> AsyncIterator[dict[str, Any]]:
     cursor = db[RECORDS].find({"owner_id": user_id}).sort([("_id", ASCENDING)])
     async for doc in cursor:
         if not doc.get("deleted"):
-            yield record_view(doc)
+            yield as_exported(record_view(doc))
 
 
 async def _delete(db: Database, user_id: str) -> None:
