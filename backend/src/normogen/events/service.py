@@ -38,13 +38,31 @@ class EventType(StrEnum):
     RECOVERY_FAILED = "recovery_failed"
     EMAIL_CHANGED = "email_changed"
     DELETION_STARTED = "account_deletion_started"
+    # Families (issue 5): recorded for the acting user and, where it concerns them, the other.
+    FAMILY_CREATED = "family_created"
+    FAMILY_DELETED = "family_deleted"
+    FAMILY_INVITATION_SENT = "family_invitation_sent"
+    FAMILY_INVITATION_ACCEPTED = "family_invitation_accepted"
+    FAMILY_INVITATION_DECLINED = "family_invitation_declined"
+    FAMILY_MEMBER_CONFIRMED = "family_member_confirmed"
+    FAMILY_MEMBER_ROLE_CHANGED = "family_member_role_changed"
+    FAMILY_MEMBER_REMOVED = "family_member_removed"
+    FAMILY_LEFT = "family_left"
+    # Share links (issue 5): `link_accessed` carries the opener's coarse address and agent.
+    LINK_CREATED = "link_created"
+    LINK_REVOKED = "link_revoked"
+    LINK_ACCESSED = "link_accessed"
 
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a request came from, as recorded with an event."""
+    """Where a request came from, as recorded with an event.
 
-    ip: str
+    `ip` is None for an event recorded for someone other than the actor (a family member
+    removed by the owner): one user's address is never shown to another.
+    """
+
+    ip: str | None
     user_agent: str | None = None
 
 
