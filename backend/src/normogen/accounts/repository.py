@@ -112,3 +112,11 @@ async def is_deleting(db: Database, user_id: str) -> bool:
 async def delete_user(db: Database, user_id: str) -> None:
     """Last step of deletion: only a user already marked `deleting` is removed."""
     await db[USERS].delete_one({"_id": user_id, "status": DELETING})
+
+
+async def identities(db: Database, user_ids: list[str]) -> dict[str, Document]:
+    """Email and X25519 public key of active users (family members lists), by user id."""
+    cursor = db[USERS].find(
+        {"_id": {"$in": user_ids}, "status": ACTIVE}, {"email": 1, "public_key": 1}
+    )
+    return {str(doc["_id"]): doc async for doc in cursor}
