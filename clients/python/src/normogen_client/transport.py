@@ -57,15 +57,21 @@ class Transport:
         return self.tokens
 
     async def request(
-        self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """An authenticated request; refreshes the access token when needed, raises ApiError."""
         tokens = await self._fresh_tokens()
-        response = await self._send(method, path, tokens, json, params)
+        response = await self._send(method, path, tokens, json, params, headers)
         if response.status_code == 401:
             # The access token may have expired in flight: one refresh, one retry.
             tokens = await self._refresh_from(tokens)
-            response = await self._send(method, path, tokens, json, params)
+            response = await self._send(method, path, tokens, json, params, headers)
         if response.is_error:
             raise ApiError.from_response(response)
         return response
@@ -92,9 +98,15 @@ class Transport:
         return tokens
 
     async def _send(
-        self, method: str, path: str, tokens: Tokens, body: Any, params: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        tokens: Tokens,
+        body: Any,
+        params: dict[str, Any] | None,
+        extra_headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {tokens.access_token}"}
+        headers = {**(extra_headers or {}), "Authorization": f"Bearer {tokens.access_token}"}
         return await self._http.request(method, path, json=body, params=params, headers=headers)
 
     async def _refresh_from(self, seen: Tokens) -> Tokens:

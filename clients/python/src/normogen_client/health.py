@@ -1,0 +1,233 @@
+"""`HealthRecords`: profile and record calls that encrypt on the way out and decrypt on the way
+in, plus `sync`, which brings a local copy of a profile's records up to date.
+
+    async with NormogenClient(url) as client:
+        await client.login(email, password)
+        health = HealthRecords(client)
+        mum = await health.create_profile("elder", {"name": "Mum"})
+        await health.create_record(mum, "medication", {"name": "Ramipril"}, occurred_at=now)
+        state = SyncState()
+        await health.sync(mum, state)   # state.records: every live record, decrypted
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from normogen_client.api import NormogenClient
+from normogen_client.models import ApiError, NotLoggedIn
+from normogen_client.records import (
+    Change,
+    Profile,
+    Record,
+    metadata_envelope,
+    new_profile_body,
+    open_change,
+    open_profile,
+    open_record,
+    record_fields,
+    tag_token,
+    wire_time,
+)
+
+PROFILES = "/api/v1/profiles"
+RECORDS = "/api/v1/records"
+
+
+def _if_match(revision: int | None) -> dict[str, str]:
+    return {} if revision is None else {"If-Match": f'"{revision}"'}
+
+
+@dataclass
+class SyncState:
+    """A device's copy of one profile: the feed token and every live record, decrypted."""
+
+    token: str | None = None
+    records: dict[str, Record] = field(default_factory=dict)
+    profile_deleted: bool = False
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one `sync` call changed locally; `reset` means the token had expired."""
+
+    updated: list[str]
+    deleted: list[str]
+    reset: bool
+
+
+class HealthRecords:
+    """Profiles and records of the logged-in account, through a `NormogenClient`."""
+
+    def __init__(self, client: NormogenClient, page_size: int = 100) -> None:
+        self.client = client
+        self.page_size = page_size
+
+    def _user_key(self) -> bytes:
+        if self.client.keys is None:
+            raise NotLoggedIn("register or log in first")
+        return self.client.keys.user_key
+
+    # --- profiles --------------------------------------------------------------------------
+
+    async def create_profile(self, profile_type: str, metadata: Mapping[str, Any]) -> Profile:
+        body, _ = new_profile_body(self._user_key(), profile_type, metadata)
+        response = await self.client.request("POST", PROFILES, json=body)
+        return open_profile(self._user_key(), response.json())
+
+    async def profiles(self) -> list[Profile]:
+        body = (await self.client.request("GET", PROFILES)).json()
+        return [open_profile(self._user_key(), item) for item in body["profiles"]]
+
+    async def profile(self, profile_id: str) -> Profile:
+        response = await self.client.request("GET", f"{PROFILES}/{profile_id}")
+        return open_profile(self._user_key(), response.json())
+
+    async def update_profile(
+        self,
+        profile: Profile,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        profile_type: str | None = None,
+    ) -> Profile:
+        """Change metadata or type; fails with 412 if someone changed the profile meanwhile."""
+        body: dict[str, Any] = {}
+        if metadata is not None:
+            body["encrypted"] = metadata_envelope(profile.key, metadata)
+        if profile_type is not None:
+            body["profile_type"] = profile_type
+        response = await self.client.request(
+            "PATCH", f"{PROFILES}/{profile.id}", json=body, headers=_if_match(profile.revision)
+        )
+        return open_profile(self._user_key(), response.json())
+
+    async def delete_profile(self, profile: Profile) -> None:
+        await self.client.request("DELETE", f"{PROFILES}/{profile.id}")
+
+    # --- records ---------------------------------------------------------------------------
+
+    async def create_record(
+        self,
+        profile: Profile,
+        kind: str,
+        data: Any,
+        *,
+        occurred_at: datetime,
+        tags: Iterable[str] = (),
+        source: str | None = None,
+        record_id: str | None = None,
+    ) -> Record:
+        """Create a record; pass the same `record_id` to retry safely after a network error."""
+        record_id = record_id or str(uuid.uuid4())
+        body = record_fields(profile, record_id, kind, data, occurred_at, tags, source)
+        body.update(id=record_id, profile_id=profile.id)
+        response = await self.client.request("POST", RECORDS, json=body)
+        return open_record(profile, response.json())
+
+    async def record(self, profile: Profile, record_id: str) -> Record:
+        response = await self.client.request("GET", f"{RECORDS}/{record_id}")
+        return open_record(profile, response.json())
+
+    async def update_record(
+        self,
+        profile: Profile,
+        record: Record,
+        *,
+        data: Any,
+        kind: str | None = None,
+        occurred_at: datetime | None = None,
+        tags: Iterable[str] | None = None,
+        source: str | None = None,
+    ) -> Record:
+        """Replace a record's content if it is still at `record.revision` (else ApiError 412)."""
+        kind = kind or record.kind
+        body = record_fields(
+            profile,
+            record.id,
+            kind,
+            data,
+            occurred_at or record.occurred_at,
+            record.tags if tags is None else tags,
+            source if source is not None else record.source,
+        )
+        response = await self.client.request(
+            "PUT", f"{RECORDS}/{record.id}", json=body, headers=_if_match(record.revision)
+        )
+        return open_record(profile, response.json())
+
+    async def delete_record(self, record: Record, *, check_revision: bool = True) -> None:
+        revision = record.revision if check_revision else None
+        await self.client.request("DELETE", f"{RECORDS}/{record.id}", headers=_if_match(revision))
+
+    async def records(
+        self,
+        profile: Profile,
+        *,
+        kinds: Iterable[str] = (),
+        tags: Iterable[str] = (),
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> AsyncIterator[Record]:
+        """Every matching record, newest first; `tags` match any of the names given."""
+        params: dict[str, Any] = {"profile_id": profile.id, "limit": self.page_size}
+        if kinds:
+            params["kind"] = list(kinds)
+        if tags:
+            params["tag"] = [tag_token(profile.key, name) for name in tags]
+        if start is not None:
+            params["from"] = wire_time(start)
+        if end is not None:
+            params["to"] = wire_time(end)
+        while True:
+            body = (await self.client.request("GET", RECORDS, params=params)).json()
+            for item in body["records"]:
+                yield open_record(profile, item)
+            if body["next_cursor"] is None:
+                return
+            params["cursor"] = body["next_cursor"]
+
+    # --- sync ------------------------------------------------------------------------------
+
+    async def changes(
+        self, profile: Profile, since: str | None
+    ) -> tuple[list[Change], str, bool, bool]:
+        """One page of the feed: (changes, next token, done, profile deleted)."""
+        params: dict[str, Any] = {"limit": self.page_size}
+        if since is not None:
+            params["since"] = since
+        response = await self.client.request(
+            "GET", f"{PROFILES}/{profile.id}/changes", params=params
+        )
+        body = response.json()
+        changes = [open_change(profile, item) for item in body["changes"]]
+        return changes, body["next"], bool(body["done"]), bool(body["profile_deleted"])
+
+    async def sync(self, profile: Profile, state: SyncState) -> SyncResult:
+        """Apply every change since `state.token` to `state` (a full resync if it expired)."""
+        updated: list[str] = []
+        deleted: list[str] = []
+        reset = False
+        while True:
+            try:
+                changes, token, done, profile_deleted = await self.changes(profile, state.token)
+            except ApiError as error:
+                if error.code != "sync_token_expired" or reset:
+                    raise
+                # Deletions older than the server keeps may be lost: rebuild from scratch.
+                state.token, state.records, reset = None, {}, True
+                continue
+            for change in changes:
+                if change.record is None:
+                    if state.records.pop(change.id, None) is not None:
+                        deleted.append(change.id)
+                else:
+                    state.records[change.id] = change.record
+                    updated.append(change.id)
+            state.token = token
+            state.profile_deleted = profile_deleted
+            if done:
+                return SyncResult(updated, deleted, reset)
