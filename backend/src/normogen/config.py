@@ -124,6 +124,18 @@ class Settings(BaseSettings):
     # the deletion; a sync token older than this is refused (410) and the device resyncs.
     RECORD_TOMBSTONE_DAYS: int = Field(90, ge=1, le=3650)
 
+    # Families and share links (issue 5). An invitation waits this long (also for an email
+    # that registers later). A link expires at most LINK_MAX_DAYS ahead; its ciphertext is at
+    # most LINK_MAX_BYTES (decoded). Opening links is limited per IP; password attempts are
+    # limited per IP and per link (OWASP Authentication Cheat Sheet: throttle online guessing).
+    FAMILY_INVITATION_DAYS: int = Field(14, ge=1, le=90)
+    LINK_MAX_DAYS: int = Field(30, ge=1, le=365)
+    LINK_MAX_BYTES: int = Field(512 * 1024, ge=1024, le=16 * 1024 * 1024)
+    LINK_RATE_LIMIT_REQUESTS: int = Field(30, ge=1)
+    LINK_RATE_LIMIT_DURATION_SECONDS: int = Field(60, ge=1, le=86_400)
+    LINK_PASSWORD_ATTEMPTS: int = Field(5, ge=1)
+    LINK_PASSWORD_WINDOW_SECONDS: int = Field(900, ge=1, le=86_400)
+
     LOG_LEVEL: LogLevel = Field("info", validation_alias=AliasChoices("LOG_LEVEL", "RUST_LOG"))
     LOG_FORMAT: Literal["json", "console"] = "json"
 
