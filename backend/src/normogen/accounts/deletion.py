@@ -22,7 +22,11 @@ log = logging.getLogger("normogen.accounts")
 
 async def start_deletion(db: Database, user_id: str) -> bool:
     """Mark the account `deleting`; False when it is not an active account."""
-    return await repository.mark_deleting(db, user_id, datetime.now(UTC))
+    started = await repository.mark_deleting(db, user_id, datetime.now(UTC))
+    if started:
+        # Its security events are deleted with it: the log keeps the (pseudonymous) record.
+        log.info("account deletion started", extra={"user_id": user_id})
+    return started
 
 
 async def finish_deletion(db: Database, user_id: str) -> None:

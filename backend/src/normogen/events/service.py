@@ -37,7 +37,6 @@ class EventType(StrEnum):
     RECOVERY_USED = "recovery_used"
     RECOVERY_FAILED = "recovery_failed"
     EMAIL_CHANGED = "email_changed"
-    DELETION_STARTED = "account_deletion_started"
     # Families (issue 5): recorded for the acting user and, where it concerns them, the other.
     FAMILY_CREATED = "family_created"
     FAMILY_DELETED = "family_deleted"
