@@ -74,4 +74,4 @@ lock-deploy: ## re-pin the deployment tool and image build requirements (needs n
 		--python-version 3.11 --quiet -o requirements/build.txt
 
 clean: ## remove the virtual environment and local data
-	rm -rf $(VENV) $(BACKEND)/.data
+	rm -rf $(VENV) $(BACKEND)/.data .venv-deploy .tools
