@@ -5,20 +5,24 @@ who may not see an object gets the same 404 as for a missing one (SPEC principle
 carry a copy of their profile's scope fields (`scope_fields`), which lets an id-addressed record
 route find *and* authorise a record in one query.
 
-Today only the owner reaches a profile. Family membership (owner, caregiver, viewer) joins
-here: `resolve` loads the caller's memberships, `scope()` widens to the families' profiles, and
-`role_of` maps a document's family to the caller's role in it. Nothing else needs to change.
+Family membership (owner, caregiver, viewer) joins here: `resolve` loads the caller's
+*confirmed* memberships on every request (never cached, so a removal takes effect on the next
+request), `scope()` widens to the families' profiles, and `role_of` maps a document's family to
+the caller's role in it. A family profile carries `family_id` and the family owner's `owner_id`
+(so deleting the owner's account deletes it); its records copy both (`scope_fields`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from normogen.auth.principal import Principal
 from normogen.db.client import Database, Document
+from normogen.errors import Forbidden, NotFound
+from normogen.families import repository as families
 from normogen.profiles import repository
 
 
@@ -47,13 +51,20 @@ class Access:
     """What one caller may reach, resolved once per request."""
 
     user_id: str
+    families: Mapping[str, Role] = field(default_factory=dict)  # family id → caller's role
 
     def scope(self) -> Document:
         """The filter clause every profile and record query adds: what the caller may see."""
-        return {"owner_id": self.user_id}
+        if not self.families:
+            return {"owner_id": self.user_id}
+        family_ids = sorted(self.families)
+        return {"$or": [{"owner_id": self.user_id}, {"family_id": {"$in": family_ids}}]}
 
     def role_of(self, doc: Mapping[str, Any]) -> Role | None:
         """The caller's role on a profile or record document (both carry the scope fields)."""
+        family_id = doc.get("family_id")
+        if family_id is not None and family_id in self.families:
+            return self.families[family_id]
         if doc.get("owner_id") == self.user_id:
             return Role.OWNER
         return None
@@ -61,7 +72,10 @@ class Access:
 
 def scope_fields(profile: Mapping[str, Any]) -> Document:
     """The access fields a record copies from its profile, so record queries scope themselves."""
-    return {"owner_id": profile["owner_id"]}
+    fields: Document = {"owner_id": profile["owner_id"]}
+    if profile.get("family_id") is not None:
+        fields["family_id"] = profile["family_id"]
+    return fields
 
 
 def new_profile_scope(principal: Principal) -> Document:
@@ -69,10 +83,34 @@ def new_profile_scope(principal: Principal) -> Document:
     return {"owner_id": principal.user_id}
 
 
+async def new_family_profile_scope(db: Database, caller: Access, family_id: str) -> Document:
+    """The access fields of a profile created in a family: owner or caregiver only.
+
+    404 when the caller is not a confirmed member (as for a missing family), 403 for a viewer.
+    """
+    role = caller.families.get(family_id)
+    family = None if role is None else await families.find_family(db, family_id)
+    if role is None or family is None:
+        raise NotFound("Family not found")
+    if not role.can_write:
+        raise Forbidden("Your role in this family is read-only")
+    return {"owner_id": family["owner_id"], "family_id": family_id}
+
+
 async def resolve(db: Database, principal: Principal) -> Access:
-    """Everything the caller may reach (family memberships will be loaded here)."""
-    del db  # owner-only today: the principal alone decides
-    return Access(principal.user_id)
+    """Everything the caller may reach: their own profiles and their confirmed families'."""
+    memberships = await families.confirmed_memberships(db, principal.user_id)
+    return Access(principal.user_id, {doc["family_id"]: Role(doc["role"]) for doc in memberships})
+
+
+async def access_revoked(db: Database, caller: Access, profile_id: str) -> bool:
+    """Whether the caller cannot see this profile because they left or were removed from its
+    family (its sync then says so, instead of the 404 a stranger gets)."""
+    removed = await families.removed_family_ids(db, caller.user_id)
+    if not removed:
+        return False
+    scope = {"family_id": {"$in": removed}}
+    return await repository.find_profile(db, profile_id, scope, include_deleted=True) is not None
 
 
 async def authorize(

@@ -79,11 +79,27 @@ async def owned_profile(
     return profile
 
 
+class AccessRevoked(Forbidden):
+    """A former family member syncing a family profile: their access ended (removal, leaving
+    or the family's deletion), which the device must learn rather than see an empty feed."""
+
+    code = "access_revoked"
+    default_message = "Your access to this profile was revoked"
+
+
 async def syncable_profile(
     profile_id: UUID, db: DatabaseDep, caller: CallerAccess
 ) -> AuthorizedProfile:
-    """A profile the caller may sync, including a deleted one whose tombstones remain."""
-    return await _load(db, caller, profile_id, include_deleted=True)
+    """A profile the caller may sync, including a deleted one whose tombstones remain.
+
+    A former member of the profile's family gets 403 `access_revoked`; anyone else, 404.
+    """
+    try:
+        return await _load(db, caller, profile_id, include_deleted=True)
+    except NotFound:
+        if await access.access_revoked(db, caller, str(profile_id)):
+            raise AccessRevoked() from None
+        raise
 
 
 ReadableProfile = Annotated[AuthorizedProfile, Depends(readable_profile)]

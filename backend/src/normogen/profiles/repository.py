@@ -22,6 +22,12 @@ indexes.declare(
     PROFILES,
     # The caller's profiles (list, export, deletion) and scoped lookups by id.
     IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
+    # Family profiles (members' scope, family deletion); only family profiles carry the field.
+    IndexModel(
+        [("family_id", ASCENDING), ("_id", ASCENDING)],
+        name="family",
+        partialFilterExpression={"family_id": {"$exists": True}},
+    ),
     indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
 )
 
@@ -148,6 +154,7 @@ def export_view(doc: Document) -> dict[str, Any]:
     return {
         "id": doc["_id"],
         "profile_type": doc["profile_type"],
+        "family_id": doc.get("family_id"),
         "encrypted": doc["encrypted"],
         "wrapped_key": doc["wrapped_key"],
         "revision": doc["revision"],

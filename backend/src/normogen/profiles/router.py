@@ -29,7 +29,9 @@ IfMatchHeader = Annotated[str | None, Header(alias="If-Match")]
 async def create_profile(body: ProfileCreate, principal: CurrentUser, db: DatabaseDep) -> Response:
     """Create a profile (a person whose data you track), owned by the caller."""
     doc = await service.create_profile(db, principal, body)
-    view = service.profile_view(doc, Role.OWNER)
+    # Only owners and a family's caregivers create profiles.
+    role = Role.OWNER if doc["owner_id"] == principal.user_id else Role.CAREGIVER
+    view = service.profile_view(doc, role)
     return json_response(view, 201, revision=doc["revision"], location=f"{PREFIX}/{doc['_id']}")
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, model_validator
 
 from normogen.crypto.shapes import Envelope, WrappedKey
 from normogen.profiles.access import Role
+from normogen.records.schemas import Uuid
 from normogen.schemas import StrictModel
 
 # Who the profile is about; plaintext so clients can pick icons and defaults without a key.
@@ -16,11 +17,16 @@ ProfileType = Literal["self", "child", "adult", "elder", "other"]
 
 
 class ProfileCreate(StrictModel):
-    """A new profile: its encrypted name/metadata and its key wrapped by the user key."""
+    """A new profile: its encrypted name/metadata and its key wrapped by the user key.
+
+    With `family_id` it is a family profile (caller: the family's owner or a caregiver) and
+    `wrapped_key` is the profile key wrapped by the family key instead.
+    """
 
     profile_type: ProfileType
     encrypted: Envelope
     wrapped_key: WrappedKey
+    family_id: Uuid | None = None
 
 
 class ProfileUpdate(StrictModel):
@@ -44,6 +50,7 @@ class ProfileRead(BaseModel):
 
     id: str
     profile_type: ProfileType
+    family_id: str | None = None
     encrypted: Envelope
     wrapped_key: WrappedKey
     role: Role

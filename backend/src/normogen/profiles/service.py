@@ -37,7 +37,11 @@ def profile_view(doc: Document, role: Role) -> dict[str, Any]:
 
 
 async def create_profile(db: Database, principal: Principal, body: ProfileCreate) -> Document:
-    scope = access.new_profile_scope(principal)
+    if body.family_id is None:
+        scope = access.new_profile_scope(principal)
+    else:
+        caller = await access.resolve(db, principal)
+        scope = await access.new_family_profile_scope(db, caller, body.family_id)
     owned = await repository.list_profiles(db, scope, MAX_PROFILES_PER_OWNER)
     if len(owned) >= MAX_PROFILES_PER_OWNER:
         raise Conflict(
