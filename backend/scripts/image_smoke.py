@@ -285,6 +285,9 @@ def main() -> int:
     print("figures: " + json.dumps(report.figures), flush=True)  # noqa: T201
     (BACKEND / "build").mkdir(exist_ok=True)
     (BACKEND / "build" / "image-smoke.json").write_text(json.dumps(report.figures, indent=2))
+    # Untagged layers of earlier builds pile up with every source change: keep two days' worth
+    # (the build cache), drop the rest.
+    podman("image", "prune", "--force", "--filter", "until=48h", check=False)
     print(f"image-smoke: {report.passed} passed, {report.failed} failed")  # noqa: T201
     return 1 if report.failed else 0
 
