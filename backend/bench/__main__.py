@@ -9,6 +9,7 @@ import importlib
 BENCHMARKS = {
     "health": "bench.health",
     "login_stall": "bench.login_stall",
+    "records": "bench.records",
 }
 
 

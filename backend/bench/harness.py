@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,9 +53,20 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(url: str, seconds: int, connections: int, threads: int = 1) -> WrkResult:
+def wrk(
+    url: str, seconds: int, connections: int, threads: int = 1, extra: Sequence[str] = ()
+) -> WrkResult:
+    """`extra`: more wrk arguments, e.g. `("-H", "Authorization: ...", "-s", "post.lua")`."""
     out = subprocess.run(
-        [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            require_wrk(),
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *extra,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
