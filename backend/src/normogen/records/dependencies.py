@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep
@@ -14,6 +14,7 @@ from normogen.errors import Forbidden, NotFound
 from normogen.profiles.access import Access, Role
 from normogen.profiles.dependencies import CallerAccess
 from normogen.records import repository
+from normogen.records.gate import ProfileGates, gates_of
 from normogen.records.service import RECORD_NOT_FOUND
 
 
@@ -51,5 +52,11 @@ async def writable_record(
     return record
 
 
+async def profile_gates(request: Request) -> ProfileGates:
+    """This process's per-profile writer queues (see records.gate)."""
+    return gates_of(request.app.state)
+
+
+GatesDep = Annotated[ProfileGates, Depends(profile_gates)]
 ReadableRecord = Annotated[AuthorizedRecord, Depends(readable_record)]
 WritableRecord = Annotated[AuthorizedRecord, Depends(writable_record)]

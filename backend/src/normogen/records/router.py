@@ -14,7 +14,7 @@ from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.profiles.dependencies import CallerAccess, ReadableProfile, writable_profile
 from normogen.records import service
-from normogen.records.dependencies import ReadableRecord, WritableRecord
+from normogen.records.dependencies import GatesDep, ReadableRecord, WritableRecord
 from normogen.records.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -46,10 +46,12 @@ async def create_record(
     caller: CallerAccess,
     db: DatabaseDep,
     runtime: RuntimeDep,
+    gates: GatesDep,
 ) -> Response:
     """Create a record (201); a retry with the same `id` and content returns it again (200)."""
     profile = await writable_profile(UUID(body.profile_id), db, caller)
-    doc, created = await service.create_record(db, runtime.settings, principal, profile.doc, body)
+    settings = runtime.settings
+    doc, created = await service.create_record(db, settings, principal, profile.doc, body, gates)
     return _created(doc, 201 if created else 200)
 
 
@@ -91,12 +93,13 @@ async def replace_record(
     principal: CurrentUser,
     db: DatabaseDep,
     runtime: RuntimeDep,
+    gates: GatesDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     """Replace a record's content; needs If-Match (428 without, 412 when stale)."""
     condition = require_if_match(if_match)
     doc = await service.replace_record(
-        db, runtime.settings, principal, record.doc, record.access, body, condition
+        db, runtime.settings, principal, record.doc, record.access, body, condition, gates
     )
     return json_response(record_view(doc), revision=doc["revision"])
 
@@ -107,11 +110,12 @@ async def delete_record(
     principal: CurrentUser,
     db: DatabaseDep,
     runtime: RuntimeDep,
+    gates: GatesDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     """Delete a record, leaving a tombstone for syncing devices; If-Match is optional."""
     condition = parse_if_match(if_match)
     await service.delete_record(
-        db, runtime.settings, principal, record.doc, record.access, condition
+        db, runtime.settings, principal, record.doc, record.access, condition, gates
     )
     return Response(status_code=204)

@@ -26,6 +26,7 @@ from normogen.profiles import access
 from normogen.profiles import repository as profiles
 from normogen.profiles.access import Access
 from normogen.records import repository
+from normogen.records.gate import ProfileGates
 from normogen.records.schemas import RecordCreate, RecordFields
 from normogen.records.views import payload_size, record_view
 
@@ -70,6 +71,7 @@ async def create_record(
     principal: Principal,
     profile: Document,
     body: RecordCreate,
+    gates: ProfileGates,
 ) -> tuple[Document, bool]:
     """Insert a record; returns it and whether it was created now (False: an identical retry)."""
     check_size(body, settings)
@@ -99,7 +101,8 @@ async def create_record(
         return doc
 
     try:
-        return await run_transaction(db.client, callback), True
+        async with gates.turn(profile["_id"]):
+            return await run_transaction(db.client, callback), True
     except DuplicateKeyError as exc:
         if not _is_id_clash(exc):
             raise
@@ -137,6 +140,7 @@ async def replace_record(
     caller: Access,
     body: RecordFields,
     if_match: IfMatch,
+    gates: ProfileGates,
 ) -> Document:
     """PUT: the revision check and the write are one atomic update (no lost updates)."""
     check_size(body, settings)
@@ -161,7 +165,8 @@ async def replace_record(
             await _explain_miss(db, record["_id"], caller)
         return updated
 
-    return await run_transaction(db.client, callback)
+    async with gates.turn(record["profile_id"]):
+        return await run_transaction(db.client, callback)
 
 
 async def delete_record(
@@ -171,6 +176,7 @@ async def delete_record(
     record: Document,
     caller: Access,
     if_match: IfMatch | None,
+    gates: ProfileGates,
 ) -> None:
     """DELETE: leave a tombstone (kept RECORD_TOMBSTONE_DAYS) with a new sequence number."""
     revision = None if if_match is None else if_match.revision_filter()
@@ -193,7 +199,8 @@ async def delete_record(
         if done is None:
             await _explain_miss(db, record["_id"], caller)
 
-    await run_transaction(db.client, callback)
+    async with gates.turn(record["profile_id"]):
+        await run_transaction(db.client, callback)
 
 
 async def _explain_miss(db: Database, record_id: str, caller: Access) -> NoReturn:
