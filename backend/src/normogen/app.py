@@ -20,6 +20,7 @@ from normogen.config import Settings, ephemeral_secret
 from normogen.db.client import create_client
 from normogen.db.indexes import migrate
 from normogen.families import router as families_router
+from normogen.links import router as links_router
 from normogen.ops import router as ops_router
 from normogen.ops.edge import EdgeMiddleware
 from normogen.profiles import router as profiles_router
@@ -125,6 +126,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(records_router.router)
     app.include_router(families_router.router)
     app.include_router(families_router.invitations_router)
+    app.include_router(links_router.router)
+    app.include_router(links_router.public_router)
     # Added innermost first: rate limiting sits next to the routes (the edge is outside all).
     app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=api_limiter)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)

@@ -1,0 +1,1 @@
+"""Share links: client-encrypted snapshots behind an unguessable id, expiring and counted."""

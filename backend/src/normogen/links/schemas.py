@@ -1,0 +1,85 @@
+"""Share-link request and response bodies: ciphertext under a key that only the URL holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from normogen.crypto.shapes import B64, B64Key32, Envelope
+from normogen.records.schemas import UtcDatetime
+from normogen.schemas import StrictModel
+
+# The type bound is the largest LINK_MAX_BYTES the settings accept; the configured (smaller)
+# limit is checked by the service and answered with 413.
+PAYLOAD_TYPE_LIMIT = 16 * 1024 * 1024
+MAX_ACCESS_COUNT = 10_000
+LinkStatus = Literal["active", "expired", "exhausted", "revoked"]
+
+
+class LinkEnvelope(Envelope):
+    """The shared records, re-encrypted by the client under the link key."""
+
+    data: Annotated[str, B64(0, PAYLOAD_TYPE_LIMIT)]
+
+
+class LinkCreate(StrictModel):
+    """A new link: ciphertext, a mandatory expiry, optional access count and password."""
+
+    payload: LinkEnvelope
+    expires_at: UtcDatetime = Field(description="At most LINK_MAX_DAYS ahead")
+    max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT)] | None = None
+    password_verifier: B64Key32 | None = Field(
+        None, description="Derived from the password by the client; stored as an Argon2id hash"
+    )
+    label: Envelope | None = Field(
+        None, description="The owner's own note about the link, encrypted under their user key"
+    )
+
+
+class LinkOpen(StrictModel):
+    """Opening a link: the password verifier when the link has a password."""
+
+    password_verifier: B64Key32 | None = None
+
+
+class AccessRead(BaseModel):
+    """One opening of a link: when, and coarse client information (network, browser family)."""
+
+    at: datetime
+    ip: str | None
+    agent: str | None
+
+
+class LinkRead(BaseModel):
+    """A link as its owner sees it (never the payload or the password hash)."""
+
+    id: str
+    label: Envelope | None
+    status: LinkStatus
+    created_at: datetime
+    expires_at: datetime
+    max_access_count: int | None
+    access_count: int
+    has_password: bool
+    last_accessed_at: datetime | None
+    revoked_at: datetime | None
+
+
+class LinkDetail(LinkRead):
+    """One link with its access log, newest first."""
+
+    accesses: list[AccessRead]
+
+
+class LinkList(BaseModel):
+    links: list[LinkRead]
+
+
+class PublicLink(BaseModel):
+    """What an opener gets: the ciphertext, to decrypt with the key from the URL fragment."""
+
+    id: str
+    payload: LinkEnvelope
+    expires_at: datetime
