@@ -66,26 +66,38 @@ class HealthRecords:
     def __init__(self, client: NormogenClient, page_size: int = 100) -> None:
         self.client = client
         self.page_size = page_size
+        # Family id → family key, filled by `normogen_client.families.Families` as it unlocks
+        # families: a family profile's key is wrapped by its family's key, not the user key.
+        self.family_keys: dict[str, bytes] = {}
 
     def _user_key(self) -> bytes:
         if self.client.keys is None:
             raise NotLoggedIn("register or log in first")
         return self.client.keys.user_key
 
+    def _wrapping_key(self, body: Mapping[str, Any]) -> bytes:
+        """The key a profile's key is wrapped by: the user key, or its family's key."""
+        family_id = body.get("family_id")
+        if family_id is None:
+            return self._user_key()
+        if family_id not in self.family_keys:
+            raise NotLoggedIn(f"family {family_id} is not unlocked (Families.list_families)")
+        return self.family_keys[family_id]
+
     # --- profiles --------------------------------------------------------------------------
 
     async def create_profile(self, profile_type: str, metadata: Mapping[str, Any]) -> Profile:
         body, _ = new_profile_body(self._user_key(), profile_type, metadata)
         response = await self.client.request("POST", PROFILES, json=body)
-        return open_profile(self._user_key(), response.json())
+        return self._open_profile(response.json())
 
     async def profiles(self) -> list[Profile]:
         body = (await self.client.request("GET", PROFILES)).json()
-        return [open_profile(self._user_key(), item) for item in body["profiles"]]
+        return [self._open_profile(item) for item in body["profiles"]]
 
     async def profile(self, profile_id: str) -> Profile:
         response = await self.client.request("GET", f"{PROFILES}/{profile_id}")
-        return open_profile(self._user_key(), response.json())
+        return self._open_profile(response.json())
 
     async def update_profile(
         self,
@@ -103,10 +115,13 @@ class HealthRecords:
         response = await self.client.request(
             "PATCH", f"{PROFILES}/{profile.id}", json=body, headers=_if_match(profile.revision)
         )
-        return open_profile(self._user_key(), response.json())
+        return self._open_profile(response.json())
 
     async def delete_profile(self, profile: Profile) -> None:
         await self.client.request("DELETE", f"{PROFILES}/{profile.id}")
+
+    def _open_profile(self, body: Mapping[str, Any]) -> Profile:
+        return open_profile(self._wrapping_key(body), body)
 
     # --- records ---------------------------------------------------------------------------
 

@@ -51,6 +51,11 @@ class Transport:
         result: dict[str, Any] = response.json()
         return result
 
+    @property
+    def base_url(self) -> str:
+        """The server's base URL (share links default to it as their web origin)."""
+        return str(self._http.base_url).rstrip("/")
+
     def session(self) -> Tokens:
         if self.tokens is None:
             raise NotLoggedIn("register, log in or recover first")
