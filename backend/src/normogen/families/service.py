@@ -161,7 +161,8 @@ async def delete_family(
     removed = await repository.remove_all_members(db, found.id, owner_id, now, keep_until)
     await repository.delete_invitations(db, found.id)
     owner_access = Access(owner_id, {found.id: Role.OWNER})
-    scope = {"owner_id": owner_id, "family_id": found.id}
+    # The caller owns this family (checked by the dependency); its profiles carry its id.
+    scope = {"family_id": found.id}
     for doc in await profiles.list_profiles(db, scope, MAX_FAMILY_PROFILES):
         profile = AuthorizedProfile(doc, Role.OWNER, owner_access)
         with contextlib.suppress(NotFound):  # deleted concurrently: already a tombstone

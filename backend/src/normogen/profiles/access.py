@@ -10,6 +10,11 @@ Family membership (owner, caregiver, viewer) joins here: `resolve` loads the cal
 request), `scope()` widens to the families' profiles, and `role_of` maps a document's family to
 the caller's role in it. A family profile carries `family_id` and the family owner's `owner_id`
 (so deleting the owner's account deletes it); its records copy both (`scope_fields`).
+
+A caller without families keeps the plain `{"owner_id": ...}` scope. A family member's scope is
+an `$or`, which MongoDB plans per branch (the `_id` or an index per clause); the embedded
+development engine (SecantusDB 0.7) scans the collection for any `$or`, so members' id lookups
+are slower there than owners' (correct, only slower).
 """
 
 from __future__ import annotations

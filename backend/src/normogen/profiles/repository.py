@@ -22,12 +22,8 @@ indexes.declare(
     PROFILES,
     # The caller's profiles (list, export, deletion) and scoped lookups by id.
     IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
-    # Family profiles (members' scope, family deletion); only family profiles carry the field.
-    IndexModel(
-        [("family_id", ASCENDING), ("_id", ASCENDING)],
-        name="family",
-        partialFilterExpression={"family_id": {"$exists": True}},
-    ),
+    # Family profiles (members' scope, family deletion).
+    IndexModel([("family_id", ASCENDING), ("_id", ASCENDING)], name="family"),
     indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
 )
 
