@@ -103,3 +103,19 @@ async def test_an_invitee_who_has_not_accepted_is_a_stranger(
         f"{INVITATIONS}/{invitation['id']}/accept", headers=other_user.headers
     )
     assert accepted.status_code == 200
+
+
+async def test_an_owner_cannot_reach_members_of_another_family(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    mine = await create_family(auth_http, user)
+    theirs = await create_family(auth_http, other_user)
+    member = await register_user(auth_http)
+    await join(auth_http, other_user, member, theirs["id"], "viewer")
+    url = f"{FAMILIES}/{mine['id']}/members/{member.user_id}"
+    for method, body in (("PUT", {"role": "caregiver"}), ("DELETE", None)):
+        response = await auth_http.request(method, url, json=body, headers=user.headers)
+        assert response.status_code == 404, (method, response.text)
+        assert response.json()["error"]["message"] == "Member not found"
+    read = (await auth_http.get(f"{FAMILIES}/{theirs['id']}", headers=member.headers)).json()
+    assert (read["role"], read["status"]) == ("viewer", "confirmed")
