@@ -19,7 +19,7 @@ are slower there than owners' (correct, only slower).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -106,6 +106,27 @@ async def resolve(db: Database, principal: Principal) -> Access:
     """Everything the caller may reach: their own profiles and their confirmed families'."""
     memberships = await families.confirmed_memberships(db, principal.user_id)
     return Access(principal.user_id, {doc["family_id"]: Role(doc["role"]) for doc in memberships})
+
+
+async def find_with_role(
+    db: Database, principal: Principal, lookup: Callable[[Document], Awaitable[Document | None]]
+) -> tuple[Document, Role, Access] | None:
+    """An id-addressed object (found by `lookup(scope)`) and the caller's role on it.
+
+    The caller's own personal objects are found with the plain owner scope: one query and no
+    membership lookup on the hot read path. For a document without `family_id` that is exactly
+    what `role_of` decides whatever the memberships are. Anything else resolves the confirmed
+    memberships (live, as always) and, if needed, looks again with the full scope.
+    """
+    own = Access(principal.user_id)
+    doc = await lookup(own.scope())
+    if doc is not None and doc.get("family_id") is None:
+        return doc, Role.OWNER, own
+    caller = await resolve(db, principal)
+    if doc is None and caller.families:
+        doc = await lookup(caller.scope())
+    role = None if doc is None else caller.role_of(doc)
+    return None if doc is None or role is None else (doc, role, caller)
 
 
 async def access_revoked(db: Database, caller: Access, profile_id: str) -> bool:

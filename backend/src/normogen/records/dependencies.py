@@ -8,11 +8,13 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
+from normogen.auth.dependencies import CurrentUser
+from normogen.auth.principal import Principal
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
+from normogen.profiles import access
 from normogen.profiles.access import Access, Role
-from normogen.profiles.dependencies import CallerAccess
 from normogen.records import repository
 from normogen.records.gate import ProfileGates, gates_of
 from normogen.records.service import RECORD_NOT_FOUND
@@ -27,26 +29,28 @@ class AuthorizedRecord:
     access: Access
 
 
-async def _load(db: DatabaseDep, caller: Access, record_id: UUID) -> AuthorizedRecord:
-    doc = await repository.find_record(db, str(record_id), caller.scope())
-    role = None if doc is None else caller.role_of(doc)
-    if doc is None or role is None:
+async def _load(db: DatabaseDep, principal: Principal, record_id: UUID) -> AuthorizedRecord:
+    async def lookup(scope: Document) -> Document | None:
+        return await repository.find_record(db, str(record_id), scope)
+
+    found = await access.find_with_role(db, principal, lookup)
+    if found is None:
         raise NotFound(RECORD_NOT_FOUND)  # missing and not-yours look the same
-    return AuthorizedRecord(doc, role, caller)
+    return AuthorizedRecord(*found)
 
 
 async def readable_record(
-    record_id: UUID, db: DatabaseDep, caller: CallerAccess
+    record_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedRecord:
     """A live record the caller may read (404 otherwise)."""
-    return await _load(db, caller, record_id)
+    return await _load(db, principal, record_id)
 
 
 async def writable_record(
-    record_id: UUID, db: DatabaseDep, caller: CallerAccess
+    record_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedRecord:
     """A live record the caller may change (404 if unseen, 403 if read-only for them)."""
-    record = await _load(db, caller, record_id)
+    record = await _load(db, principal, record_id)
     if not record.role.can_write:
         raise Forbidden("Your role on this profile is read-only")
     return record
