@@ -9,10 +9,11 @@ from uuid import UUID
 from fastapi import Depends
 
 from normogen.auth.dependencies import CurrentUser
+from normogen.auth.principal import Principal
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
-from normogen.profiles import access
+from normogen.profiles import access, repository
 from normogen.profiles.access import Access, Role
 
 PROFILE_NOT_FOUND = "Profile not found"
@@ -44,36 +45,41 @@ class AuthorizedProfile:
 
 
 async def _load(
-    db: DatabaseDep, caller: Access, profile_id: UUID, *, include_deleted: bool = False
+    db: DatabaseDep, principal: Principal, profile_id: UUID, *, include_deleted: bool = False
 ) -> AuthorizedProfile:
-    found = await access.authorize(db, caller, str(profile_id), include_deleted=include_deleted)
+    async def lookup(scope: Document) -> Document | None:
+        return await repository.find_profile(
+            db, str(profile_id), scope, include_deleted=include_deleted
+        )
+
+    found = await access.find_with_role(db, principal, lookup)
     if found is None:
         raise NotFound(PROFILE_NOT_FOUND)  # missing and not-yours look the same
-    return AuthorizedProfile(*found, caller)
+    return AuthorizedProfile(*found)
 
 
 async def readable_profile(
-    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+    profile_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedProfile:
     """A live profile the caller may read (404 otherwise)."""
-    return await _load(db, caller, profile_id)
+    return await _load(db, principal, profile_id)
 
 
 async def writable_profile(
-    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+    profile_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedProfile:
     """A live profile the caller may change (404 if unseen, 403 if read-only for them)."""
-    profile = await _load(db, caller, profile_id)
+    profile = await _load(db, principal, profile_id)
     if not profile.role.can_write:
         raise Forbidden("Your role on this profile is read-only")
     return profile
 
 
 async def owned_profile(
-    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+    profile_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedProfile:
     """A live profile the caller may delete (404 if unseen, 403 unless they own it)."""
-    profile = await _load(db, caller, profile_id)
+    profile = await _load(db, principal, profile_id)
     if not profile.role.can_delete_profile:
         raise Forbidden("Only the profile's owner may delete it")
     return profile
@@ -88,15 +94,16 @@ class AccessRevoked(Forbidden):
 
 
 async def syncable_profile(
-    profile_id: UUID, db: DatabaseDep, caller: CallerAccess
+    profile_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedProfile:
     """A profile the caller may sync, including a deleted one whose tombstones remain.
 
     A former member of the profile's family gets 403 `access_revoked`; anyone else, 404.
     """
     try:
-        return await _load(db, caller, profile_id, include_deleted=True)
+        return await _load(db, principal, profile_id, include_deleted=True)
     except NotFound:
+        caller = await access.resolve(db, principal)
         if await access.access_revoked(db, caller, str(profile_id)):
             raise AccessRevoked() from None
         raise

@@ -12,7 +12,7 @@ from normogen.auth.dependencies import CurrentUser
 from normogen.conditional import json_response, parse_if_match, require_if_match
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep, RuntimeDep
-from normogen.profiles.dependencies import CallerAccess, ReadableProfile, writable_profile
+from normogen.profiles.dependencies import ReadableProfile, writable_profile
 from normogen.records import service
 from normogen.records.dependencies import GatesDep, ReadableRecord, WritableRecord
 from normogen.records.schemas import (
@@ -43,13 +43,12 @@ def _created(doc: Document, status: int) -> Response:
 async def create_record(
     body: RecordCreate,
     principal: CurrentUser,
-    caller: CallerAccess,
     db: DatabaseDep,
     runtime: RuntimeDep,
     gates: GatesDep,
 ) -> Response:
     """Create a record (201); a retry with the same `id` and content returns it again (200)."""
-    profile = await writable_profile(UUID(body.profile_id), db, caller)
+    profile = await writable_profile(UUID(body.profile_id), db, principal)
     settings = runtime.settings
     doc, created = await service.create_record(db, settings, principal, profile.doc, body, gates)
     return _created(doc, 201 if created else 200)
