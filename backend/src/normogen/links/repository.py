@@ -21,8 +21,9 @@ from normogen.db.client import Database, Document
 
 LINKS = "share_links"
 ACCESS_LOG_SIZE = 100  # the newest entries are kept; `access_count` counts them all
-# Never sent to the owner's list or detail views.
+# Never sent to the owner's list or detail views; the list leaves out the access log too.
 _HIDDEN = {"payload": 0, "password_hash": 0}
+_LISTED = {**_HIDDEN, "accesses": 0}
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 indexes.declare(
@@ -46,7 +47,7 @@ async def count_open(db: Database, owner_id: str, now: datetime) -> int:
 
 
 async def list_links(db: Database, owner_id: str, limit: int) -> list[Document]:
-    cursor = db[LINKS].find({"owner_id": owner_id}, _HIDDEN).sort(NEWEST_FIRST).limit(limit)
+    cursor = db[LINKS].find({"owner_id": owner_id}, _LISTED).sort(NEWEST_FIRST).limit(limit)
     return await cursor.to_list()
 
 
@@ -65,14 +66,14 @@ async def revoke(db: Database, link_id: str, owner_id: str, now: datetime) -> Do
             "$set": {"revoked": True, "revoked_at": now},
             "$unset": {"payload": "", "password_hash": ""},
         },
-        projection=_HIDDEN,
+        projection={"revoked": 1},
         return_document=ReturnDocument.BEFORE,
     )
 
 
 async def find_openable(db: Database, link_id: str, now: datetime) -> Document | None:
     """A link that is neither revoked nor expired (for the password check before counting)."""
-    return await db[LINKS].find_one({"_id": link_id, **_open(now)}, {"payload": 0})
+    return await db[LINKS].find_one({"_id": link_id, **_open(now)}, {"payload": 0, "accesses": 0})
 
 
 async def consume(
