@@ -14,7 +14,7 @@ from normogen.auth.context import AuthContext
 from normogen.auth.hashing import KeyHasher
 from normogen.auth.principal import Principal
 from normogen.auth.session_cache import SessionCache
-from normogen.auth.tokens import bearer_token, verify_access_token
+from normogen.auth.tokens import request_claims
 from normogen.config import Settings
 from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
 from normogen.errors import Unauthorized
@@ -46,8 +46,7 @@ def session_cache_of(state: State) -> SessionCache:
 
 async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -> Principal:
     """Verify the bearer token, then check its session is still active (cached ≤ 1 s)."""
-    token = bearer_token(request.scope["headers"])
-    claims = verify_access_token(runtime.jwt_secret, token) if token is not None else None
+    claims = request_claims(request.scope, runtime.jwt_secret)
     if claims is None:
         runtime.metrics.auth_failures.labels("invalid_token").inc()
         raise Unauthorized(REJECTED, code="invalid_token")
@@ -70,7 +69,7 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-def get_auth_context(
+async def get_auth_context(
     request: Request, runtime: RuntimeDep, db: DatabaseDep, ip: ClientIpDep
 ) -> AuthContext:
     """Everything an auth or account operation needs, including where the request came from."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,24 @@ def verify_access_token(secret: bytes, token: str) -> AccessClaims | None:
     if not all(isinstance(value, str) and value for value in fields):
         return None
     return AccessClaims(*fields[:2], fields[2], int(payload["iat"]), int(payload["exp"]))
+
+
+CLAIMS_KEY = "normogen.access_claims"
+
+
+def request_claims(scope: MutableMapping[str, Any], secret: bytes) -> AccessClaims | None:
+    """The verified claims of the request's bearer token, verified once per request.
+
+    The rate limiter needs the caller's identity before routing and `current_user` needs it
+    after: the first to ask verifies the signature, and the result rides along in the scope.
+    """
+    if CLAIMS_KEY in scope:
+        cached: AccessClaims | None = scope[CLAIMS_KEY]
+        return cached
+    token = bearer_token(scope["headers"])
+    claims = verify_access_token(secret, token) if token is not None else None
+    scope[CLAIMS_KEY] = claims
+    return claims
 
 
 def bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:

@@ -10,7 +10,7 @@ from normogen.dependencies import ClientIpDep
 from normogen.events.service import Origin
 
 
-def request_origin(request: Request, ip: ClientIpDep) -> Origin:
+async def request_origin(request: Request, ip: ClientIpDep) -> Origin:
     """The client's address (trusted proxies honoured) and user agent."""
     return Origin(ip=ip, user_agent=request.headers.get("user-agent"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.auth.tokens import bearer_token, verify_access_token
+from normogen.auth.tokens import request_claims
 from normogen.errors import DatabaseUnavailable, RateLimited, error_body
 from normogen.ops.edge import client_of, request_id_of
 from normogen.runtime import Runtime
@@ -25,11 +25,9 @@ class RateLimitMiddleware:
         )
 
     def subject(self, scope: Scope) -> str:
-        token = bearer_token(scope["headers"])
-        if token is not None:
-            claims = verify_access_token(self.runtime.jwt_secret, token)
-            if claims is not None:
-                return f"user:{claims.user_id}"
+        claims = request_claims(scope, self.runtime.jwt_secret)
+        if claims is not None:
+            return f"user:{claims.user_id}"
         return ip_subject(client_of(scope))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
