@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 from pymongo import AsyncMongoClient
 
+from normogen.auth.hashing import KeyHasher
+from normogen.auth.session_cache import SessionCache
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.ops.metrics import Metrics
+from normogen.records.gate import ProfileGates
 
 
 @dataclass
@@ -19,6 +22,14 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
     client: AsyncMongoClient[Document] | None = None
     draining: bool = False
+    # Per-process helpers with state of their own: Argon2 concurrency, the ≤ 1 s session
+    # memo, and the per-profile writer queues.
+    hasher: KeyHasher = field(init=False)
+    sessions: SessionCache = field(default_factory=SessionCache)
+    gates: ProfileGates = field(default_factory=ProfileGates)
+
+    def __post_init__(self) -> None:
+        self.hasher = KeyHasher(self.settings)
 
     @property
     def jwt_secret(self) -> bytes:

@@ -7,15 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from starlette.datastructures import State
 
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
-from normogen.auth.hashing import KeyHasher
 from normogen.auth.principal import Principal
-from normogen.auth.session_cache import SessionCache
 from normogen.auth.tokens import request_claims
-from normogen.config import Settings
 from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
 from normogen.errors import Unauthorized
 from normogen.events.service import Origin
@@ -26,31 +22,13 @@ from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
 REJECTED = "Invalid or expired access token"
 
 
-def hasher_of(state: State, settings: Settings) -> KeyHasher:
-    """The app's Argon2 hasher (one per app instance: it owns the concurrency limit)."""
-    hasher = getattr(state, "key_hasher", None)
-    if hasher is None:
-        hasher = KeyHasher(settings)
-        state.key_hasher = hasher
-    return hasher
-
-
-def session_cache_of(state: State) -> SessionCache:
-    """The app's session cache (one per app instance, created on first use)."""
-    cache = getattr(state, "session_cache", None)
-    if cache is None:
-        cache = SessionCache()
-        state.session_cache = cache
-    return cache
-
-
 async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -> Principal:
     """Verify the bearer token, then check its session is still active (cached ≤ 1 s)."""
     claims = request_claims(request.scope, runtime.jwt_secret)
     if claims is None:
         runtime.metrics.auth_failures.labels("invalid_token").inc()
         raise Unauthorized(REJECTED, code="invalid_token")
-    cache = session_cache_of(request.app.state)
+    cache = runtime.sessions
     active = cache.get(claims.session_id, claims.user_id)
     if active is None:
         started = time.monotonic()
@@ -73,13 +51,12 @@ async def get_auth_context(
     request: Request, runtime: RuntimeDep, db: DatabaseDep, ip: ClientIpDep
 ) -> AuthContext:
     """Everything an auth or account operation needs, including where the request came from."""
-    state = request.app.state
     agent = request.headers.get("user-agent")
     return AuthContext(
         runtime=runtime,
         db=db,
-        hasher=hasher_of(state, runtime.settings),
-        cache=session_cache_of(state),
+        hasher=runtime.hasher,
+        cache=runtime.sessions,
         origin=Origin(ip=ip, user_agent=agent),
     )
 

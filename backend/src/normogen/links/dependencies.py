@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from normogen.auth.dependencies import hasher_of
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.events.dependencies import RequestOrigin
 from normogen.links.service import LinkContext
 
 
-def link_context(
-    request: Request, runtime: RuntimeDep, db: DatabaseDep, origin: RequestOrigin
-) -> LinkContext:
-    return LinkContext(runtime, db, hasher_of(request.app.state, runtime.settings), origin)
+async def link_context(runtime: RuntimeDep, db: DatabaseDep, origin: RequestOrigin) -> LinkContext:
+    """What a link route works with (async: no worker-thread hand-off)."""
+    return LinkContext(runtime, db, runtime.hasher, origin)
 
 
 LinkContextDep = Annotated[LinkContext, Depends(link_context)]

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from normogen.auth.dependencies import CurrentUser
 from normogen.auth.principal import Principal
 from normogen.db.client import Document
-from normogen.dependencies import DatabaseDep
+from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import Forbidden, NotFound
 from normogen.profiles import access
 from normogen.profiles.access import Access, Role
 from normogen.records import repository
-from normogen.records.gate import ProfileGates, gates_of
+from normogen.records.gate import ProfileGates
 from normogen.records.service import RECORD_NOT_FOUND
 
 
@@ -56,9 +56,9 @@ async def writable_record(
     return record
 
 
-async def profile_gates(request: Request) -> ProfileGates:
+async def profile_gates(runtime: RuntimeDep) -> ProfileGates:
     """This process's per-profile writer queues (see records.gate)."""
-    return gates_of(request.app.state)
+    return runtime.gates
 
 
 GatesDep = Annotated[ProfileGates, Depends(profile_gates)]

@@ -14,8 +14,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from starlette.datastructures import State
-
 
 class ProfileGates:
     """One FIFO lock per profile with writers waiting in this process."""
@@ -39,12 +37,3 @@ class ProfileGates:
                 del self._locks[profile_id]
             else:
                 self._locks[profile_id] = (lock, users - 1)
-
-
-def gates_of(state: State) -> ProfileGates:
-    """The app's gates (one per app instance, created on first use)."""
-    gates = getattr(state, "profile_gates", None)
-    if gates is None:
-        gates = ProfileGates()
-        state.profile_gates = gates
-    return gates

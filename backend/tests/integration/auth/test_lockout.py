@@ -110,7 +110,7 @@ async def test_unknown_email_logins_spend_a_real_argon2_verification(
 ) -> None:
     response = await login(auth_http, new_email(), PASSWORD)
     assert response.status_code == 401
-    hasher = auth_server.app.state.key_hasher
+    hasher = auth_server.runtime.hasher
     assert hasher.dummy_hash is not None
     assert hasher.dummy_hash.startswith("$argon2id$")
     assert not hasher.needs_rehash(hasher.dummy_hash)  # same parameters as real hashes
