@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pymongo import AsyncMongoClient
 
 from normogen.auth.hashing import KeyHasher
 from normogen.auth.session_cache import SessionCache
+from normogen.auth.tokens import TokenVerifier
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.ops.metrics import Metrics
@@ -30,6 +32,10 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.hasher = KeyHasher(self.settings)
+
+    @cached_property
+    def tokens(self) -> TokenVerifier:
+        return TokenVerifier(self.jwt_secret)
 
     @property
     def jwt_secret(self) -> bytes:

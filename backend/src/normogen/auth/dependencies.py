@@ -11,7 +11,6 @@ from fastapi import Depends, Request
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
 from normogen.auth.principal import Principal
-from normogen.auth.tokens import request_claims
 from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
 from normogen.errors import Unauthorized
 from normogen.events.service import Origin
@@ -24,7 +23,7 @@ REJECTED = "Invalid or expired access token"
 
 async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -> Principal:
     """Verify the bearer token, then check its session is still active (cached ≤ 1 s)."""
-    claims = request_claims(request.scope, runtime.jwt_secret)
+    claims = runtime.tokens.request_claims(request.scope)
     if claims is None:
         runtime.metrics.auth_failures.labels("invalid_token").inc()
         raise Unauthorized(REJECTED, code="invalid_token")

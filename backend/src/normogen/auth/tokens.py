@@ -61,19 +61,54 @@ def verify_access_token(secret: bytes, token: str) -> AccessClaims | None:
 CLAIMS_KEY = "normogen.access_claims"
 
 
-def request_claims(scope: MutableMapping[str, Any], secret: bytes) -> AccessClaims | None:
-    """The verified claims of the request's bearer token, verified once per request.
+class TokenVerifier:
+    """Verifies access tokens with one secret, remembering tokens it has already verified.
 
-    The rate limiter needs the caller's identity before routing and `current_user` needs it
-    after: the first to ask verifies the signature, and the result rides along in the scope.
+    A device sends the same access token with every request for its whole lifetime, and the
+    HMAC check plus PyJWT's parsing is a tenth of a record read's CPU. A token string that
+    verified once verifies again until it expires, so only the expiry is re-checked; whether
+    its session still exists is `current_user`'s business, on every request. Bounded: when
+    full, expired entries go first, then everything.
     """
-    if CLAIMS_KEY in scope:
-        cached: AccessClaims | None = scope[CLAIMS_KEY]
-        return cached
-    token = bearer_token(scope["headers"])
-    claims = verify_access_token(secret, token) if token is not None else None
-    scope[CLAIMS_KEY] = claims
-    return claims
+
+    def __init__(self, secret: bytes, max_entries: int = 10_000) -> None:
+        self._secret = secret
+        self._max_entries = max_entries
+        self._verified: dict[str, AccessClaims] = {}
+
+    def verify(self, token: str, now: float | None = None) -> AccessClaims | None:
+        now = time.time() if now is None else now
+        claims = self._verified.get(token)
+        if claims is not None:
+            if now < claims.expires_at:
+                return claims
+            del self._verified[token]
+            return None
+        claims = verify_access_token(self._secret, token)
+        if claims is not None:
+            if len(self._verified) >= self._max_entries:
+                self._evict(now)
+            self._verified[token] = claims
+        return claims
+
+    def _evict(self, now: float) -> None:
+        self._verified = {t: c for t, c in self._verified.items() if now < c.expires_at}
+        if len(self._verified) >= self._max_entries:
+            self._verified.clear()
+
+    def request_claims(self, scope: MutableMapping[str, Any]) -> AccessClaims | None:
+        """The claims of the request's bearer token, looked up once per request.
+
+        The rate limiter needs the caller's identity before routing and `current_user` needs
+        it after: the first to ask verifies, and the result rides along in the scope.
+        """
+        if CLAIMS_KEY in scope:
+            cached: AccessClaims | None = scope[CLAIMS_KEY]
+            return cached
+        token = bearer_token(scope["headers"])
+        claims = self.verify(token) if token is not None else None
+        scope[CLAIMS_KEY] = claims
+        return claims
 
 
 def bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:

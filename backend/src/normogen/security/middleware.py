@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.auth.tokens import request_claims
 from normogen.errors import DatabaseUnavailable, RateLimited, error_body
 from normogen.ops.edge import client_of, request_id_of
 from normogen.runtime import Runtime
@@ -25,7 +24,7 @@ class RateLimitMiddleware:
         )
 
     def subject(self, scope: Scope) -> str:
-        claims = request_claims(scope, self.runtime.jwt_secret)
+        claims = self.runtime.tokens.request_claims(scope)
         if claims is not None:
             return f"user:{claims.user_id}"
         return ip_subject(client_of(scope))
