@@ -118,12 +118,13 @@ def create_app(settings: Settings) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     handlers.install(app)
-    app.include_router(ops_router.router)
+    # Routes are matched in order: the busiest (records, sync, profiles) come first.
+    app.include_router(records_router.router)
+    app.include_router(records_sync.router)
+    app.include_router(profiles_router.router)
     app.include_router(auth_router.router)
     app.include_router(accounts_router.router)
-    app.include_router(profiles_router.router)
-    app.include_router(records_sync.router)
-    app.include_router(records_router.router)
+    app.include_router(ops_router.router)
     app.include_router(families_router.router)
     app.include_router(families_router.invitations_router)
     app.include_router(links_router.router)
