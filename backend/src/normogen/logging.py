@@ -69,6 +69,12 @@ class ConsoleFormatter(logging.Formatter):
 
 def configure_logging(level: str, fmt: str) -> None:
     """Route every logger (ours, uvicorn's, pymongo's) through one stdout handler."""
+    # No log line of ours uses source file, thread or process fields: skip gathering them on
+    # every record (findCaller walks the stack; it showed up in the request profile).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter() if fmt == "json" else ConsoleFormatter())
     root = logging.getLogger()

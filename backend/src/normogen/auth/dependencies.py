@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -27,16 +26,15 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -
     if claims is None:
         runtime.metrics.auth_failures.labels("invalid_token").inc()
         raise Unauthorized(REJECTED, code="invalid_token")
-    cache = runtime.sessions
-    active = cache.get(claims.session_id, claims.user_id)
-    if active is None:
-        started = time.monotonic()
+
+    async def session_is_active() -> bool:
         # PyMongo errors propagate: the handler maps an outage to 503 database_unavailable.
         session = await repository.find_active_session(
             db, claims.session_id, claims.user_id, datetime.now(UTC)
         )
-        active = session is not None
-        cache.put(claims.session_id, claims.user_id, active, started)
+        return session is not None
+
+    active = await runtime.sessions.check(claims.session_id, claims.user_id, session_is_active)
     if not active:
         runtime.metrics.auth_failures.labels("revoked_session").inc()
         raise Unauthorized(REJECTED, code="invalid_token")

@@ -8,7 +8,9 @@ memory for at most `TTL_SECONDS`, so a revocation is effective everywhere within
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 TTL_SECONDS = 1.0  # SPEC section 6: tokens stop working within 1 s on every replica
@@ -31,6 +33,49 @@ class SessionCache:
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: dict[str, _Entry] = {}
+        self._inflight: dict[tuple[str, str], asyncio.Future[bool]] = {}
+
+    async def check(
+        self, session_id: str, user_id: str, query: Callable[[], Awaitable[bool]]
+    ) -> bool:
+        """The cached answer, or `query()`'s; concurrent misses for one session share a query.
+
+        When an entry expires under load, every request of that session misses at once; one
+        database round trip answers them all. The shared answer is no older than its query,
+        which started after the request arrived or less than a query's time before, so the
+        one-second bound holds.
+        """
+        key = (session_id, user_id)
+        while True:
+            cached = self.get(session_id, user_id)
+            if cached is not None:
+                return cached
+            pending = self._inflight.get(key)
+            if pending is None:
+                break
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if pending.cancelled():
+                    continue  # the request that asked was cancelled: ask again ourselves
+                raise
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        started = time.monotonic()
+        try:
+            active = await query()
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an unawaited failure is not reported twice
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            del self._inflight[key]
+        self.put(session_id, user_id, active, started)
+        future.set_result(active)
+        return active
 
     def get(self, session_id: str, user_id: str, now: float | None = None) -> bool | None:
         """True/False when a fresh answer is cached for this session and user, else None."""
