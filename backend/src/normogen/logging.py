@@ -38,6 +38,10 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
     }
 
 
+# Built once: `json.dumps` with options builds a new encoder for every line.
+_ENCODER = json.JSONEncoder(default=str, separators=(",", ":"))
+
+
 class JsonFormatter(logging.Formatter):
     """One compact JSON object per record, UTC timestamps with milliseconds."""
 
@@ -52,7 +56,7 @@ class JsonFormatter(logging.Formatter):
         line.update(_fields(record))
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, separators=(",", ":"))
+        return _ENCODER.encode(line)
 
 
 class ConsoleFormatter(logging.Formatter):
