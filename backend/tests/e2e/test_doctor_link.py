@@ -7,12 +7,9 @@ family key or any profile key in usable form, nor the password or its verifier.
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import bson
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
@@ -25,33 +22,13 @@ from normogen_client.links import Links, open_link, password_verifier
 from normogen_client.models import ApiError
 from tests.accounts import new_email
 from tests.e2e.conftest import ClientFactory
+from tests.e2e.scan import dump_database, secret_forms
 from tests.support import ThreadedServer
 
 PASSWORD = "parent passphrase, long enough"
 LINK_PASSWORD = "blue giraffe 42"
 TAKEN = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
 RESULT = {"test": "HbA1c", "value": 5.4, "unit": "%"}
-
-
-def forms(secret: bytes) -> list[bytes]:
-    """Every usual encoding of a secret that could end up in a document."""
-    return [
-        secret,
-        base64.b64encode(secret),
-        base64.urlsafe_b64encode(secret),
-        base64.urlsafe_b64encode(secret).rstrip(b"="),
-        secret.hex().encode(),
-    ]
-
-
-async def dump_database(mongo: AsyncMongoClient[dict[str, Any]], database: str) -> bytes:
-    db = mongo[database]
-    dump = bytearray()
-    for name in await db.list_collection_names():
-        async for doc in db[name].find():
-            dump += bson.encode(doc)
-            dump += json.dumps(doc, default=str).encode()
-    return bytes(dump)
 
 
 async def test_a_doctor_opens_a_password_link_once(
@@ -125,7 +102,7 @@ async def test_a_doctor_opens_a_password_link_once(
     assert private.id.encode() in dump
     for name, secret in secrets.items():
         assert secret
-        for form in forms(secret):
+        for form in secret_forms(secret):
             assert form not in dump, f"the database holds the {name}"
 
 

@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
-import bson
 import httpx
 from pymongo import AsyncMongoClient
 
 from normogen_client.api import NormogenClient
 from normogen_client.crypto import MIN_ITERATIONS, KdfParams, login_auth_key, recovery_keys
 from tests.accounts import TEST_KDF_ITERATIONS, auth_settings, new_email
+from tests.e2e.scan import dump_database, secret_forms
 from tests.support import running_server, test_settings
 
 PASSWORD = "zero knowledge passphrase"
 NEW_PASSWORD = "another zero knowledge passphrase"
-
-
-def _forms(secret: bytes) -> list[bytes]:
-    """Every usual encoding of a secret that could end up in a document."""
-    return [
-        secret,
-        base64.b64encode(secret),
-        base64.urlsafe_b64encode(secret),
-        base64.urlsafe_b64encode(secret).rstrip(b"="),
-        secret.hex().encode(),
-    ]
-
-
-async def _everything(mongo: AsyncMongoClient[dict[str, Any]], database: str) -> bytes:
-    db = mongo[database]
-    dump = bytearray()
-    for name in await db.list_collection_names():
-        async for doc in db[name].find():
-            dump += bson.encode(doc)
-            dump += json.dumps(doc, default=str).encode()
-    return bytes(dump)
 
 
 async def test_the_database_holds_no_usable_secret(
@@ -74,10 +51,10 @@ async def test_the_database_holds_no_usable_secret(
             secrets["new refresh token"] = client.tokens.refresh_token.encode()
             secrets["password"] = PASSWORD.encode()
             secrets["new password"] = NEW_PASSWORD.encode()
-            dump = await _everything(mongo, settings.MONGODB_DATABASE)
+            dump = await dump_database(mongo, settings.MONGODB_DATABASE)
     assert email.encode() in dump  # the dump really holds the account
     for name, secret in secrets.items():
-        for form in _forms(secret):
+        for form in secret_forms(secret):
             assert form not in dump, f"the database holds the {name}"
     user = await mongo[settings.MONGODB_DATABASE]["users"].find_one({"email": email})
     assert user is not None
