@@ -20,7 +20,6 @@ BASE_DELAY = timedelta(seconds=15)  # first lock; doubles with each further fail
 MAX_DELAY = timedelta(hours=1)
 MEMORY = timedelta(hours=24)  # a quiet day forgets the failures (TTL)
 Purpose = Literal["login", "recovery"]
-_MAX_RACES = 32  # compare-and-set retries before an attempt is refused as part of a burst
 
 
 def lockout_key(ctx: AuthContext, purpose: Purpose, email: str) -> str:
@@ -36,39 +35,28 @@ def backoff(failures: int) -> timedelta:
     return min(delay, MAX_DELAY)
 
 
-async def begin_attempt(ctx: AuthContext, key: str) -> None:
-    """Count this attempt as a failure *before* its credential is checked; 429 while locked.
-
-    Success clears the count (`clear`), so only failures remain counted. Counting first, with a
-    compare-and-set on the counter, makes the lock exact under concurrency: a burst of parallel
-    guesses gets exactly FREE_ATTEMPTS verifications, because the attempt that reaches the
-    threshold sets the lock in the same write that counts it.
-    """
-    for _ in range(_MAX_RACES):
-        doc = await repository.get_lockout(ctx.db, key)
-        now = datetime.now(UTC)
-        locked_until = doc.get("locked_until") if doc else None
-        if locked_until is not None and locked_until > now:
-            raise _locked(ctx, math.ceil((locked_until - now).total_seconds()))
-        seen = int(doc["failures"]) if doc else None
-        fields: dict[str, object] = {"last_failure_at": now, "expires_at": now + MEMORY}
-        delay = backoff((seen or 0) + 1)
-        if delay:
-            fields["locked_until"] = now + delay
-        if await repository.reserve_attempt(ctx.db, key, seen, fields):
-            return
-    # Lost every race: this account is under a burst of attempts right now.
-    raise _locked(ctx, 1)
+async def ensure_not_locked(ctx: AuthContext, key: str) -> None:
+    """Raise 429 `too_many_attempts` (with Retry-After) while the key is locked."""
+    doc = await repository.get_lockout(ctx.db, key)
+    locked_until = doc.get("locked_until") if doc else None
+    now = datetime.now(UTC)
+    if locked_until is not None and locked_until > now:
+        retry = max(1, math.ceil((locked_until - now).total_seconds()))
+        ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
+        raise RateLimited(
+            f"Too many failed attempts; retry in {retry} s",
+            code="too_many_attempts",
+            headers={"Retry-After": str(retry)},
+        )
 
 
-def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
-    retry = max(1, retry_seconds)
-    ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
-    return RateLimited(
-        f"Too many failed attempts; retry in {retry} s",
-        code="too_many_attempts",
-        headers={"Retry-After": str(retry)},
-    )
+async def record_failure(ctx: AuthContext, key: str) -> None:
+    now = datetime.now(UTC)
+    doc = await repository.record_failure(ctx.db, key, now, now + MEMORY)
+    failures = int(doc["failures"]) if doc else 1
+    delay = backoff(failures)
+    if delay:
+        await repository.set_locked_until(ctx.db, key, now + delay, failures)
 
 
 async def clear(ctx: AuthContext, key: str) -> None:

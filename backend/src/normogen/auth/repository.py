@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
 from normogen.db import indexes
 from normogen.db.client import Database, Document
@@ -122,26 +121,23 @@ async def get_lockout(db: Database, key: str) -> Document | None:
     return await db[LOCKOUTS].find_one({"_id": key})
 
 
-async def reserve_attempt(
-    db: Database,
-    key: str,
-    seen_failures: int | None,
-    fields: Document,
-) -> bool:
-    """Count one attempt if the counter still reads `seen_failures` (compare-and-set).
-
-    False when another attempt got there first: the caller reads again and retries.
-    """
-    if seen_failures is None:
-        try:
-            await db[LOCKOUTS].insert_one({"_id": key, "failures": 1, **fields})
-        except DuplicateKeyError:
-            return False
-        return True
-    result = await db[LOCKOUTS].update_one(
-        {"_id": key, "failures": seen_failures}, {"$inc": {"failures": 1}, "$set": fields}
+async def record_failure(
+    db: Database, key: str, now: datetime, expires_at: datetime
+) -> Document | None:
+    """Count one failed attempt; returns the counter after the increment."""
+    return await db[LOCKOUTS].find_one_and_update(
+        {"_id": key},
+        {"$inc": {"failures": 1}, "$set": {"last_failure_at": now, "expires_at": expires_at}},
+        upsert=True,
+        return_document=ReturnDocument.AFTER,
     )
-    return result.modified_count == 1
+
+
+async def set_locked_until(db: Database, key: str, until: datetime, failures: int) -> None:
+    # Only the request that produced this failure count sets the lock (concurrent ones agree).
+    await db[LOCKOUTS].update_one(
+        {"_id": key, "failures": failures}, {"$set": {"locked_until": until}}
+    )
 
 
 async def clear_lockout(db: Database, key: str) -> None:
