@@ -71,17 +71,17 @@ def p99(values: list[float]) -> float:
 class LoginLoad:
     """CONCURRENT_LOGINS tasks, each logging in again as soon as its last login returned."""
 
-    def __init__(self, url: str, email: str, auth_key: str) -> None:
+    def __init__(self, url: str, bodies: list[dict[str, str]]) -> None:
         self.url = url
-        self.body = {"email": email, "auth_key": auth_key}
+        self.bodies = bodies  # one account per worker: a single account caps logins in flight
         self.completed = 0
         self.failed = 0
         self._stop = asyncio.Event()
         self._warm = asyncio.Event()
 
-    async def _worker(self, http: httpx.AsyncClient) -> None:
+    async def _worker(self, http: httpx.AsyncClient, body: dict[str, str]) -> None:
         while not self._stop.is_set():
-            response = await http.post("/api/v1/auth/login", json=self.body)
+            response = await http.post("/api/v1/auth/login", json=body)
             if response.status_code == 200:
                 self.completed += 1
                 if self.completed >= CONCURRENT_LOGINS:
@@ -98,7 +98,7 @@ class LoginLoad:
             self._stop.clear()
             self._warm.clear()
             self.completed = 0
-            workers = [asyncio.create_task(self._worker(http)) for _ in range(CONCURRENT_LOGINS)]
+            workers = [asyncio.create_task(self._worker(http, body)) for body in self.bodies]
             await self._warm.wait()  # every worker got through once: the load is steady
             before, started = self.completed, time.monotonic()
             latencies = await measure()
@@ -109,12 +109,15 @@ class LoginLoad:
 
 
 async def _bench(url: str) -> None:
-    email = "bench@example.org"
-    async with NormogenClient(url) as client:  # production KDF cost (600,000 iterations)
-        await client.register(email, PASSWORD)
-        kdf = await client.prelogin(email)
-    auth_key, _ = login_auth_key(PASSWORD, kdf)
-    load = LoginLoad(url, email, b64e(auth_key))
+    bodies = []
+    for index in range(CONCURRENT_LOGINS):
+        email = f"bench{index}@example.org"
+        async with NormogenClient(url) as client:  # production KDF cost (600,000 iterations)
+            await client.register(email, PASSWORD)
+            kdf = await client.prelogin(email)
+        auth_key, _ = login_auth_key(PASSWORD, kdf)
+        bodies.append({"email": email, "auth_key": b64e(auth_key)})
+    load = LoginLoad(url, bodies)
     idle: list[float] = []
     loaded: list[float] = []
     rates: list[float] = []

@@ -8,6 +8,8 @@ Authentication Cheat Sheet: lock out after repeated failures, with increasing de
 from __future__ import annotations
 
 import math
+import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -19,7 +21,9 @@ FREE_ATTEMPTS = 5  # consecutive failures before the first lock
 BASE_DELAY = timedelta(seconds=15)  # first lock; doubles with each further failure
 MAX_DELAY = timedelta(hours=1)
 MEMORY = timedelta(hours=24)  # a quiet day forgets the failures (TTL)
+STALE_ATTEMPT = timedelta(seconds=30)  # an in-flight reservation older than this was abandoned
 Purpose = Literal["login", "recovery"]
+_MAX_RACES = 32  # compare-and-set retries before an attempt is refused as part of a burst
 
 
 def lockout_key(ctx: AuthContext, purpose: Purpose, email: str) -> str:
@@ -35,28 +39,61 @@ def backoff(failures: int) -> timedelta:
     return min(delay, MAX_DELAY)
 
 
-async def ensure_not_locked(ctx: AuthContext, key: str) -> None:
-    """Raise 429 `too_many_attempts` (with Retry-After) while the key is locked."""
-    doc = await repository.get_lockout(ctx.db, key)
-    locked_until = doc.get("locked_until") if doc else None
-    now = datetime.now(UTC)
-    if locked_until is not None and locked_until > now:
-        retry = max(1, math.ceil((locked_until - now).total_seconds()))
-        ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
-        raise RateLimited(
-            f"Too many failed attempts; retry in {retry} s",
-            code="too_many_attempts",
-            headers={"Retry-After": str(retry)},
-        )
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A reserved attempt on one lockout key, to be cleared (success) or counted (failure)."""
+
+    key: str
+    id: str
 
 
-async def record_failure(ctx: AuthContext, key: str) -> None:
+async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
+    """Reserve one attempt before its credential is checked; 429 while locked or saturated.
+
+    Checking first and counting after would let a burst of parallel guesses all pass the check
+    before any failure is counted. So each attempt first reserves a slot (compare-and-set on
+    the counter document): while F failures are counted, at most FREE_ATTEMPTS - F attempts
+    may be in flight (one at a time once a lock has run out). A burst therefore gets exactly
+    the attempts a sequence would. A reservation whose request died is ignored after
+    STALE_ATTEMPT, longer than any credential check takes.
+    """
+    for _ in range(_MAX_RACES):
+        doc = await repository.get_lockout(ctx.db, key)
+        now = datetime.now(UTC)
+        locked_until = doc.get("locked_until") if doc else None
+        if locked_until is not None and locked_until > now:
+            raise _locked(ctx, math.ceil((locked_until - now).total_seconds()))
+        failures = int(doc.get("failures", 0)) if doc else 0
+        live = [a for a in (doc or {}).get("inflight", []) if a["at"] > now - STALE_ATTEMPT]
+        if len(live) >= max(1, FREE_ATTEMPTS - failures):
+            raise _locked(ctx, 1)  # the remaining attempts are all being checked right now
+        attempt = Attempt(key, secrets.token_hex(8))
+        fields = {"inflight": [*live, {"id": attempt.id, "at": now}], "expires_at": now + MEMORY}
+        if await repository.reserve_attempt(ctx.db, key, doc, fields):
+            return attempt
+    raise _locked(ctx, 1)  # lost every race: a burst of attempts on this account
+
+
+def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
+    retry = max(1, retry_seconds)
+    ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
+    return RateLimited(
+        f"Too many failed attempts; retry in {retry} s",
+        code="too_many_attempts",
+        headers={"Retry-After": str(retry)},
+    )
+
+
+async def record_failure(ctx: AuthContext, attempt: Attempt) -> None:
+    """Count the attempt as a failure; lock with backoff once past FREE_ATTEMPTS."""
     now = datetime.now(UTC)
-    doc = await repository.record_failure(ctx.db, key, now, now + MEMORY)
-    failures = int(doc["failures"]) if doc else 1
+    doc = await repository.record_failure(ctx.db, attempt.key, attempt.id, now, now + MEMORY)
+    if doc is None:
+        return
+    failures = int(doc["failures"])
     delay = backoff(failures)
     if delay:
-        await repository.set_locked_until(ctx.db, key, now + delay, failures)
+        await repository.set_locked_until(ctx.db, attempt.key, now + delay, failures)
 
 
 async def clear(ctx: AuthContext, key: str) -> None:

@@ -54,7 +54,7 @@ async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -
     """The active user whose recovery credential this is, else the uniform 401 (locked out
     after repeated failures, unknown emails included)."""
     key = lockout.lockout_key(ctx, "recovery", email)
-    await lockout.ensure_not_locked(ctx, key)
+    attempt = await lockout.begin_attempt(ctx, key)
     user = await users.find_by_email(ctx.db, email)
     secret = b64decode(recovery_auth_key)
     active = user is not None and user.get("status") == users.ACTIVE
@@ -65,7 +65,7 @@ async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -
         await ctx.hasher.verify_dummy(secret)
         verified = False
     if not verified or user is None or not recovery:
-        await lockout.record_failure(ctx, key)
+        await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("recovery").inc()
         if user is not None and active:
             await record(ctx.db, user["_id"], EventType.RECOVERY_FAILED, ctx.origin)

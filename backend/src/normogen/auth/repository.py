@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from normogen.db import indexes
 from normogen.db.client import Database, Document
@@ -121,14 +122,37 @@ async def get_lockout(db: Database, key: str) -> Document | None:
     return await db[LOCKOUTS].find_one({"_id": key})
 
 
+async def reserve_attempt(db: Database, key: str, doc: Document | None, fields: Document) -> bool:
+    """Write `fields` if the counter is still the `doc` just read (compare-and-set on `rev`).
+
+    False when another attempt changed it first: the caller reads again and retries.
+    """
+    if doc is None:
+        try:
+            await db[LOCKOUTS].insert_one({"_id": key, "failures": 0, "rev": 1, **fields})
+        except DuplicateKeyError:
+            return False
+        return True
+    result = await db[LOCKOUTS].update_one(
+        {"_id": key, "rev": doc.get("rev")}, {"$set": fields, "$inc": {"rev": 1}}
+    )
+    return result.modified_count == 1
+
+
 async def record_failure(
-    db: Database, key: str, now: datetime, expires_at: datetime
+    db: Database, key: str, attempt_id: str, now: datetime, expires_at: datetime
 ) -> Document | None:
-    """Count one failed attempt; returns the counter after the increment."""
+    """Turn an in-flight attempt into a counted failure; returns the counter afterwards.
+
+    None when the counter is gone: a concurrent success cleared it, and all is forgiven.
+    """
     return await db[LOCKOUTS].find_one_and_update(
         {"_id": key},
-        {"$inc": {"failures": 1}, "$set": {"last_failure_at": now, "expires_at": expires_at}},
-        upsert=True,
+        {
+            "$pull": {"inflight": {"id": attempt_id}},
+            "$inc": {"failures": 1, "rev": 1},
+            "$set": {"last_failure_at": now, "expires_at": expires_at},
+        },
         return_document=ReturnDocument.AFTER,
     )
 

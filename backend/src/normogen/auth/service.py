@@ -120,7 +120,7 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
 
 async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:
     key = lockout.lockout_key(ctx, "login", body.email)
-    await lockout.ensure_not_locked(ctx, key)
+    attempt = await lockout.begin_attempt(ctx, key)
     user = await users.find_by_email(ctx.db, body.email)
     secret = b64decode(body.auth_key)
     if user is not None and user.get("status") == users.ACTIVE:
@@ -129,7 +129,7 @@ async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:
         await ctx.hasher.verify_dummy(secret)  # same work as a real check
         verified = False
     if not verified or user is None:
-        await lockout.record_failure(ctx, key)
+        await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("invalid_credentials").inc()
         if user is not None and user.get("status") == users.ACTIVE:
             await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
@@ -161,10 +161,10 @@ async def active_user(ctx: AuthContext, user_id: str) -> Document:
 async def reauthenticate(ctx: AuthContext, user: Document, auth_key: str) -> None:
     """Check the current auth key of a logged-in user (sensitive changes); 403 when wrong."""
     key = lockout.lockout_key(ctx, "login", user["email"])
-    await lockout.ensure_not_locked(ctx, key)
+    attempt = await lockout.begin_attempt(ctx, key)
     secret = b64decode(auth_key)
     if not await ctx.hasher.verify(user["auth_hash"], secret):
-        await lockout.record_failure(ctx, key)
+        await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("reauthentication").inc()
         await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
         raise Forbidden("The auth key is not correct", code="invalid_credentials")

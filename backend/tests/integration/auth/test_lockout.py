@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -131,3 +132,45 @@ async def test_login_rehashes_when_argon2_parameters_change(mongodb_uri: str, mo
             after = (await db["users"].find_one({"_id": account.user_id}) or {})["auth_hash"]
             assert ",t=3," in after
             assert (await login(http, account.email, PASSWORD)).status_code == 200
+
+
+async def test_a_burst_of_parallel_guesses_gets_exactly_the_free_attempts(
+    auth_http: httpx.AsyncClient, user: RegisteredUser
+) -> None:
+    burst = 4 * lockout.FREE_ATTEMPTS
+    responses = await asyncio.gather(
+        *(login(auth_http, user.email, "wrong password") for _ in range(burst))
+    )
+    codes = sorted(response.status_code for response in responses)
+    # Each attempt reserves its slot before its key is checked, so the lock is exact.
+    assert codes == [401] * lockout.FREE_ATTEMPTS + [429] * (burst - lockout.FREE_ATTEMPTS)
+    assert (await login(auth_http, user.email, PASSWORD)).status_code == 429
+
+
+async def test_parallel_right_logins_all_succeed_within_the_budget(
+    auth_http: httpx.AsyncClient, user: RegisteredUser
+) -> None:
+    responses = await asyncio.gather(
+        *(login(auth_http, user.email, PASSWORD) for _ in range(lockout.FREE_ATTEMPTS))
+    )
+    assert [r.status_code for r in responses] == [200] * lockout.FREE_ATTEMPTS
+
+
+async def test_abandoned_reservations_expire(
+    auth_server: Any, auth_http: httpx.AsyncClient, user: RegisteredUser, mongo: Any
+) -> None:
+    await _fail(auth_http, user.email, 1)
+    db = mongo[auth_server.settings.MONGODB_DATABASE]
+    # As if four requests had crashed mid-check, long ago: their slots no longer count.
+    long_ago = datetime.now(UTC) - 2 * lockout.STALE_ATTEMPT
+    dead = [{"id": f"dead{n}", "at": long_ago} for n in range(lockout.FREE_ATTEMPTS - 1)]
+    result = await db["login_lockouts"].update_many({}, {"$set": {"inflight": dead}})
+    assert result.modified_count == 1
+    assert (await login(auth_http, user.email, PASSWORD)).status_code == 200
+    # And while they are fresh, they do count.
+    await _fail(auth_http, user.email, 1)
+    fresh = [{"id": f"busy{n}", "at": datetime.now(UTC)} for n in range(lockout.FREE_ATTEMPTS)]
+    await db["login_lockouts"].update_many({}, {"$set": {"inflight": fresh}})
+    busy = await login(auth_http, user.email, PASSWORD)
+    assert busy.status_code == 429
+    assert busy.headers["retry-after"] == "1"
