@@ -53,6 +53,13 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
+def _field(pattern: str, output: str) -> str:
+    match = re.search(pattern, output)
+    if match is None:
+        raise ValueError(f"wrk printed no {pattern!r}:\n{output}")
+    return match.group(1)
+
+
 def wrk(
     url: str, seconds: int, connections: int, threads: int = 1, extra: Sequence[str] = ()
 ) -> WrkResult:
@@ -71,9 +78,9 @@ def wrk(
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(_field(r"Requests/sec:\s+([\d.]+)", out))
+    p50 = _ms(_field(r"\s50%\s+(\S+)", out))
+    p99 = _ms(_field(r"\s99%\s+(\S+)", out))
     errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors:.*?(\d+).*?(\d+).*?(\d+).*?(\d+)", out)
     errors = int(errors_match.group(1)) if errors_match else 0
