@@ -189,9 +189,13 @@ async def test_pool_gauge_follows_driver_events(edge_server: ThreadedServer) -> 
     metrics = edge_server.runtime.metrics
     async with httpx.AsyncClient(base_url=edge_server.url) as http:
         await http.get("/api/v1/server")
-    # Every checked-out connection was returned, and at least one was opened.
-    assert metrics.pool_checked_out._value.get() == 0
-    assert metrics.pool_open._value.get() >= 1
+    assert metrics.pool_open._value.get() >= 1  # the driver's connection events arrived
+
+    # Every checked-out connection comes back (background tasks may hold one for a moment).
+    async def all_returned() -> bool:
+        return bool(metrics.pool_checked_out._value.get() == 0)
+
+    await async_wait_until(all_returned, 10, "a checked-out connection was never returned")
 
 
 def test_healthcheck_command_against_a_live_server(edge_server: ThreadedServer) -> None:
