@@ -51,3 +51,14 @@ async def mongo(mongodb_uri: str) -> AsyncIterator[AsyncMongoClient[dict[str, ob
         yield client
     finally:
         await client.close()
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[EmbeddedMongo]:
+    """A database of the test's own, on disk, so the test can stop and start it again."""
+    db = EmbeddedMongo(tmp_path / "data", sync_on_commit=False, log_path=tmp_path / "db.log")
+    db.start()
+    try:
+        yield db
+    finally:
+        db.stop()

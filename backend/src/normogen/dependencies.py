@@ -1,4 +1,4 @@
-"""Shared request dependencies as `Annotated` aliases: the runtime, the database, the limiter.
+"""Shared request dependencies as `Annotated` aliases: the runtime, the database, the client.
 
 They are `async def` although they never await: FastAPI runs a plain `def` dependency in a
 worker thread, and that hand-off costs more than the work on every request.
@@ -11,9 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from normogen.db.client import Database
-from normogen.ops.edge import client_of, request_id_of
+from normogen.ops.edge import client_of
 from normogen.runtime import Runtime
-from normogen.security.ratelimit import RateLimiter
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -25,21 +24,11 @@ async def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Database:
     return runtime.db
 
 
-async def get_limiter(runtime: Annotated[Runtime, Depends(get_runtime)]) -> RateLimiter:
-    return RateLimiter(runtime)
-
-
 async def get_client_ip(request: Request) -> str:
     """The client's address as resolved by the edge middleware (trusted proxies honoured)."""
     return client_of(request.scope)
 
 
-async def get_request_id(request: Request) -> str | None:
-    return request_id_of(request.scope)
-
-
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DatabaseDep = Annotated[Database, Depends(get_db)]
-LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
 ClientIpDep = Annotated[str, Depends(get_client_ip)]
-RequestIdDep = Annotated[str | None, Depends(get_request_id)]

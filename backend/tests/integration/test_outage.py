@@ -18,17 +18,6 @@ REQUEST_TIMEOUT = 10.0
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[EmbeddedMongo]:
-    """A database of this test's own, on disk, so it can be stopped and started again."""
-    db = EmbeddedMongo(tmp_path / "data", sync_on_commit=False, log_path=tmp_path / "db.log")
-    db.start()
-    try:
-        yield db
-    finally:
-        db.stop()
-
-
-@pytest.fixture
 def api(engine: EmbeddedMongo, tmp_path: Path) -> Iterator[ServerProcess]:
     env = {
         "NORMOGEN_ENV": "production",

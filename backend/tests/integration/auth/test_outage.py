@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from normogen.db.embedded import EmbeddedMongo
 from normogen_client.crypto import b64e, create_account, registration_payload
 from tests.accounts import TEST_KDF_ITERATIONS, new_email
 from tests.support import TEST_JWT_SECRET, ServerProcess, unique_db_name, wait_until
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[EmbeddedMongo]:
-    db = EmbeddedMongo(tmp_path / "data", sync_on_commit=False, log_path=tmp_path / "db.log")
-    db.start()
-    try:
-        yield db
-    finally:
-        db.stop()
 
 
 def test_auth_routes_answer_503_while_the_database_is_down(
