@@ -22,6 +22,8 @@ from normogen.db.embedded import EmbeddedMongo, free_port
 
 BACKEND = Path(__file__).resolve().parents[1]
 BENCH_SECRET = secrets.token_urlsafe(48)  # fresh per run, never a fixed secret
+# Benchmark accounts live on a throwaway database: a fresh password per run, like the secret.
+BENCH_PASSWORD = secrets.token_urlsafe(24)
 
 
 def require_wrk() -> str:

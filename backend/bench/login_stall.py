@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 from argon2 import PasswordHasher
 
-from bench.harness import database, normogen_server
+from bench.harness import BENCH_PASSWORD, database, normogen_server
 from normogen.config import load_settings
 from normogen_client.api import NormogenClient
 from normogen_client.crypto import b64e, login_auth_key
@@ -29,7 +29,6 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CONCURRENT_LOGINS = 20
 PROBE_GAP_SECONDS = 0.002
-PASSWORD = "benchmark passphrase"  # noqa: S105  # a throwaway account on a throwaway database
 
 
 def probe(url: str, seconds: float) -> list[float]:
@@ -113,9 +112,9 @@ async def _bench(url: str) -> None:
     for index in range(CONCURRENT_LOGINS):
         email = f"bench{index}@example.org"
         async with NormogenClient(url) as client:  # production KDF cost (600,000 iterations)
-            await client.register(email, PASSWORD)
+            await client.register(email, BENCH_PASSWORD)
             kdf = await client.prelogin(email)
-        auth_key, _ = login_auth_key(PASSWORD, kdf)
+        auth_key, _ = login_auth_key(BENCH_PASSWORD, kdf)
         bodies.append({"email": email, "auth_key": b64e(auth_key)})
     load = LoginLoad(url, bodies)
     idle: list[float] = []

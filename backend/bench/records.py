@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.harness import WrkResult, database, median, normogen_server, process, wrk
+from bench.harness import BENCH_PASSWORD, WrkResult, database, median, normogen_server, process, wrk
 from normogen.db.embedded import free_port
 from normogen_client.api import NormogenClient
 from normogen_client.health import HealthRecords
@@ -34,14 +34,13 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = 50
 PROFILES = 50
 READ_TARGET = 0.6
-PASSWORD = "benchmark passphrase"  # noqa: S105  # a throwaway account on a throwaway database
 SAMPLE = {"drug": "Ramipril", "dose_mg": 5, "notes": "x" * 700}  # ~1 KiB of ciphertext
 
 
 async def prepare(url: str) -> tuple[str, str, list[str]]:
     """An account, its profiles and one record: (access token, record id, POST bodies)."""
     async with NormogenClient(url) as client:
-        await client.register(f"bench-{os.getpid()}@example.org", PASSWORD)
+        await client.register(f"bench-{os.getpid()}@example.org", BENCH_PASSWORD)
         health = HealthRecords(client)
         profiles = [await health.create_profile("adult", {"n": n}) for n in range(PROFILES)]
         now = datetime.now(UTC)
