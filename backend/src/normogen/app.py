@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from pymongo.errors import PyMongoError
 from starlette.types import ASGIApp
 
-from normogen import __version__, handlers
+from normogen import __version__, direct_routes, handlers
 from normogen.accounts import router as accounts_router
 from normogen.accounts.deletion import resume_deletions
 from normogen.auth import router as auth_router
@@ -120,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
     handlers.install(app)
     # Routes are matched in order: the busiest (records, sync, profiles) come first.
     app.include_router(records_router.router)
+    direct_routes.install(app, records_router.DIRECT_ROUTES)
     app.include_router(records_sync.router)
     app.include_router(profiles_router.router)
     app.include_router(auth_router.router)

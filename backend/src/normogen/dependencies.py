@@ -15,9 +15,13 @@ from normogen.ops.edge import client_of
 from normogen.runtime import Runtime
 
 
-async def get_runtime(request: Request) -> Runtime:
+def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def get_runtime(request: Request) -> Runtime:
+    return runtime_of(request)
 
 
 async def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Database:

@@ -29,6 +29,7 @@ class Runtime:
     hasher: KeyHasher = field(init=False)
     sessions: SessionCache = field(default_factory=SessionCache)
     gates: ProfileGates = field(default_factory=ProfileGates)
+    _db: Database | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.hasher = KeyHasher(self.settings)
@@ -46,6 +47,10 @@ class Runtime:
 
     @property
     def db(self) -> Database:
-        if self.client is None:
+        """The application database of the current client (one handle, not one per request)."""
+        client = self.client
+        if client is None:
             raise RuntimeError("the database client is opened by the app's lifespan")
-        return self.client[self.settings.MONGODB_DATABASE]
+        if self._db is None or self._db.client is not client:
+            self._db = client[self.settings.MONGODB_DATABASE]
+        return self._db

@@ -139,7 +139,8 @@ class EdgeMiddleware:
         elapsed = time.perf_counter() - started
         route = scope.get("route")
         path = scope["path"]
-        template = getattr(route, "path", None) or (path if path in _PROBES else "unmatched")
+        # `path_format` drops convertor types: "/records/{record_id:uuid}" → "/records/{record_id}".
+        template = getattr(route, "path_format", None) or (path if path in _PROBES else "unmatched")
         method = scope["method"]
         key = (method, template, status)
         children = self._children.get(key)

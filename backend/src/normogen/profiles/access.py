@@ -1,9 +1,10 @@
 """The one place that decides who may read or write a profile and the records in it.
 
-Every profile and record query is scoped by `Access.scope()` in the query itself, so a caller
-who may not see an object gets the same 404 as for a missing one (SPEC principle 2). Records
-carry a copy of their profile's scope fields (`scope_fields`), which lets an id-addressed record
-route find *and* authorise a record in one query.
+Listings and writes are scoped by `Access.scope()` in the query itself; an id-addressed route
+fetches its object by `_id` and `find_with_role` decides with `role_of` on the document, the same
+rule. Either way a caller who may not see an object gets the same 404 as for a missing one (SPEC
+principle 2). Records carry a copy of their profile's scope fields (`scope_fields`), so a
+record's document alone says who may see it.
 
 Family membership (owner, caregiver, viewer) joins here: `resolve` loads the caller's
 *confirmed* memberships on every request (never cached, so a removal takes effect on the next
@@ -12,9 +13,9 @@ the caller's role in it. A family profile carries `family_id` and the family own
 (so deleting the owner's account deletes it); its records copy both (`scope_fields`).
 
 A caller without families keeps the plain `{"owner_id": ...}` scope. A family member's scope is
-an `$or`, which MongoDB plans per branch (the `_id` or an index per clause); the embedded
-development engine (SecantusDB 0.7) scans the collection for any `$or`, so members' id lookups
-are slower there than owners' (correct, only slower).
+an `$or`, which MongoDB plans per branch (an index per clause); the embedded development engine
+(SecantusDB 0.7) scans the collection for any `$or`, which is one more reason id lookups fetch by
+`_id` alone.
 """
 
 from __future__ import annotations
@@ -109,22 +110,22 @@ async def resolve(db: Database, principal: Principal) -> Access:
 
 
 async def find_with_role(
-    db: Database, principal: Principal, lookup: Callable[[Document], Awaitable[Document | None]]
+    db: Database, principal: Principal, fetch: Callable[[], Awaitable[Document | None]]
 ) -> tuple[Document, Role, Access] | None:
-    """An id-addressed object (found by `lookup(scope)`) and the caller's role on it.
+    """An id-addressed object (`fetch()` reads it by `_id` alone) and the caller's role on it.
 
-    The caller's own personal objects are found with the plain owner scope: one query and no
-    membership lookup on the hot read path. For a document without `family_id` that is exactly
-    what `role_of` decides whatever the memberships are. Anything else resolves the confirmed
-    memberships (live, as always) and, if needed, looks again with the full scope.
+    The primary key serves the read on every engine: the embedded one pays half as much again
+    for an owner-scoped compound key, and scans for a member's `$or`. The caller's own personal
+    objects are decided without the membership lookup (for a document without `family_id`,
+    `role_of` says owner or nothing whatever the memberships are). Anything else, including a
+    missing object, resolves the confirmed memberships (live, as always) before answering, so
+    "missing" and "someone else's" cost the same queries and get the same 404.
     """
+    doc = await fetch()
     own = Access(principal.user_id)
-    doc = await lookup(own.scope())
-    if doc is not None and doc.get("family_id") is None:
+    if doc is not None and doc.get("family_id") is None and own.role_of(doc) is Role.OWNER:
         return doc, Role.OWNER, own
     caller = await resolve(db, principal)
-    if doc is None and caller.families:
-        doc = await lookup(caller.scope())
     role = None if doc is None else caller.role_of(doc)
     return None if doc is None or role is None else (doc, role, caller)
 

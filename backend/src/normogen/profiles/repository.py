@@ -35,13 +35,14 @@ async def insert_profile(db: Database, doc: Document) -> None:
 async def find_profile(
     db: Database,
     profile_id: str,
-    scope: Document,
+    scope: Document | None,
     *,
     include_deleted: bool = False,
     session: AsyncClientSession | None = None,
 ) -> Document | None:
-    """One profile the scope reaches; tombstones only when asked for (the changes feed)."""
-    doc = await db[PROFILES].find_one({"_id": profile_id, **scope}, session=session)
+    """One profile the scope reaches (`scope=None`: by id alone, for `access.find_with_role`);
+    tombstones only when asked for (the changes feed)."""
+    doc = await db[PROFILES].find_one({"_id": profile_id, **(scope or {})}, session=session)
     if doc is None or (doc.get("deleted") and not include_deleted):
         return None
     return doc

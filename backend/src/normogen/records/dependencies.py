@@ -30,10 +30,10 @@ class AuthorizedRecord:
 
 
 async def _load(db: DatabaseDep, principal: Principal, record_id: UUID) -> AuthorizedRecord:
-    async def lookup(scope: Document) -> Document | None:
-        return await repository.find_record(db, str(record_id), scope)
+    async def fetch() -> Document | None:
+        return await repository.find_record(db, str(record_id), scope=None)
 
-    found = await access.find_with_role(db, principal, lookup)
+    found = await access.find_with_role(db, principal, fetch)
     if found is None:
         raise NotFound(RECORD_NOT_FOUND)  # missing and not-yours look the same
     return AuthorizedRecord(*found)
@@ -62,5 +62,4 @@ async def profile_gates(runtime: RuntimeDep) -> ProfileGates:
 
 
 GatesDep = Annotated[ProfileGates, Depends(profile_gates)]
-ReadableRecord = Annotated[AuthorizedRecord, Depends(readable_record)]
 WritableRecord = Annotated[AuthorizedRecord, Depends(writable_record)]

@@ -1,4 +1,5 @@
-"""MongoDB access for records and their tombstones (every query carries a profile or scope).
+"""MongoDB access for records and their tombstones (every query carries a profile, a scope, or
+an id that `access.find_with_role` authorises).
 
 Query shapes are chosen so that each one is served by an index on MongoDB *and* on the embedded
 engine, whose planner only uses an index for equalities on an index prefix followed by at most
@@ -62,7 +63,7 @@ indexes.declare(
     ),
     # The changes feed; unique so a sequence number can never be handed out twice.
     IndexModel([("profile_id", ASCENDING), ("seq", ASCENDING)], name="profile_seq", unique=True),
-    # Scoped lookups by id, account export and deletion.
+    # Scoped writes and replays by id, account export and deletion.
     IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
     indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
 )
@@ -84,13 +85,14 @@ async def insert_record(db: Database, doc: Document, session: AsyncClientSession
 async def find_record(
     db: Database,
     record_id: str,
-    scope: Document,
+    scope: Document | None,
     *,
     include_deleted: bool = False,
     session: AsyncClientSession | None = None,
 ) -> Document | None:
-    """One record the scope reaches (one query: records carry their profile's scope fields)."""
-    doc = await db[RECORDS].find_one({"_id": record_id, **scope}, session=session)
+    """One record the scope reaches; `scope=None` reads by id alone, for
+    `access.find_with_role` to decide on (records carry their profile's scope fields)."""
+    doc = await db[RECORDS].find_one({"_id": record_id, **(scope or {})}, session=session)
     if doc is None or (doc.get("deleted") and not include_deleted):
         return None
     return doc

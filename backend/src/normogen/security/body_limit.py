@@ -20,7 +20,7 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    """Checks Content-Length up front and counts streamed bytes for everything else."""
+    """Checks Content-Length up front and counts the bytes of chunked bodies as they arrive."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -31,12 +31,19 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
+        chunked = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 if not value.isdigit() or int(value) > limit:
                     await self._reject(scope, send)
                     return
-                break
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked:
+            # No body, or one whose declared length is within the limit: the HTTP server
+            # delivers exactly that many bytes, so there is nothing to count.
+            await self.app(scope, receive, send)
+            return
         received = 0
         started = False
 

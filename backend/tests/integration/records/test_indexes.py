@@ -158,11 +158,14 @@ async def test_sync_and_lookup_queries_use_an_index(
         "limit": 101,
     }
     assert index_names(await winning_stages(db, changes)) == {"profile_seq"}
-    # A record or profile by id, scoped to its owner (repository.find_record/find_profile).
+    # A record or profile by id alone (access.find_with_role decides on the document).
+    by_id = {"find": records.RECORDS, "filter": {"_id": created[3]["id"]}, "limit": 1}
+    assert index_names(await winning_stages(db, by_id)) == {"_id_"}
+    profile = {"find": profiles.PROFILES, "filter": {"_id": profile_id}, "limit": 1}
+    assert index_names(await winning_stages(db, profile)) == {"_id_"}
+    # ... and scoped to its owner (conditional writes, replayed creates).
     scope = {"owner_id": user.user_id}
-    by_id = {"find": records.RECORDS, "filter": {"_id": created[3]["id"], **scope}, "limit": 1}
-    assert index_names(await winning_stages(db, by_id)) <= {"owner", "_id_"}
+    scoped = {"find": records.RECORDS, "filter": {"_id": created[3]["id"], **scope}, "limit": 1}
+    assert index_names(await winning_stages(db, scoped)) <= {"owner", "_id_"}
     mine = {"find": profiles.PROFILES, "filter": profiles.list_query(scope)}
     assert index_names(await winning_stages(db, mine)) == {"owner"}
-    profile = {"find": profiles.PROFILES, "filter": {"_id": profile_id, **scope}, "limit": 1}
-    assert index_names(await winning_stages(db, profile)) <= {"owner", "_id_"}
