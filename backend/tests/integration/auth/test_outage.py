@@ -1,7 +1,8 @@
-"""A database outage is a 503 on auth routes, never a 401 that would log clients out."""
+"""A database outage is a 503 on authenticated routes, never a 401 that would log clients out."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import httpx
@@ -37,6 +38,7 @@ def test_auth_routes_answer_503_while_the_database_is_down(
             wait_until(lambda: http.get("/ready").status_code == 503, 10, "still ready")
             calls = [
                 http.get("/api/v1/users/me", headers=bearer),
+                http.get(f"/api/v1/records/{uuid.uuid4()}", headers=bearer),  # a direct route
                 http.post(
                     "/api/v1/auth/login",
                     json={"email": email, "auth_key": b64e(secrets.auth_key)},
