@@ -20,7 +20,7 @@ an `$or`, which MongoDB plans per branch (an index per clause); the embedded dev
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -110,9 +110,9 @@ async def resolve(db: Database, principal: Principal) -> Access:
 
 
 async def find_with_role(
-    db: Database, principal: Principal, fetch: Callable[[], Awaitable[Document | None]]
+    db: Database, principal: Principal, fetching: Awaitable[Document | None]
 ) -> tuple[Document, Role, Access] | None:
-    """An id-addressed object (`fetch()` reads it by `_id` alone) and the caller's role on it.
+    """An id-addressed object (`fetching` reads it by `_id` alone) and the caller's role on it.
 
     The primary key serves the read on every engine: the embedded one pays half as much again
     for an owner-scoped compound key, and scans for a member's `$or`. The caller's own personal
@@ -121,7 +121,7 @@ async def find_with_role(
     missing object, resolves the confirmed memberships (live, as always) before answering, so
     "missing" and "someone else's" cost the same queries and get the same 404.
     """
-    doc = await fetch()
+    doc = await fetching
     own = Access(principal.user_id)
     if doc is not None and doc.get("family_id") is None and own.role_of(doc) is Role.OWNER:
         return doc, Role.OWNER, own

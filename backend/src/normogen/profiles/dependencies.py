@@ -47,12 +47,10 @@ class AuthorizedProfile:
 async def _load(
     db: DatabaseDep, principal: Principal, profile_id: UUID, *, include_deleted: bool = False
 ) -> AuthorizedProfile:
-    async def fetch() -> Document | None:
-        return await repository.find_profile(
-            db, str(profile_id), scope=None, include_deleted=include_deleted
-        )
-
-    found = await access.find_with_role(db, principal, fetch)
+    fetching = repository.find_profile(
+        db, str(profile_id), scope=None, include_deleted=include_deleted
+    )
+    found = await access.find_with_role(db, principal, fetching)
     if found is None:
         raise NotFound(PROFILE_NOT_FOUND)  # missing and not-yours look the same
     return AuthorizedProfile(*found)

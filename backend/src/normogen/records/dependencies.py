@@ -30,10 +30,8 @@ class AuthorizedRecord:
 
 
 async def _load(db: DatabaseDep, principal: Principal, record_id: UUID) -> AuthorizedRecord:
-    async def fetch() -> Document | None:
-        return await repository.find_record(db, str(record_id), scope=None)
-
-    found = await access.find_with_role(db, principal, fetch)
+    fetching = repository.find_record(db, str(record_id), scope=None)
+    found = await access.find_with_role(db, principal, fetching)
     if found is None:
         raise NotFound(RECORD_NOT_FOUND)  # missing and not-yours look the same
     return AuthorizedRecord(*found)
