@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     # Deleted records and profiles stay as tombstones this long so offline devices learn of
     # the deletion; a sync token older than this is refused (410) and the device resyncs.
     RECORD_TOMBSTONE_DAYS: int = Field(90, ge=1, le=3650)
+    # Record writes (each a transaction) one process runs at once; the rest queue in memory.
+    RECORD_WRITE_CONCURRENCY: int = Field(8, ge=1, le=1000)
 
     # Families and share links (issue 5). An invitation waits this long (also for an email
     # that registers later). A link expires at most LINK_MAX_DAYS ahead; its ciphertext is at

@@ -25,14 +25,15 @@ class Runtime:
     client: AsyncMongoClient[Document] | None = None
     draining: bool = False
     # Per-process helpers with state of their own: Argon2 concurrency, the ≤ 1 s session
-    # memo, and the per-profile writer queues.
+    # memo, and record-write admission (per-profile queues, a cap on open transactions).
     hasher: KeyHasher = field(init=False)
     sessions: SessionCache = field(default_factory=SessionCache)
-    gates: ProfileGates = field(default_factory=ProfileGates)
+    gates: ProfileGates = field(init=False)
     _db: Database | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.hasher = KeyHasher(self.settings)
+        self.gates = ProfileGates(self.settings.RECORD_WRITE_CONCURRENCY)
 
     @cached_property
     def tokens(self) -> TokenVerifier:
