@@ -12,7 +12,7 @@ from normogen.runtime import Runtime
 
 
 async def test_writers_of_one_profile_take_turns_in_order() -> None:
-    gates = ProfileGates()
+    gates = ProfileGates(max_writers=8)
     inside: list[int] = []
     order: list[int] = []
     release = asyncio.Event()
@@ -37,7 +37,7 @@ async def test_writers_of_one_profile_take_turns_in_order() -> None:
 
 
 async def test_other_profiles_are_not_blocked() -> None:
-    gates = ProfileGates()
+    gates = ProfileGates(max_writers=8)
     async with gates.turn("a"):
         async with asyncio.timeout(5):  # would hang if "b" waited for "a"
             async with gates.turn("b"):
@@ -46,7 +46,7 @@ async def test_other_profiles_are_not_blocked() -> None:
 
 
 async def test_a_failing_writer_releases_its_turn() -> None:
-    gates = ProfileGates()
+    gates = ProfileGates(max_writers=8)
     with contextlib.suppress(RuntimeError):
         async with gates.turn("p"):
             raise RuntimeError("boom")

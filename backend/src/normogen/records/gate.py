@@ -24,13 +24,11 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-DEFAULT_MAX_WRITERS = 8
-
 
 class ProfileGates:
     """One FIFO lock per profile with writers waiting in this process, and `max_writers` slots."""
 
-    def __init__(self, max_writers: int = DEFAULT_MAX_WRITERS) -> None:
+    def __init__(self, max_writers: int) -> None:
         if max_writers < 1:
             raise ValueError("at least one writer must be able to write")
         self.max_writers = max_writers
