@@ -60,21 +60,27 @@ class Report:
         self.passed += ok
         self.failed += not ok
         suffix = f" ({detail})" if detail else ""
-        print(f"  {'ok  ' if ok else 'FAIL'} {name}{suffix}", flush=True)  # noqa: T201
+        print(f"  {'ok  ' if ok else 'FAIL'} {name}{suffix}", flush=True)
         return ok
 
 
+def run_podman(
+    args: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Every podman call goes through here: a fixed binary and our own arguments, no shell."""
+    argv = [*PODMAN, *args]
+    return subprocess.run(argv, capture_output=True, text=True, check=False, env=env)  # noqa: S603
+
+
 def podman(*args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(  # noqa: S603
-        [*PODMAN, *args], capture_output=True, text=True, check=False, env=env
-    )
+    result = run_podman(list(args), env)
     if check and result.returncode != 0:
         raise RuntimeError(f"podman {args[0]} failed ({result.returncode}):\n{result.stderr}")
     return result.stdout.strip()
 
 
 def podman_rc(*args: str) -> int:
-    return subprocess.run([*PODMAN, *args], capture_output=True, check=False).returncode  # noqa: S603
+    return run_podman(list(args)).returncode
 
 
 def poll(condition: Callable[[], bool], timeout: float, interval: float = 0.1) -> float | None:
@@ -99,11 +105,11 @@ def build(dockerfile: str, tag: str, report: Report) -> bool:
     args += ["--build-arg", f"BUILDER_IMAGE={BUILDER_TAG}"]
     args += ["--build-arg", f"RUNTIME_IMAGE={RUNTIME_TAG}", "-t", tag, "."]
     started = time.monotonic()
-    result = subprocess.run([*PODMAN, *args], capture_output=True, text=True, check=False)  # noqa: S603
+    result = run_podman(args)
     seconds = round(time.monotonic() - started, 1)
     report.figures[f"build_seconds[{dockerfile}]"] = seconds
     if result.returncode != 0:
-        print(result.stdout[-4000:], result.stderr[-4000:])  # noqa: T201
+        print(result.stdout[-4000:], result.stderr[-4000:])
     return report.check(f"build {dockerfile}", result.returncode == 0, f"{seconds} s")
 
 
@@ -154,7 +160,7 @@ def container(name: str, args: list[str], env: dict[str, str]) -> Iterator[str]:
         podman("run", "--detach", "--name", name, *LIMITS, *args, env={**os.environ, **env})
         yield name
     finally:
-        logs = subprocess.run([*PODMAN, "logs", name], capture_output=True, text=True, check=False)  # noqa: S603
+        logs = run_podman(["logs", name])
         Path(BACKEND / "build").mkdir(exist_ok=True)
         (BACKEND / "build" / f"{name}.log").write_text(logs.stdout + logs.stderr)
         podman("rm", "--force", "--time", "2", name, check=False)
@@ -273,22 +279,22 @@ def _version(url: str) -> str | None:
 def main() -> int:
     os.chdir(BACKEND)
     report = Report()
-    print("image smoke test: production image", flush=True)  # noqa: T201
+    print("image smoke test: production image", flush=True)
     if build("docker/Dockerfile", IMAGE, report):
         inspect_image(report)
         with database() as uri:
             run_production(report, uri)
-    print("image smoke test: development image", flush=True)  # noqa: T201
+    print("image smoke test: development image", flush=True)
     if build("docker/Dockerfile.dev", DEV_IMAGE, report):
         with database() as uri:
             run_development(report, uri)
-    print("figures: " + json.dumps(report.figures), flush=True)  # noqa: T201
+    print("figures: " + json.dumps(report.figures), flush=True)
     (BACKEND / "build").mkdir(exist_ok=True)
     (BACKEND / "build" / "image-smoke.json").write_text(json.dumps(report.figures, indent=2))
     # Untagged layers of earlier builds pile up with every source change: keep two days' worth
     # (the build cache), drop the rest.
     podman("image", "prune", "--force", "--filter", "until=48h", check=False)
-    print(f"image-smoke: {report.passed} passed, {report.failed} failed")  # noqa: T201
+    print(f"image-smoke: {report.passed} passed, {report.failed} failed")
     return 1 if report.failed else 0
 
 

@@ -175,7 +175,7 @@ def image_hash(tag: str) -> str | None:
 def build(tag: str, packages: list[str], changes: list[str], extra: str = "") -> None:
     wanted = content_hash(packages, extra + "\n".join(changes))
     if image_hash(tag) == wanted:
-        print(f"standin_images: {tag} is up to date")  # noqa: T201
+        print(f"standin_images: {tag} is up to date")
         return
     with tempfile.TemporaryDirectory(prefix="normogen-standin-", dir="/var/tmp") as tmp:
         rootfs = Path(tmp) / "rootfs"
@@ -200,7 +200,7 @@ def build(tag: str, packages: list[str], changes: list[str], extra: str = "") ->
         for change in [*changes, f"LABEL {HASH_LABEL}={wanted}"]:
             args += ["--change", change]
         _run(*args, str(tarball), tag)
-    print(f"standin_images: built {tag}")  # noqa: T201
+    print(f"standin_images: built {tag}")
 
 
 def main() -> int:
@@ -208,7 +208,7 @@ def main() -> int:
     parser.add_argument("--print-args", action="store_true", help="print --build-arg flags")
     args = parser.parse_args()
     if args.print_args:
-        print(f"--build-arg BUILDER_IMAGE={BUILDER_TAG} --build-arg RUNTIME_IMAGE={RUNTIME_TAG}")  # noqa: T201
+        print(f"--build-arg BUILDER_IMAGE={BUILDER_TAG} --build-arg RUNTIME_IMAGE={RUNTIME_TAG}")
         return 0
     runtime = closure(RUNTIME_ROOTS)
     forbidden = RUNTIME_FORBIDDEN.intersection(runtime)
