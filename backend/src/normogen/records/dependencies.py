@@ -1,4 +1,5 @@
-"""Dependencies that load *and* authorise a record (one scoped query), for id-addressed routes."""
+"""Load *and* authorise a record (one read by id, decided in `profiles.access`) for the
+id-addressed routes: a plain call for the direct read, dependencies for the writes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import Depends
 
 from normogen.auth.dependencies import CurrentUser
 from normogen.auth.principal import Principal
-from normogen.db.client import Document
+from normogen.db.client import Database, Document
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import Forbidden, NotFound
 from normogen.profiles import access
@@ -29,26 +30,20 @@ class AuthorizedRecord:
     access: Access
 
 
-async def _load(db: DatabaseDep, principal: Principal, record_id: UUID) -> AuthorizedRecord:
+async def readable_record(record_id: UUID, db: Database, principal: Principal) -> AuthorizedRecord:
+    """A live record the caller may read (404 otherwise, missing and not-yours alike)."""
     fetching = repository.find_record(db, str(record_id), scope=None)
     found = await access.find_with_role(db, principal, fetching)
     if found is None:
-        raise NotFound(RECORD_NOT_FOUND)  # missing and not-yours look the same
+        raise NotFound(RECORD_NOT_FOUND)
     return AuthorizedRecord(*found)
-
-
-async def readable_record(
-    record_id: UUID, db: DatabaseDep, principal: CurrentUser
-) -> AuthorizedRecord:
-    """A live record the caller may read (404 otherwise)."""
-    return await _load(db, principal, record_id)
 
 
 async def writable_record(
     record_id: UUID, db: DatabaseDep, principal: CurrentUser
 ) -> AuthorizedRecord:
     """A live record the caller may change (404 if unseen, 403 if read-only for them)."""
-    record = await _load(db, principal, record_id)
+    record = await readable_record(record_id, db, principal)
     if not record.role.can_write:
         raise Forbidden("Your role on this profile is read-only")
     return record
