@@ -23,6 +23,7 @@ from normogen.families import router as families_router
 from normogen.links import router as links_router
 from normogen.ops import router as ops_router
 from normogen.ops.edge import EdgeMiddleware
+from normogen.ops.schema_gate import SchemaGateMiddleware
 from normogen.profiles import router as profiles_router
 from normogen.records import router as records_router
 from normogen.records import sync as records_sync
@@ -43,6 +44,7 @@ async def _migrate_until_done(runtime: Runtime) -> None:
     while True:
         try:
             await migrate(runtime.db)
+            runtime.schema_ready.set()  # requests may reach the routes from now on
             # Finish account deletions a previous process started (no orphans survive a crash).
             await resume_deletions(runtime.db)
             return
@@ -130,8 +132,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(families_router.invitations_router)
     app.include_router(links_router.router)
     app.include_router(links_router.public_router)
-    # Added innermost first: rate limiting sits next to the routes (the edge is outside all).
+    # Added innermost first: rate limiting sits next to the routes, and no request passes the
+    # schema gate before the indexes exist (the edge, with the probes, is outside all).
     app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=api_limiter)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)
     app.add_middleware(CORSMiddleware, allowed_origins=settings.ALLOWED_ORIGINS)
+    app.add_middleware(SchemaGateMiddleware, runtime=runtime)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,6 +25,8 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
     client: AsyncMongoClient[Document] | None = None
     draining: bool = False
+    # Set once this process has ensured the collections and indexes (ops/schema_gate.py).
+    schema_ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Per-process helpers with state of their own: Argon2 concurrency, the ≤ 1 s session
     # memo, and record-write admission (per-profile queues, a cap on open transactions).
     hasher: KeyHasher = field(init=False)

@@ -17,7 +17,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from normogen.db.client import ping
-from normogen.errors import error_body
+from normogen.errors import NormogenError, error_body
 from normogen.logging import TRACE
 from normogen.runtime import Runtime
 from normogen.security import headers
@@ -49,6 +49,15 @@ def request_id_of(scope: Scope) -> str | None:
 def client_of(scope: Scope) -> str:
     value = scope.get(CLIENT_KEY)
     return value if isinstance(value, str) else "unknown"
+
+
+async def send_error(scope: Scope, send: Send, error: NormogenError) -> None:
+    """Answer with `error` as the JSON error envelope (for pure-ASGI middleware)."""
+    body = error_body(error.error_code, error.message, request_id_of(scope))
+    raw = [_JSON, (b"content-length", str(len(body)).encode())]
+    raw += [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
+    await send({"type": "http.response.start", "status": error.status_code, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _inbound_headers(scope: Scope) -> tuple[bytes | None, bytes | None]:
@@ -133,6 +142,8 @@ class EdgeMiddleware:
             return 503, {"status": "not_ready", "database": database, "reason": "draining"}
         if not connected:
             return 503, {"status": "not_ready", "database": database}
+        if not runtime.schema_ready.is_set():
+            return 503, {"status": "not_ready", "database": database, "reason": "migrating"}
         return 200, {"status": "ready", "database": database}
 
     def _record(self, scope: Scope, status: int, started: float, request_id: str, ip: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.errors import DatabaseUnavailable, RateLimited, error_body
-from normogen.ops.edge import client_of, request_id_of
+from normogen.errors import DatabaseUnavailable, RateLimited
+from normogen.ops.edge import client_of, send_error
 from normogen.runtime import Runtime
 from normogen.security.batching import BatchedLimiter
 from normogen.security.ratelimit import Limit, ip_subject
@@ -36,12 +36,12 @@ class RateLimitMiddleware:
         try:
             decision = await self.limiter.hit(self.limit, self.subject(scope))
         except DatabaseUnavailable as exc:
-            await _reject(scope, send, exc.status_code, exc.error_code, exc.message, exc.headers)
+            await send_error(scope, send, exc)
             return
         headers = decision.headers()
         if not decision.allowed:
             message = f"Rate limit exceeded; retry in {decision.reset_after} s"
-            await _reject(scope, send, 429, RateLimited.code, message, headers)
+            await send_error(scope, send, RateLimited(message, headers=headers))
             return
         raw = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
@@ -51,13 +51,3 @@ class RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-async def _reject(
-    scope: Scope, send: Send, status: int, code: str, message: str, headers: dict[str, str]
-) -> None:
-    body = error_body(code, message, request_id_of(scope))
-    raw = [(b"content-type", b"application/json")]
-    raw += [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
