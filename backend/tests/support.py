@@ -162,6 +162,15 @@ def wait_until(condition: Any, timeout: float, message: str, interval: float = 0
     raise AssertionError(message)
 
 
+def wait_ready(url: str, timeout: float = 30.0) -> None:
+    """Until /ready answers 200: connected, and the start-up migration has finished."""
+
+    def ready() -> bool:
+        return httpx.get(f"{url}/ready", timeout=5).status_code == 200
+
+    wait_until(ready, timeout, "the server never became ready")
+
+
 async def async_wait_until(
     condition: Any, within: float, message: str, interval: float = 0.05
 ) -> float:

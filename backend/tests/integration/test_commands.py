@@ -14,7 +14,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from normogen.db.indexes import declared
-from tests.support import BACKEND, TEST_JWT_SECRET, ServerProcess, unique_db_name
+from tests.support import BACKEND, TEST_JWT_SECRET, ServerProcess, unique_db_name, wait_ready
 
 
 def _port_open(port: int) -> bool:
@@ -66,6 +66,7 @@ def test_development_serve_starts_and_stops_the_embedded_engine(tmp_path: Path) 
     }
     api = ServerProcess(env, tmp_path / "api.log").start()
     try:
+        wait_ready(api.url)
         ready = httpx.get(f"{api.url}/ready", timeout=10)
         assert ready.json() == {"status": "ready", "database": "connected"}
         log = api.log_path.read_text()

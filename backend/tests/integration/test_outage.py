@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from normogen.db.embedded import EmbeddedMongo
-from tests.support import TEST_JWT_SECRET, ServerProcess, unique_db_name, wait_until
+from tests.support import TEST_JWT_SECRET, ServerProcess, unique_db_name, wait_ready, wait_until
 
 # Requirement bounds from the service foundation issue.
 READY_RECOVERY_SECONDS = 5.0
@@ -34,8 +34,8 @@ def api(engine: EmbeddedMongo, tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 def test_outage_and_recovery(engine: EmbeddedMongo, api: ServerProcess) -> None:
+    wait_ready(api.url)
     with httpx.Client(base_url=api.url, timeout=REQUEST_TIMEOUT) as http:
-        assert http.get("/ready").status_code == 200
         assert http.get("/api/v1/server").status_code == 200
 
         engine.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.support import async_wait_until
+
 
 async def test_health_is_ok_without_io(http: httpx.AsyncClient) -> None:
     response = await http.get("/health")
@@ -12,8 +14,11 @@ async def test_health_is_ok_without_io(http: httpx.AsyncClient) -> None:
 
 
 async def test_ready_reports_connected_database(http: httpx.AsyncClient) -> None:
+    async def ready() -> bool:  # once the start-up migration has finished
+        return (await http.get("/ready")).status_code == 200
+
+    await async_wait_until(ready, 30, "the server never became ready")
     response = await http.get("/ready")
-    assert response.status_code == 200
     assert response.json() == {"status": "ready", "database": "connected"}
 
 
