@@ -118,8 +118,7 @@ class EdgeMiddleware:
             # and answered; it re-raises only so that servers may log, which would log twice.
             if not response_started:
                 error_log.exception("unhandled error", extra={"request_id": request_id})
-                body = error_body("internal_error", "Internal server error", request_id)
-                await _send_json(send_with_headers, 500, body)
+                await send_error(scope, send_with_headers, NormogenError())
         finally:
             self.metrics.in_flight.dec()
             self._record(scope, status, started, request_id, client)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.errors import error_body
-from normogen.ops.edge import request_id_of
+from normogen.errors import PayloadTooLarge
+from normogen.ops.edge import send_error
 
 
 class BodyTooLarge(HTTPException):
@@ -69,17 +69,6 @@ class BodyLimitMiddleware:
             await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        body = error_body(
-            "payload_too_large",
-            f"Request body exceeds {self.max_bytes} bytes",
-            request_id_of(scope),
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                # The rest of the body is never read, so this connection cannot be reused.
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"Request body exceeds {self.max_bytes} bytes"
+        # The rest of the body is never read, so this connection cannot be reused.
+        await send_error(scope, send, PayloadTooLarge(message, headers={"Connection": "close"}))

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.errors import error_body
-from normogen.ops.edge import request_id_of
+from normogen.errors import Forbidden
+from normogen.ops.edge import send_error
 
 ALLOWED_METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
 _METHODS = frozenset(ALLOWED_METHODS.decode().split(", "))
@@ -72,10 +72,8 @@ class CORSMiddleware:
     ) -> None:
         if not allowed or method.decode("latin-1").upper() not in _METHODS:
             code = "cors_origin_not_allowed" if not allowed else "cors_method_not_allowed"
-            body = error_body(code, "CORS preflight rejected", request_id_of(scope))
-            response_headers = [(b"content-type", b"application/json"), (b"vary", b"Origin")]
-            await send({"type": "http.response.start", "status": 403, "headers": response_headers})
-            await send({"type": "http.response.body", "body": body})
+            rejected = Forbidden("CORS preflight rejected", code=code, headers={"Vary": "Origin"})
+            await send_error(scope, send, rejected)
             return
         response_headers = [
             (b"access-control-allow-origin", origin),
