@@ -61,9 +61,9 @@ async def rotate_user_key(
         sent = {item.id: item for item in body.profiles}
         if set(sent) != {doc["_id"] for doc in personal}:
             raise _mismatch("personal profiles", {doc["_id"] for doc in personal}, set(sent))
-        for profile_id, item in sent.items():
+        for profile_id, rewrap in sent.items():
             await profiles.rewrap_personal(
-                db, profile_id, user_id, item.wrapped_key.to_doc(), now, session
+                db, profile_id, user_id, rewrap.wrapped_key.to_doc(), now, session
             )
         labelled = await links.labelled_ids(db, user_id, session=session)
         given = {item.id: item for item in body.links}
