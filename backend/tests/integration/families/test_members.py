@@ -25,7 +25,12 @@ from tests.records_support import (
     sync_all,
 )
 
-UPDATE = {"kind": "note", "payload": envelope(), "occurred_at": "2026-02-01T00:00:00Z"}
+UPDATE = {
+    "kind": "note",
+    "key_epoch": 1,
+    "payload": envelope(),
+    "occurred_at": "2026-02-01T00:00:00Z",
+}
 
 
 async def _request(
@@ -65,7 +70,7 @@ async def test_a_viewer_reads_but_cannot_write(
         ("POST", RECORDS, record_body(profile["id"])),
         ("PUT", f"{RECORDS}/{record['id']}", UPDATE),
         ("DELETE", f"{RECORDS}/{record['id']}", None),
-        ("PATCH", f"{PROFILES}/{profile['id']}", {"profile_type": "adult"}),
+        ("PATCH", f"{PROFILES}/{profile['id']}", {"encrypted": envelope()}),
         ("DELETE", f"{PROFILES}/{profile['id']}", None),
         ("POST", PROFILES, {**profile_body(), "family_id": family["id"]}),
     ]:
@@ -90,7 +95,7 @@ async def test_a_caregiver_reads_and_writes_but_cannot_delete_the_profile(
     replaced = await _request(auth_http, caregiver, "PUT", f"{RECORDS}/{record['id']}", UPDATE)
     assert replaced.status_code == 200
     patched = await _request(
-        auth_http, caregiver, "PATCH", f"{PROFILES}/{profile['id']}", {"profile_type": "adult"}
+        auth_http, caregiver, "PATCH", f"{PROFILES}/{profile['id']}", {"encrypted": envelope()}
     )
     assert patched.status_code == 200
     denied = await _request(auth_http, caregiver, "DELETE", f"{PROFILES}/{profile['id']}")
