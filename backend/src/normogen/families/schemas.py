@@ -34,11 +34,6 @@ class FamilyCreate(StrictModel):
     encrypted: Envelope
     wrapped_key: Grant
 
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("id",))
-
 
 class InvitationCreate(StrictModel):
     """Invite someone by email; known and unknown emails are treated exactly alike."""
