@@ -126,6 +126,7 @@ async def rotate(
                 "key_epoch": p["key_epoch"] + 1,
                 "wrapped_key": envelope(size=48),
                 "key_history": envelope(),
+                "encrypted": envelope(),
             }
             for p in profiles
             if p.get("family_id") == family_id

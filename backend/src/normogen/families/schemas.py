@@ -123,12 +123,14 @@ class InvitationList(BaseModel):
 
 
 class ProfileRotation(StrictModel):
-    """One family profile's new key: wrapped by the new family key, with its earlier keys."""
+    """One family profile's new key: wrapped by the new family key, with its earlier keys, and
+    its metadata re-encrypted under it."""
 
     id: Uuid
     key_epoch: KeyEpoch
     wrapped_key: Envelope
     key_history: Envelope
+    encrypted: Envelope
 
 
 class FamilyRotate(StrictModel):
