@@ -219,7 +219,8 @@ def test_every_invalid_value_gets_one_line_naming_its_setting(
     (problem,) = caught.value.problems
     assert problem.startswith(expected), problem
     assert "\n" not in problem
-    assert "function-after" not in problem and "lax-or-strict" not in problem
+    assert "function-after" not in problem
+    assert "lax-or-strict" not in problem
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,8 @@ def test_origins_of_scheme_host_and_port_are_accepted(
     origin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALLOWED_ORIGINS", origin)
-    assert load_settings(NORMOGEN_ENV="development").ALLOWED_ORIGINS == [origin]
+    settings = load_settings(NORMOGEN_ENV="development")
+    assert settings.ALLOWED_ORIGINS == [origin]
 
 
 def test_log_level_and_rust_log_together_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -280,7 +282,7 @@ def test_the_file_s_settings_apply_only_to_the_cli(
     assert env_file_path() == Path("config/.env")
     monkeypatch.setenv("NORMOGEN_ENV_FILE", str(tmp_path / "other.env"))
     assert env_file_path() == tmp_path / "other.env"
-    with pytest.raises(ConfigError, match="NORMOGEN_ENV_FILE: .* is not a readable file"):
+    with pytest.raises(ConfigError, match=r"NORMOGEN_ENV_FILE: .* is not a readable file"):
         load_cli_settings(env_file_path())
 
 
