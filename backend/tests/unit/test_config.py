@@ -231,7 +231,7 @@ def test_origins_of_scheme_host_and_port_are_accepted(
 ) -> None:
     monkeypatch.setenv("ALLOWED_ORIGINS", origin)
     settings = load_settings(NORMOGEN_ENV="development")
-    assert settings.ALLOWED_ORIGINS == [origin]
+    assert [origin] == settings.ALLOWED_ORIGINS
 
 
 def test_log_level_and_rust_log_together_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
