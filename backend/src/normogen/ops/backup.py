@@ -250,6 +250,8 @@ def verify_archive(path: Path) -> dict[str, Any]:
         expected = {e.member: e for e in _entries(manifest)}
         seen: set[str] = set()
         for member in archive:
+            if member.name == MANIFEST:
+                continue
             entry = expected.get(member.name)
             handle = archive.extractfile(member) if entry else None
             if entry is None or handle is None:
@@ -337,7 +339,7 @@ async def restore(client: AsyncMongoClient[Document], database: str, path: Path)
     with _open_archive(path) as archive:
         _read_manifest(archive, path)
         for member in archive:
-            handle = archive.extractfile(member)
+            handle = archive.extractfile(member) if member.name != MANIFEST else None
             if handle is not None:
                 await _load(db, entries[member.name], handle)
     for entry in entries.values():
