@@ -175,10 +175,12 @@ def test_migrate_applies_numbered_migrations_once_and_refuses_a_newer_schema(
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["schema_version"] == {"before": LATEST, "after": LATEST}
     assert json.loads(second.stdout)["applied"] == []
+    client: MongoClient[dict[str, object]]
     with MongoClient(mongodb_uri) as client:
         schema = client[database]["meta"].find_one({"_id": "schema"})
         assert schema is not None
         assert schema["version"] == LATEST
+        assert isinstance(schema["applied"], dict)
         assert sorted(schema["applied"]) == [str(m.version) for m in MIGRATIONS]
         client[database]["meta"].update_one({"_id": "schema"}, {"$set": {"version": LATEST + 1}})
     newer = normogen("migrate", env=env)
