@@ -67,8 +67,8 @@ backup: $(STAMP) ## write a verifiable archive of the local database to ARCHIVE 
 verify-backup: $(STAMP) ## check the archive ARCHIVE=... (manifest, counts, checksums)
 	$(NORMOGEN) restore --verify-only $(abspath $(ARCHIVE))
 
-restore: $(STAMP) ## load ARCHIVE=... into the (empty) local database MONGODB_DATABASE
-	$(NORMOGEN) restore $(abspath $(ARCHIVE))
+restore: $(STAMP) ## load ARCHIVE=... into the empty local database (DROP=1 replaces its data)
+	$(NORMOGEN) restore $(if $(DROP),--drop) $(abspath $(ARCHIVE))
 
 gen-secret: $(STAMP) ## print a new random JWT_SECRET
 	@$(BIN)/normogen gen-secret

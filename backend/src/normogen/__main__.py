@@ -119,7 +119,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     _configure_logging(settings)
     archive = Path(args.archive)
     return database_command(
-        "restore", settings, Path(args.data_dir), lambda s: run_restore(s, archive)
+        "restore", settings, Path(args.data_dir), lambda s: run_restore(s, archive, drop=args.drop)
     )
 
 
@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("archive", help="a file written by `normogen backup`")
     restore.add_argument(
         "--verify-only", action="store_true", help="check the archive; touch no database"
+    )
+    restore.add_argument(
+        "--drop",
+        action="store_true",
+        help="drop the database's collections first (replaces its data; stop the API before)",
     )
     _data_dir_option(restore)
     restore.set_defaults(func=cmd_restore)

@@ -120,12 +120,12 @@ async def run_backup(settings: Settings, output: Path | None) -> dict[str, Any]:
     return _summary(manifest, archive=str(output))
 
 
-async def run_restore(settings: Settings, archive: Path) -> dict[str, Any]:
+async def run_restore(settings: Settings, archive: Path, *, drop: bool) -> dict[str, Any]:
     from normogen.ops.backup import restore
 
     client = create_client(settings)
     try:
-        result = await restore(client, settings.MONGODB_DATABASE, archive)
+        result = await restore(client, settings.MONGODB_DATABASE, archive, drop=drop)
     finally:
         await client.close()
     summary = _summary(result["manifest"], archive=str(archive))

@@ -270,5 +270,10 @@ async def test_a_damaged_archive_is_refused_before_anything_is_written(
         with pytest.raises(BackupError, match="is not empty \\(collection '"):
             await restore(target, database, good)
         assert await target[database]["users"].count_documents({}) == 1
+        # --drop replaces the data on purpose: a user added since is gone afterwards.
+        await target[database]["users"].insert_one({"_id": "added-later"})
+        await restore(target, database, good, drop=True)
+        assert await target[database]["users"].count_documents({}) == 1
+        assert await target[database]["users"].find_one({"_id": "added-later"}) is None
     finally:
         await target.close()

@@ -284,7 +284,7 @@ async def _ensure_empty(db: RawDatabase) -> None:
         if found:
             raise BackupError(
                 f"database {db.name!r} is not empty (collection {name!r} has documents): "
-                "restore into a new database (MONGODB_DATABASE) or drop this one first"
+                "restore into a new database (MONGODB_DATABASE), or replace it with --drop"
             )
 
 
@@ -330,10 +330,21 @@ def _index_models(entry: CollectionEntry) -> list[IndexModel]:
     return models
 
 
-async def restore(client: AsyncMongoClient[Document], database: str, path: Path) -> dict[str, Any]:
-    """Load the archive at `path` into the empty `database`; return the manifest and epoch."""
+async def restore(
+    client: AsyncMongoClient[Document], database: str, path: Path, *, drop: bool = False
+) -> dict[str, Any]:
+    """Load the archive at `path` into the empty `database`; return the manifest and epoch.
+
+    `drop` first drops every collection of `database` (after the archive was verified), for
+    an operator who replaces the data on purpose; the app's MongoDB user may drop collections
+    but not databases.
+    """
     manifest = verify_archive(path)  # nothing is written from a damaged archive
     db = cast(RawDatabase, client.get_database(database, codec_options=_RAW))
+    if drop:
+        for name in await db.list_collection_names():
+            if not name.startswith("system."):
+                await db.drop_collection(name)
     await _ensure_empty(db)
     entries = {e.member: e for e in _entries(manifest)}
     with _open_archive(path) as archive:
