@@ -88,7 +88,9 @@ def test_run_blocks_work_as_written(index: int, checkout: Path, tmp_path: Path) 
         timeout=900,
         check=False,
     )
-    assert result.returncode == 0, f"{block}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"{block}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    )
 
 
 def _gone(pid: int) -> bool:
