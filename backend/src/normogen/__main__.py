@@ -38,7 +38,7 @@ def _settings_or_exit(*, needs_secret: bool = True) -> Settings:
     except ConfigError as exc:
         say("invalid configuration:")
         for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)  # noqa: T201
+            print(f"  - {problem}", file=sys.stderr)  # noqa: T201  # the CLI's own output
         raise SystemExit(EXIT_CONFIG) from None
     if path is not None:
         say(f"read settings from {path} (environment variables take precedence)")
@@ -52,13 +52,13 @@ def _configure_logging(settings: Settings) -> None:
 
 def cmd_check_config(_: argparse.Namespace) -> int:
     settings = _settings_or_exit()
-    print(json.dumps(settings.masked(), indent=2, default=str))  # noqa: T201
+    print(json.dumps(settings.masked(), indent=2, default=str))  # noqa: T201  # the command's report
     return 0
 
 
 def cmd_gen_secret(_: argparse.Namespace) -> int:
     # 48 random bytes, URL-safe base64: 64 characters, well over the 32-byte minimum.
-    print(secrets.token_urlsafe(48))  # noqa: T201
+    print(secrets.token_urlsafe(48))  # noqa: T201  # the command's output
     return 0
 
 
