@@ -20,6 +20,7 @@ from normogen.accounts.deletion import settle
 from normogen.auth.context import AuthContext
 from normogen.auth.principal import Principal
 from normogen.auth.sessions import session_alive
+from normogen.db.client import Database
 from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
 from normogen.errors import NormogenError, Unauthorized
 from normogen.events.service import Origin
@@ -61,10 +62,15 @@ async def authenticated(
         # A refusal may come after a write (e.g. a conflict found late); unexpected errors are
         # left alone, as a crash would leave them (deletion resumes at the next start).
         if writes:
-            await settle(db, principal.user_id)
+            await _settle(runtime, db, principal)
         raise
     if writes:
-        await settle(db, principal.user_id)
+        await _settle(runtime, db, principal)
+
+
+async def _settle(runtime: Runtime, db: Database, principal: Principal) -> None:
+    if not await settle(db, principal.user_id):
+        runtime.sessions.forget(principal.session_id)  # no need to wait for the memo here
 
 
 # scope="function": the settling runs when the route returns, before the response is sent.
