@@ -128,10 +128,12 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         position = json.loads(raw)
         created_at = datetime.fromisoformat(position["t"])
         event_id = position["i"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
+        if not isinstance(event_id, str) or created_at.tzinfo is None:
+            raise ValueError("not a cursor position")
+        # An offset may put the instant outside what a datetime (or BSON date) holds.
+        created_at = created_at.astimezone(UTC)
+    except (binascii.Error, ValueError, KeyError, TypeError, OverflowError):
         raise BadRequest("Invalid cursor", code="invalid_cursor") from None
-    if not isinstance(event_id, str) or created_at.tzinfo is None:
-        raise BadRequest("Invalid cursor", code="invalid_cursor")
     return created_at, event_id
 
 
