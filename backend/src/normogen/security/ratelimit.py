@@ -22,7 +22,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from normogen.db import indexes
-from normogen.db.client import is_unavailable
+from normogen.db.client import Document, is_unavailable, retry_once
 from normogen.errors import DatabaseUnavailable, RateLimited
 from normogen.runtime import Runtime
 
@@ -76,9 +76,10 @@ class RateLimiter:
         """Add `amount` hits to a window's counter atomically; return the new total."""
         expires_at = datetime.fromtimestamp(window_end, UTC) + _EXPIRY_SLACK
         collection = self.runtime.db[COLLECTION]
-        try:
+
+        async def increment() -> Document | None:
             try:
-                doc = await collection.find_one_and_update(
+                return await collection.find_one_and_update(
                     {"_id": key},
                     {"$inc": {"n": amount}, "$setOnInsert": {"expires_at": expires_at}},
                     upsert=True,
@@ -86,14 +87,25 @@ class RateLimiter:
                 )
             except DuplicateKeyError:
                 # Two first hits raced to insert the window's document: the loser increments.
-                doc = await collection.find_one_and_update(
+                return await collection.find_one_and_update(
                     {"_id": key}, {"$inc": {"n": amount}}, return_document=ReturnDocument.AFTER
                 )
+
+        try:
+            # The first write after an idle spell may meet a connection the server dropped;
+            # a repeat that counts a hit twice only errs on the strict side.
+            doc = await retry_once(increment)
+            if doc is None:
+                # The upsert returned nothing (the embedded engine does so for some concurrent
+                # callers although it counted them): the total is unknown, never "first hit".
+                doc = await retry_once(lambda: collection.find_one({"_id": key}))
         except PyMongoError as exc:
             if is_unavailable(exc):
                 raise DatabaseUnavailable() from None
             raise
-        return int(doc["n"]) if doc else amount
+        if doc is None:
+            raise DatabaseUnavailable()  # no counter to read: refuse rather than guess
+        return int(doc["n"])
 
     async def hit(self, limit: Limit, subject: str, now: float | None = None) -> Decision:
         """Count one hit, exactly, in MongoDB."""

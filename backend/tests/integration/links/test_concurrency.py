@@ -61,3 +61,36 @@ async def test_concurrent_password_guesses_are_limited_exactly(mongodb_uri: str)
             assert (await open_link(http, link["id"], secret)).status_code == 429
             detail = (await http.get(f"{LINKS}/{link['id']}", headers=owner.headers)).json()
             assert detail["access_count"] == 0
+
+
+GUESS_ROUNDS = 8
+GUESSERS = 20
+
+
+async def test_parallel_wrong_passwords_get_exactly_the_allowed_checks_every_round(
+    mongodb_uri: str,
+) -> None:
+    """Many rounds of 20 parallel wrong passwords, each on a fresh link from a fresh address:
+    exactly LINK_PASSWORD_ATTEMPTS are checked (404), the rest refused (429), every time, even
+    when the counter's upsert answers a concurrent caller with no document (ratelimit.py)."""
+    attempts = 5
+    settings = auth_settings(
+        mongodb_uri,
+        LINK_PASSWORD_ATTEMPTS=attempts,
+        LINK_RATE_LIMIT_REQUESTS=10_000,
+        TRUSTED_PROXIES="127.0.0.1/32",
+    )
+    with running_server(settings) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+            owner: RegisteredUser = await register_user(http)
+            for round_no in range(GUESS_ROUNDS):
+                link = await create_link(http, owner, password_verifier=verifier())
+                address = {"X-Forwarded-For": f"198.51.100.{round_no + 1}"}
+                guesses = await asyncio.gather(
+                    *(
+                        open_link(http, link["id"], verifier(), headers=address)
+                        for _ in range(GUESSERS)
+                    )
+                )
+                statuses = Counter(response.status_code for response in guesses)
+                assert statuses == {404: attempts, 429: GUESSERS - attempts}, round_no
