@@ -28,7 +28,7 @@ from normogen.profiles.access import Access
 from normogen.records import repository
 from normogen.records.gate import ProfileGates
 from normogen.records.schemas import RecordCreate, RecordFields
-from normogen.records.views import payload_size, record_view
+from normogen.records.views import payload_size, public_id, record_view
 
 RECORD_NOT_FOUND = "Record not found"
 # A listing runs one indexed query per kind-and-tag pair (see records.repository).
@@ -78,35 +78,51 @@ async def create_record(
     record_id = body.id or str(uuid.uuid4())
     content = _content(body)
 
-    async def callback(session: AsyncClientSession) -> Document:
-        seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
-        if seq is None:
-            raise NotFound("Profile not found")  # deleted since the request was authorised
-        now = now_ms()
-        doc: Document = {
-            "_id": record_id,
-            "profile_id": profile["_id"],
-            **access.scope_fields(profile),
-            **content,
-            "sort_key": repository.sort_key(body.occurred_at, record_id),
-            "revision": 1,
-            "seq": seq,
-            "deleted": False,
-            "created_at": now,
-            "updated_at": now,
-            "created_by": principal.user_id,
-            "updated_by": principal.user_id,
-        }
-        await repository.insert_record(db, doc, session)
-        return doc
+    async def insert(storage_id: str) -> Document:
+        async def callback(session: AsyncClientSession) -> Document:
+            seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
+            if seq is None:
+                raise NotFound("Profile not found")  # deleted since the request was authorised
+            now = now_ms()
+            doc: Document = {
+                "_id": storage_id,
+                "profile_id": profile["_id"],
+                **access.scope_fields(profile),
+                **content,
+                "sort_key": repository.sort_key(body.occurred_at, record_id),
+                "revision": 1,
+                "seq": seq,
+                "deleted": False,
+                "created_at": now,
+                "updated_at": now,
+                "created_by": principal.user_id,
+                "updated_by": principal.user_id,
+            }
+            if storage_id != record_id:
+                doc["id"] = record_id
+            await repository.insert_record(db, doc, session)
+            return doc
 
-    try:
         async with gates.turn(profile["_id"]):
-            return await run_transaction(db.client, callback), True
+            return await run_transaction(db.client, callback)
+
+    storage_id = record_id
+    try:
+        return await insert(storage_id), True
     except DuplicateKeyError as exc:
         if not _is_id_clash(exc):
             raise
-    return await _replayed_create(db, record_id, profile, content), False
+    holder = await repository.find_record(db, record_id, None, include_deleted=True)
+    if holder is not None and holder["profile_id"] != profile["_id"]:
+        # Another profile's record has this `_id`: ids are per profile, so this one is stored
+        # under its namespaced `_id`, and the caller learns nothing about the other record.
+        storage_id = repository.namespaced_id(profile["_id"], record_id)
+        try:
+            return await insert(storage_id), True
+        except DuplicateKeyError as exc:
+            if not _is_id_clash(exc):
+                raise
+    return await _replayed_create(db, storage_id, profile, content), False
 
 
 def _is_id_clash(exc: DuplicateKeyError) -> bool:
@@ -118,7 +134,8 @@ def _is_id_clash(exc: DuplicateKeyError) -> bool:
 async def _replayed_create(
     db: Database, record_id: str, profile: Document, content: Document
 ) -> Document:
-    """Same id again: identical content is the same create retried; anything else is 409."""
+    """Same id in the same profile again: identical content is the same create retried
+    (200); anything else, a live record or a tombstone of this profile, is 409."""
     existing = await repository.find_record(
         db, record_id, access.scope_fields(profile), include_deleted=True
     )
@@ -153,7 +170,7 @@ async def replace_record(
             raise NotFound(RECORD_NOT_FOUND)  # its profile was deleted
         fields = {
             **content,
-            "sort_key": repository.sort_key(body.occurred_at, record["_id"]),
+            "sort_key": repository.sort_key(body.occurred_at, public_id(record)),
             "seq": seq,
             "updated_at": now_ms(),
             "updated_by": principal.user_id,
