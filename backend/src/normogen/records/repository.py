@@ -34,7 +34,7 @@ from normogen.records.views import record_view
 
 RECORDS = "records"
 # Client fields a tombstone drops: it keeps only what a syncing device needs (id, seq).
-CONTENT_FIELDS = ("kind", "payload", "occurred_at", "tags", "source", "sort_key")
+CONTENT_FIELDS = ("kind", "payload", "size", "occurred_at", "tags", "source", "sort_key")
 NEWEST_FIRST = [("sort_key", DESCENDING)]
 SEQ_ORDER = [("seq", ASCENDING)]
 # `sort_key` = occurred_at (ms since year 1, 14 hex digits) + "|" + id: one string whose order
@@ -145,11 +145,17 @@ def list_queries(
     return queries
 
 
-async def list_records(db: Database, queries: list[Document], limit: int) -> list[Document]:
-    """The first `limit` records of the union of `queries`, newest first, each once."""
+# What the first phase of a listing reads per record: the order and the size, no payload.
+_LISTING_KEYS = {"_id": 1, "sort_key": 1, "size": 1}
+
+
+async def list_keys(db: Database, queries: list[Document], limit: int) -> list[Document]:
+    """The first `limit` records of the union of `queries`, newest first, each once, as
+    `{_id, sort_key, size}` only: a listing merges on these before it loads any payload."""
 
     async def run(query: Document) -> list[Document]:
-        return await db[RECORDS].find(query).sort(NEWEST_FIRST).limit(limit).to_list()
+        cursor = db[RECORDS].find(query, _LISTING_KEYS).sort(NEWEST_FIRST).limit(limit)
+        return await cursor.to_list()
 
     results = await asyncio.gather(*(run(query) for query in queries))
     merged: list[Document] = []
@@ -161,6 +167,13 @@ async def list_records(db: Database, queries: list[Document], limit: int) -> lis
             if len(merged) == limit:
                 break
     return merged
+
+
+async def load_records(db: Database, ids: list[str]) -> dict[str, Document]:
+    """Full documents by `_id` (one query), keyed by `_id`."""
+    if not ids:
+        return {}
+    return {doc["_id"]: doc async for doc in db[RECORDS].find({"_id": {"$in": ids}})}
 
 
 async def live_ids(db: Database, profile_id: str, session: AsyncClientSession) -> list[str]:

@@ -57,6 +57,8 @@ def check_size(body: RecordFields, settings: Settings) -> None:
 def _content(body: RecordFields) -> Document:
     """The client's fields as stored (the same dict a retried create is compared with)."""
     return {
+        # Ciphertext size, so a listing applies its byte budget before loading any payload.
+        "size": len(body.payload.data),
         "kind": body.kind,
         "payload": body.payload.to_doc(),
         "occurred_at": body.occurred_at,
@@ -255,17 +257,53 @@ async def list_records(
     if cursor is not None:
         high = min(high, decode_cursor(cursor))
     queries = repository.list_queries(profile_id, kinds=kinds, tags=tags, low=low, high=high)
-    docs = await repository.list_records(db, queries, limit + 1)
+    # Phase 1: order and sizes only (one small query per kind-and-tag pair), merged on ids.
+    keys = await repository.list_keys(db, queries, limit + 1)
+    chosen: list[Document] = []
+    used = 0
+    for key in keys[:limit]:
+        size = key.get("size")
+        if chosen and size is not None and used + int(size) > PAGE_BYTES_BUDGET:
+            break
+        chosen.append(key)
+        used += int(size or 0)
+    # Phase 2: the payloads of the chosen records only, loaded once each (bounded by the page
+    # budget plus one record; records written before sizes were stored are checked below).
+    loaded = await repository.load_records(db, [str(key["_id"]) for key in chosen])
     page: list[Document] = []
     used = 0
-    for doc in docs[:limit]:
+    for key in chosen:
+        doc = loaded.get(key["_id"])
+        if doc is None or not _still_listed(doc, profile_id, kinds, tags, low, high):
+            continue  # deleted or changed between the two reads: no longer on this page
         if page and used + payload_size(doc) > PAGE_BYTES_BUDGET:
             break
         page.append(doc)
         used += payload_size(doc)
-    more = len(page) < len(docs)
-    next_cursor = encode_cursor(page[-1]) if more and page else None
+    more = len(page) < len(keys)
+    last = page[-1] if page else (chosen[-1] if chosen else None)
+    next_cursor = encode_cursor(last) if more and last is not None else None
     return [record_view(doc) for doc in page], next_cursor
+
+
+def _still_listed(
+    doc: Document,
+    profile_id: str,
+    kinds: list[str] | None,
+    tags: list[str] | None,
+    low: str,
+    high: str,
+) -> bool:
+    """Whether a record loaded in phase 2 still matches the listing phase 1 found it in."""
+    key = doc.get("sort_key")
+    return (
+        not doc.get("deleted")
+        and doc.get("profile_id") == profile_id
+        and isinstance(key, str)
+        and low <= key < high
+        and (not kinds or doc.get("kind") in kinds)
+        and (not tags or bool(set(tags) & set(doc.get("tags", ()))))
+    )
 
 
 def encode_cursor(doc: Document) -> str:
