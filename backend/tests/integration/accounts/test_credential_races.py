@@ -9,7 +9,7 @@ deleted account anywhere in the database (scanned collection by collection).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +101,9 @@ async def _logins_until(
     return responses
 
 
-async def _finish(request: Any, done: asyncio.Event) -> httpx.Response:
+async def _finish(request: Awaitable[httpx.Response], done: asyncio.Event) -> httpx.Response:
     try:
-        response: httpx.Response = await request
+        response = await request
     finally:
         done.set()
     return response
@@ -145,14 +145,20 @@ async def test_logins_and_writes_racing_a_deletion_leave_nothing_behind(
             deletion = a.request(
                 "DELETE", ME, json={"auth_key": user.auth_key}, headers=user.headers
             )
-            deleted, *logins = await asyncio.gather(
-                _finish(deletion, done),
-                *(_logins_until(b if n % 2 else a, user, done, True) for n in range(LOGINS)),
-                _write_until_refused(b, user.access_token, profile_id),
-                _write_until_refused(a, user.access_token, profile_id),
-            )
+            victim = asyncio.create_task(_finish(deletion, done))
+            attackers = [
+                asyncio.create_task(_logins_until(b if n % 2 else a, user, done, True))
+                for n in range(LOGINS)
+            ]
+            writers = [
+                asyncio.create_task(_write_until_refused(http, user.access_token, profile_id))
+                for http in (a, b)
+            ]
+            deleted = await victim
+            logins = await asyncio.gather(*attackers)
+            await asyncio.gather(*writers)
             assert deleted.status_code == 204, deleted.text
-            for response in (r for batch in logins[:LOGINS] for r in batch):
+            for response in (r for batch in logins for r in batch):
                 if response.status_code == 200:
                     racing_logins += 1
                     await _assert_dead(b if round_no % 2 else a, response.json())
@@ -191,10 +197,13 @@ async def test_logins_with_the_old_key_racing_a_password_change_do_not_survive(
                 headers=user.headers,
             )
             done = asyncio.Event()
-            changed, *logins = await asyncio.gather(
-                _finish(change, done),
-                *(_logins_until(b if n % 2 else a, user, done, False) for n in range(LOGINS)),
-            )
+            victim = asyncio.create_task(_finish(change, done))
+            attackers = [
+                asyncio.create_task(_logins_until(b if n % 2 else a, user, done, False))
+                for n in range(LOGINS)
+            ]
+            changed = await victim
+            logins = await asyncio.gather(*attackers)
             assert changed.status_code == 200, changed.text
             for response in (r for batch in logins for r in batch):
                 if response.status_code == 200:
