@@ -274,7 +274,7 @@ async def test_user_key_rotation_must_cover_every_wrap(
     link = link_body(label=envelope())
     assert (await auth_http.post(LINKS, json=link, headers=user.headers)).status_code == 201
     await create_profile(auth_http, other_user)
-    wraps = {
+    wraps: dict[str, Any] = {
         "auth_key": user.auth_key,
         "wrapped_user_key": envelope(size=48),
         "wrapped_private_key": envelope(size=48),
