@@ -63,6 +63,8 @@ DEFAULT_CHANGES_PAGE = 100
 EXPIRY_MARGIN = timedelta(hours=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
+# The latest instant a datetime (and a BSON date) can hold, in milliseconds since the epoch.
+_MAX_MILLIS = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _MS
 _VERSION = 1
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["sync"])
@@ -97,7 +99,7 @@ class SyncToken:
                 and isinstance(seq, int)
                 and isinstance(millis, int)
                 and 0 <= seq < 2**62
-                and 0 <= millis < 2**50
+                and 0 <= millis <= _MAX_MILLIS
             )
         except (ValueError, TypeError, binascii.Error):
             valid = False
