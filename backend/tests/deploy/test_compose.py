@@ -319,3 +319,27 @@ def test_pin_images_refreshes_every_digest(tmp_path: Path) -> None:
         assert before, name
         assert {ref.split("@")[0] for ref in after} == {ref.split("@")[0] for ref in before}
         assert {ref.split("@")[1] for ref in after} == {digest}, name
+
+
+def test_web_service_serves_the_app_unprivileged_and_proxies_to_the_backend(
+    prod: dict[str, Any],
+) -> None:
+    web = prod["services"]["web"]
+    assert web["build"] == {"context": "..", "dockerfile": "backend/docker/Dockerfile.web"}
+    assert (BACKEND / "docker" / "Dockerfile.web").is_file()
+    assert web["image"].endswith("/normogen/normogen-web}:${NORMOGEN_VERSION:-0.1.0}")
+    assert web["environment"]["WEB_API_URL"] == "http://backend:8000"
+    assert web["ports"] == ["${NORMOGEN_BIND:-127.0.0.1}:6001:6001"]
+    assert web["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert web["user"] == "1000:1000"
+    assert web["cap_drop"] == ["ALL"]
+    assert web["read_only"] is True
+    assert web["security_opt"] == ["no-new-privileges:true"]
+    assert web["healthcheck"]["test"] == [
+        "CMD",
+        "/opt/venv/bin/normogen",
+        "healthcheck",
+        "--port",
+        "6001",
+    ]
+    assert web["networks"] == ["normogen-network"]

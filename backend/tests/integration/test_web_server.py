@@ -184,3 +184,13 @@ async def test_a_missing_build_says_how_to_build_it(tmp_path: Path, api: Threade
             response = await http.get("/")
     assert response.status_code == 503
     assert b"make web-build" in response.content
+
+
+async def test_health_is_the_web_servers_own_liveness(dist: Path) -> None:
+    # Answered without the API (the container HEALTHCHECK runs `normogen healthcheck --port`).
+    with web_server(dist, f"http://127.0.0.1:{free_port()}") as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            response = await http.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response.headers["content-type"] == "application/json"

@@ -71,7 +71,12 @@ class WebApp:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
-        if path == "/api" or path.startswith("/api/"):
+        if path == "/health":
+            # This server's own liveness (the container HEALTHCHECK); the API has its own.
+            await self._plain(
+                send, 200, b'{"status":"ok"}', [(b"content-type", b"application/json")]
+            )
+        elif path == "/api" or path.startswith("/api/"):
             await self._proxy(scope, receive, send)
         elif scope["method"] in ("GET", "HEAD"):
             await self._static(scope, send, path)
@@ -134,11 +139,13 @@ class WebApp:
     async def _plain(
         self, send: Send, status: int, text: bytes, extra: list[tuple[bytes, bytes]] | None = None
     ) -> None:
+        extra = extra or []
+        typed = any(name == b"content-type" for name, _ in extra)
         headers = [
-            (b"content-type", b"text/plain; charset=utf-8"),
+            *([] if typed else [(b"content-type", b"text/plain; charset=utf-8")]),
             (b"content-length", str(len(text)).encode("ascii")),
             (b"cache-control", b"no-store"),
-            *(extra or []),
+            *extra,
             *self.headers,
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
