@@ -287,9 +287,11 @@ def test_images_are_referenced_by_the_released_version(prod: dict[str, Any]) -> 
     assert image.endswith(f":${{NORMOGEN_VERSION:-{__version__}}}")
     for overlay in ("homelab", "production"):
         kustomization = load_yaml(BACKEND / "k8s" / "overlays" / overlay / "kustomization.yaml")
-        [entry] = kustomization["images"]
-        assert entry["newTag"] == __version__
-        assert entry["newName"].endswith("/normogen/normogen-backend")
+        images = {entry["name"]: entry for entry in kustomization["images"]}
+        assert set(images) == {"normogen-backend", "normogen-web"}
+        for name, entry in images.items():
+            assert entry["newTag"] == __version__
+            assert entry["newName"].endswith(f"/normogen/{name}")
 
 
 def test_pin_images_refreshes_every_digest(tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ def mebibytes(quantity: str) -> float:
 
 
 def pod(manifests: Manifests, overlay: str) -> dict[str, Any]:
-    spec: dict[str, Any] = by_kind(manifests[overlay], "Deployment")["spec"]["template"]
+    deployment = by_kind(manifests[overlay], "Deployment", "normogen-backend")
+    spec: dict[str, Any] = deployment["spec"]["template"]
     return spec
 
 
@@ -43,8 +44,10 @@ def container(manifests: Manifests, overlay: str) -> dict[str, Any]:
 
 
 def test_replicas_per_overlay(manifests: Manifests) -> None:
-    assert by_kind(manifests["homelab"], "Deployment")["spec"]["replicas"] in (1, 2)
-    assert by_kind(manifests["production"], "Deployment")["spec"]["replicas"] == 3
+    homelab = by_kind(manifests["homelab"], "Deployment", "normogen-backend")
+    production = by_kind(manifests["production"], "Deployment", "normogen-backend")
+    assert homelab["spec"]["replicas"] in (1, 2)
+    assert production["spec"]["replicas"] == 3
     assert not [d for d in manifests["homelab"] if d["kind"] == "HorizontalPodAutoscaler"]
 
 
@@ -156,7 +159,7 @@ def test_termination_grace_covers_the_drain(manifests: Manifests, overlay: str) 
 def test_service_and_ingress_reach_the_pods(manifests: Manifests, overlay: str) -> None:
     docs = manifests[overlay]
     labels = pod(manifests, overlay)["metadata"]["labels"]
-    service = by_kind(docs, "Service")
+    service = by_kind(docs, "Service", "normogen-backend")
     assert service["spec"]["selector"].items() <= labels.items()
     assert service["spec"]["ports"][0]["targetPort"] == "http"
     ingress = by_kind(docs, "Ingress")["spec"]
@@ -194,10 +197,31 @@ def test_secret_template_holds_no_real_secret() -> None:
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_ingress_routes_the_api_only_never_metrics(manifests: Manifests, overlay: str) -> None:
-    """Only /api leaves the cluster: /metrics, /health, /ready and /docs stay inside it."""
+    """Only /api reaches the API: /metrics, /health, /ready and /docs stay inside the cluster;
+    everything else (`/`) is the web app, which serves files and never the API's internals."""
     ingress = by_kind(manifests[overlay], "Ingress")["spec"]
-    paths = [p for rule in ingress["rules"] for p in rule["http"]["paths"]]
-    assert [(p["path"], p["pathType"]) for p in paths] == [("/api", "Prefix")]
+    routes = [p for rule in ingress["rules"] for p in rule["http"]["paths"]]
+    assert [(p["path"], p["pathType"]) for p in routes] == [("/api", "Prefix"), ("/", "Prefix")]
+    assert routes[1]["backend"]["service"] == {"name": "normogen-web", "port": {"name": "http"}}
+    paths = [p for p in routes if p["backend"]["service"]["name"] == "normogen-backend"]
     for internal in ("/metrics", "/health", "/ready", "/docs", "/openapi.json"):
         # Prefix matching is per path element: /api never matches these.
         assert not any(internal == p["path"] or internal.startswith(p["path"] + "/") for p in paths)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_web_app_runs_hardened_behind_its_own_service(manifests: Manifests, overlay: str) -> None:
+    docs = manifests[overlay]
+    web = by_kind(docs, "Deployment", "normogen-web")["spec"]["template"]
+    [box] = web["spec"]["containers"]
+    assert box["image"].rsplit("/", 1)[-1] == "normogen-web:0.1.0"
+    env = {e["name"]: e.get("value") for e in box["env"]}
+    assert env["WEB_API_URL"] == "http://normogen-backend:8000"
+    assert box["securityContext"]["readOnlyRootFilesystem"] is True
+    assert box["securityContext"]["allowPrivilegeEscalation"] is False
+    assert box["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert box["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+    service = by_kind(docs, "Service", "normogen-web")
+    assert service["spec"]["selector"].items() <= web["metadata"]["labels"].items()
+    config = by_kind(docs, "ConfigMap")["data"]
+    assert config["PUBLIC_WEB_URL"].startswith("https://")

@@ -55,8 +55,13 @@ def documents(text: str) -> list[dict[str, Any]]:
     return [doc for doc in yaml.safe_load_all(text) if doc]
 
 
-def by_kind(docs: list[dict[str, Any]], kind: str) -> dict[str, Any]:
-    matches = [doc for doc in docs if doc["kind"] == kind]
+def by_kind(docs: list[dict[str, Any]], kind: str, name: str | None = None) -> dict[str, Any]:
+    """The one document of `kind` (named `name` when given: the web app adds its own)."""
+    matches = [
+        doc
+        for doc in docs
+        if doc["kind"] == kind and (name is None or doc["metadata"]["name"] == name)
+    ]
     assert len(matches) == 1, f"expected one {kind}, found {len(matches)}"
     return matches[0]
 
