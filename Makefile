@@ -108,7 +108,7 @@ lock: ## re-pin the requirements files from pyproject.toml (needs network)
 deploy-tools: ## install the deployment validators (.venv-deploy, .tools/node)
 	PYTHON=$(PYTHON) $(BACKEND)/scripts/install-deploy-tools.sh
 
-test-image: $(STAMP) ## build the image with podman on local stand-in bases and smoke-test it
+test-image: $(STAMP) web-build ## build the images with podman on local stand-in bases and smoke-test it
 	$(BACKEND)/scripts/install-container-tools.sh
 	$(BIN)/python $(BACKEND)/scripts/standin_images.py
 	cd $(BACKEND) && ../$(BIN)/python scripts/image_smoke.py

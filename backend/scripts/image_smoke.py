@@ -5,6 +5,9 @@ no shell / package manager / embedded engine inside, then run it the way the see
 read-only root filesystem with only /tmp writable, UID/GID 1000, no capabilities — against a
 test database (SecantusDB on loopback): the image's HEALTHCHECK turns healthy, /health and
 /ready answer, and SIGTERM drains (/ready 503) and exits 0 within the drain budget.
+Web image (docker/Dockerfile.web, context: the repository root, after `make web-build`): run
+hardened in front of the production image, it serves the app with its CSP, answers /health,
+proxies /api and turns healthy.
 Development image (docker/Dockerfile.dev): a change to the mounted source is served after the
 automatic reload.
 
@@ -37,6 +40,8 @@ BUILDER_TAG = "localhost/normogen-standin/python:3.11-slim-bookworm"
 RUNTIME_TAG = "localhost/normogen-standin/distroless-python3-debian12:nonroot"
 
 IMAGE = "localhost/normogen-backend:smoke"
+WEB_IMAGE = "localhost/normogen-web:smoke"
+WEB_DIST = BACKEND.parent / "web" / "dist"
 DEV_IMAGE = "localhost/normogen-backend-dev:smoke"
 MAX_IMAGE_BYTES = 150 * 1000 * 1000  # 150 MB, as `docker images` counts
 DRAIN_SECONDS = 5.0  # the server's default SHUTDOWN_DRAIN_SECONDS
@@ -100,10 +105,10 @@ def get(url: str) -> httpx.Response | None:
         return None
 
 
-def build(dockerfile: str, tag: str, report: Report) -> bool:
+def build(dockerfile: str, tag: str, report: Report, context: str = ".") -> bool:
     args = ["build", "--format", "docker", "--network", "host", *LIMITS, "-f", dockerfile]
     args += ["--build-arg", f"BUILDER_IMAGE={BUILDER_TAG}"]
-    args += ["--build-arg", f"RUNTIME_IMAGE={RUNTIME_TAG}", "-t", tag, "."]
+    args += ["--build-arg", f"RUNTIME_IMAGE={RUNTIME_TAG}", "-t", tag, context]
     started = time.monotonic()
     result = run_podman(args)
     seconds = round(time.monotonic() - started, 1)
@@ -276,6 +281,62 @@ def _version(url: str) -> str | None:
     return version
 
 
+def run_web(report: Report, mongodb_uri: str) -> None:
+    """The web image in front of the API image: app, headers, /health, /api proxied, hardening."""
+    api_port, web_port = free_port(), free_port()
+    api, web = f"normogen-smoke-api-{os.getpid()}", f"normogen-smoke-web-{os.getpid()}"
+    hardened = [
+        "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp:rw,nosuid,nodev,size=16m",  # noqa: S108
+        "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+        "--network", "host",
+    ]  # fmt: skip
+    api_args = [
+        *hardened, "--env", "JWT_SECRET", "--env", f"SERVER_PORT={api_port}",
+        "--env", f"MONGODB_URI={mongodb_uri}", "--env", "MONGODB_DATABASE=smoke_web", IMAGE,
+    ]  # fmt: skip
+    web_args = [
+        *hardened, "--env", f"WEB_PORT={web_port}", "--env", "WEB_HOST=127.0.0.1",
+        "--env", f"WEB_API_URL=http://127.0.0.1:{api_port}", WEB_IMAGE,
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{web_port}"
+    with container(api, api_args, {"JWT_SECRET": secrets.token_urlsafe(48)}):
+        poll(lambda: _status(f"http://127.0.0.1:{api_port}/ready") == 200, 60)
+        with container(web, web_args, {}):
+            up = poll(lambda: _status(f"{url}/health") == 200, 60)
+            report.check("web: /health answers 200", up is not None)
+            if up is None:
+                return
+            healthy = poll(lambda: podman_rc("healthcheck", "run", web) == 0, 30, 0.5)
+            report.check("web: HEALTHCHECK reports healthy", healthy is not None)
+            page, server = get(f"{url}/account"), get(f"{url}/api/v1/server")
+            csp = page.headers.get("content-security-policy", "") if page else ""
+            report.check(
+                "web: the app is served (SPA fallback) with a strict CSP",
+                page is not None
+                and page.status_code == 200
+                and b'<div id="root">' in page.content
+                and "script-src 'self'" in csp
+                and "unsafe-inline" not in csp,
+            )
+            report.check(
+                "web: /api is proxied to the API",
+                server is not None
+                and server.status_code == 200
+                and "crypto_contract" in server.json(),
+            )
+            out = podman("exec", web, "/opt/venv/bin/python", "-c", INSIDE, check=False)
+            report.check(
+                "web: UID/GID 1000, PID 1 is the server",
+                out.startswith("1000 1000 /opt/venv/bin/python"),
+            )
+            report.check("web: root filesystem read-only", out.endswith("root 30"))
+            size = int(podman("image", "inspect", "--format", "{{.Size}}", WEB_IMAGE))
+            report.figures["web_image_mb"] = round(size / 1e6, 1)
+            report.check(
+                "web: image at most 150 MB", size <= MAX_IMAGE_BYTES, f"{size / 1e6:.1f} MB"
+            )
+
+
 def main() -> int:
     os.chdir(BACKEND)
     report = Report()
@@ -284,6 +345,12 @@ def main() -> int:
         inspect_image(report)
         with database() as uri:
             run_production(report, uri)
+    print("image smoke test: web image", flush=True)
+    if not (WEB_DIST / "index.html").is_file():
+        report.check("web: web/dist is built (make web-build)", False)
+    elif build("docker/Dockerfile.web", WEB_IMAGE, report, context=".."):
+        with database() as uri:
+            run_web(report, uri)
     print("image smoke test: development image", flush=True)
     if build("docker/Dockerfile.dev", DEV_IMAGE, report):
         with database() as uri:
