@@ -20,7 +20,7 @@ export type { Bytes } from "./encoding";
 export { CryptoError, DecryptionError } from "./errors";
 export { decrypt, decryptJson, encrypt, encryptJson, parseEnvelope, unwrapAesKey, wrapKey } from "./envelope";
 export type { Envelope } from "./envelope";
-export { KDF_ALGORITHM, MAX_ITERATIONS, MIN_ITERATIONS, checkKdf, deriveKeys, newKdf } from "./kdf";
+export { KDF_ALGORITHM, MAX_ITERATIONS, MIN_ITERATIONS, checkKdf, deriveKeys, newKdf, prepareKdf } from "./kdf";
 export type { DerivedKeys, KdfParams, Purpose } from "./kdf";
 export {
   checkUserId,

@@ -44,6 +44,12 @@ function kdfWorker(): Worker | undefined {
   return worker;
 }
 
+/** Start the KDF worker ahead of need (on the login and unlock pages), so its start-up cost is
+ * not paid while the user waits. */
+export function prepareKdf(): void {
+  kdfWorker();
+}
+
 /**
  * Derive the auth key and the (non-extractable) wrap key from a password or recovery phrase.
  * PBKDF2 at 600,000 iterations takes about a second: it runs in a dedicated Worker so the page

@@ -1,6 +1,7 @@
 /** Log in: email and password; the KDF runs in a worker while the page shows progress. */
-import { type SyntheticEvent, useState } from "react";
+import { type SyntheticEvent, useEffect, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
+import { prepareKdf } from "../../crypto";
 import { returnPath } from "../../app/guards";
 import { ApiError } from "../../api/client";
 import { login } from "../../session/auth";
@@ -17,6 +18,7 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const [params] = useSearchParams();
+  useEffect(prepareKdf, []);
 
   async function submit(event: SyntheticEvent) {
     event.preventDefault();

@@ -1,5 +1,6 @@
 /** Create an account: email and password, keys made in the browser, then the recovery phrase. */
-import { type SyntheticEvent, useState } from "react";
+import { type SyntheticEvent, useEffect, useState } from "react";
+import { prepareKdf } from "../../crypto";
 import { Link, Navigate, useNavigate } from "react-router";
 import { register } from "../../session/auth";
 import { useSession } from "../../session/hooks";
@@ -16,6 +17,7 @@ export default function RegisterPage() {
   const { errors, clear, fromError, setErrors } = useFormErrors();
   const navigate = useNavigate();
   const session = useSession();
+  useEffect(prepareKdf, []);
 
   async function submit(event: SyntheticEvent) {
     event.preventDefault();

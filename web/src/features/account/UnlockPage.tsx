@@ -1,6 +1,7 @@
 /** Unlock a locked session with the password (locally: no server round trip). */
-import { type SyntheticEvent, useState } from "react";
+import { type SyntheticEvent, useEffect, useState } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
+import { prepareKdf } from "../../crypto";
 import { returnPath } from "../../app/guards";
 import { logout, unlock } from "../../session/auth";
 import { useSession } from "../../session/hooks";
@@ -13,6 +14,7 @@ export default function UnlockPage() {
   const { errors, clear, fromError } = useFormErrors();
   const navigate = useNavigate();
   const location = useLocation();
+  useEffect(prepareKdf, []);
   if (session.status === "anonymous") return <Navigate to="/login" replace />;
   if (session.status === "unlocked" && !busy) return <Navigate to={returnPath(location.state)} replace />;
 
