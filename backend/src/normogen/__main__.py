@@ -63,7 +63,12 @@ def cmd_gen_secret(_: argparse.Namespace) -> int:
 
 
 def cmd_healthcheck(args: argparse.Namespace) -> int:
-    port = args.port or int(os.environ.get("SERVER_PORT", "8000"))
+    if args.port:
+        port = args.port
+    elif args.web:
+        port = int(os.environ.get("WEB_PORT", "6001"))
+    else:
+        port = int(os.environ.get("SERVER_PORT", "8000"))
     where = f"http://127.0.0.1:{port}/health"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=args.timeout)
     try:
@@ -177,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check_config)
     health = commands.add_parser("healthcheck", help="exit 0 when /health answers ok")
     health.add_argument("--port", type=int, default=None, help="default: SERVER_PORT or 8000")
+    health.add_argument(
+        "--web", action="store_true", help="check `normogen web` instead (WEB_PORT or 6001)"
+    )
     health.add_argument("--timeout", type=float, default=3.0)
     health.set_defaults(func=cmd_healthcheck)
     migrate = commands.add_parser("migrate", help="create indexes, apply schema migrations")

@@ -341,7 +341,6 @@ def test_web_service_serves_the_app_unprivileged_and_proxies_to_the_backend(
         "CMD",
         "/opt/venv/bin/normogen",
         "healthcheck",
-        "--port",
-        "6001",
+        "--web",
     ]
     assert web["networks"] == ["normogen-network"]

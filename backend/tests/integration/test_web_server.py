@@ -194,3 +194,15 @@ async def test_health_is_the_web_servers_own_liveness(dist: Path) -> None:
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert response.headers["content-type"] == "application/json"
+
+
+def test_the_container_healthcheck_finds_the_web_server_by_web_port(
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normogen.__main__ import main
+
+    with web_server(dist, f"http://127.0.0.1:{free_port()}") as url:
+        monkeypatch.setenv("WEB_PORT", url.rsplit(":", 1)[1])
+        monkeypatch.setenv("SERVER_PORT", str(free_port()))  # nothing there: --web must not use it
+        assert main(["healthcheck", "--web", "--timeout", "5"]) == 0
+        assert main(["healthcheck", "--timeout", "1"]) == 1
