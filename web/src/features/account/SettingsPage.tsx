@@ -1,9 +1,10 @@
 /** Settings: language, time zone and units (account-wide), the idle lock (this device). */
-import { type SyntheticEvent, useMemo, useState } from "react";
+import { type SyntheticEvent, useEffect, useMemo, useState } from "react";
 import { useUnlocked } from "../../session/hooks";
 import { loadPrefs, savePrefs } from "../../session/prefs";
-import { type Units, saveSettings, useSettings } from "../../session/settings";
-import { Alert, Button, Page, SelectField, showToast, useFormErrors } from "../../ui";
+import { type Settings, type Units, loadSettings, saveSettings } from "../../session/settings";
+import { errorMessage } from "../../api/client";
+import { Alert, Button, Loading, Page, SelectField, showToast, useFormErrors } from "../../ui";
 
 const LANGUAGES = [
   { value: "en", label: "English" },
@@ -26,7 +27,32 @@ function timeZones(): string[] {
 
 export default function SettingsPage() {
   const { keys } = useUnlocked();
-  const settings = useSettings();
+  const [settings, setSettings] = useState<Settings>();
+  const [error, setError] = useState<string>();
+  // Read the saved settings before showing the form, so it never starts from defaults.
+  useEffect(() => {
+    let live = true;
+    loadSettings(keys).then(
+      (loaded) => live && setSettings(loaded),
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [keys]);
+  if (error) {
+    return (
+      <Page title="Settings" narrow>
+        <Alert>{error}</Alert>
+      </Page>
+    );
+  }
+  if (!settings) return <Loading label="Loading your settings…" />;
+  return <SettingsForm settings={settings} />;
+}
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const { keys } = useUnlocked();
   const zones = useMemo(() => timeZones().map((z) => ({ value: z, label: z.replace(/_/g, " ") })), []);
   const [language, setLanguage] = useState(settings.language);
   const [timezone, setTimezone] = useState(settings.timezone);
