@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
 
 
 class NormogenError(Exception):
@@ -97,11 +100,16 @@ class PayloadTooLarge(NormogenError):
 
 
 class InvalidInput(NormogenError):
-    """Well-formed input that breaks a rule only known at run time (e.g. a configured minimum)."""
+    """Well-formed input that breaks a rule only known at run time (e.g. a configured minimum);
+    answered like the validator's 422, with `details` naming the field."""
 
     status_code = 422
     code = "validation_error"
     default_message = "Invalid input"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"Invalid input: {field}")
+        self.details = [{"field": field, "message": problem, "type": "value_error"}]
 
 
 class RateLimited(NormogenError):
@@ -135,3 +143,45 @@ def error_body(
     if details is not None:
         error["details"] = list(details)
     return json.dumps({"error": error}, separators=(",", ":")).encode()
+
+
+class ErrorDetail(BaseModel):
+    """One rejected field of a 422: where (`body.email`, `query.limit`) and why."""
+
+    field: str
+    message: str
+    type: str
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="Stable snake_case code; branch on this, not the message")
+    message: str
+    request_id: str | None = Field(description="Also in the X-Request-ID response header")
+
+
+class ValidationErrorInfo(ErrorInfo):
+    details: list[ErrorDetail]
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorInfo
+
+
+class ValidationErrorBody(BaseModel):
+    """The body of a 422: the error with the rejected fields."""
+
+    error: ValidationErrorInfo
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: the error statuses it answers beyond those every route
+    shares (429, 503, and 401/413/422 where they apply; normogen/openapi.py adds those)."""
+    return {
+        status: {
+            "model": ValidationErrorBody if status == 422 else ErrorBody,
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
+    }

@@ -18,6 +18,7 @@ from normogen.accounts.schemas import (
     UserUpdate,
 )
 from normogen.auth.dependencies import AuthContextDep
+from normogen.errors import responses
 from normogen.events import service as events
 
 router = APIRouter(prefix="/api/v1/users/me", tags=["account"])
@@ -29,13 +30,13 @@ async def get_me(account: CurrentAccount) -> UserRead:
     return service.read(account.user)
 
 
-@router.patch("")
+@router.patch("", responses=responses(403, 409))
 async def update_me(body: UserUpdate, account: CurrentAccount, ctx: AuthContextDep) -> UserRead:
     """Change the login email (needs the current auth key)."""
     return await service.change_email(ctx, account, body.auth_key, body.email)
 
 
-@router.delete("", status_code=204)
+@router.delete("", status_code=204, responses=responses(403))
 async def delete_me(body: AccountDelete, account: CurrentAccount, ctx: AuthContextDep) -> Response:
     """Delete the account and every object it owns (needs the current auth key)."""
     await service.delete(ctx, account, body.auth_key)
@@ -62,7 +63,7 @@ async def list_events(
     account: CurrentAccount,
     ctx: AuthContextDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=256)] = None,
+    cursor: Annotated[str | None, Query(pattern=events.CURSOR_PATTERN)] = None,
 ) -> EventPage:
     """Security events of the account, newest first (`next` pages to older ones)."""
     found, next_cursor = await events.page(ctx.db, account.user_id, limit, cursor)

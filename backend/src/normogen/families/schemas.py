@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel
 
 from normogen.crypto.shapes import B64Key32, Envelope, WrappedKey
 from normogen.profiles.access import Role
-from normogen.schemas import Email, StrictModel
+from normogen.schemas import Email, Omittable, PartialUpdate, StrictModel
 
 # Roles an owner can hand out; there is exactly one owner, the creator.
 MemberRole = Literal["caregiver", "viewer"]
@@ -45,17 +45,11 @@ class InvitationCreate(StrictModel):
     role: MemberRole
 
 
-class MemberUpdate(StrictModel):
+class MemberUpdate(PartialUpdate):
     """Confirm a member (upload their sealed family key), re-wrap it, or change their role."""
 
-    wrapped_key: SealedKey | None = None
-    role: MemberRole | None = None
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> MemberUpdate:
-        if self.wrapped_key is None and self.role is None:
-            raise ValueError("name at least one of wrapped_key and role")
-        return self
+    wrapped_key: Omittable[SealedKey] = None
+    role: Omittable[MemberRole] = None
 
 
 class MemberRead(BaseModel):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel
 
 from normogen.crypto.shapes import Envelope, WrappedKey
 from normogen.profiles.access import Role
 from normogen.records.schemas import Uuid
-from normogen.schemas import StrictModel
+from normogen.schemas import Omittable, PartialUpdate, StrictModel
 
 # Who the profile is about; plaintext so clients can pick icons and defaults without a key.
 ProfileType = Literal["self", "child", "adult", "elder", "other"]
@@ -29,20 +29,12 @@ class ProfileCreate(StrictModel):
     family_id: Uuid | None = None
 
 
-class ProfileUpdate(StrictModel):
+class ProfileUpdate(PartialUpdate):
     """Fields to replace (at least one); a new `wrapped_key` re-wraps the same profile key."""
 
-    profile_type: ProfileType | None = None
-    encrypted: Envelope | None = None
-    wrapped_key: WrappedKey | None = None
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> ProfileUpdate:
-        if not self.model_fields_set or all(
-            getattr(self, name) is None for name in self.model_fields_set
-        ):
-            raise ValueError("name at least one field to change")
-        return self
+    profile_type: Omittable[ProfileType] = None
+    encrypted: Omittable[Envelope] = None
+    wrapped_key: Omittable[WrappedKey] = None
 
 
 class ProfileRead(BaseModel):

@@ -126,11 +126,16 @@ async def test_put_requires_a_current_if_match(
     assert missing.status_code == 428
     assert missing.json()["error"]["code"] == "precondition_required"
 
-    for stale in ('"2"', 'W/"1"', '"abc"', "1"):
+    for stale in ('"2"', 'W/"1"', '"abc"', '"1", "x"'):
         headers = {**user.headers, "If-Match": stale}
         response = await auth_http.put(url, json=update, headers=headers)
         assert response.status_code == 412, stale
         assert response.json()["error"]["code"] == "precondition_failed"
+    for malformed in ("1", '"1', '"1" "2"', ", ".join(['"1"'] * 17)):
+        headers = {**user.headers, "If-Match": malformed}
+        response = await auth_http.put(url, json=update, headers=headers)
+        assert response.status_code == 422, malformed
+        assert response.json()["error"]["details"][0]["field"] == "header.If-Match"
 
     ok = await auth_http.put(url, json=update, headers={**user.headers, "If-Match": '"1"'})
     assert ok.status_code == 200, ok.text
