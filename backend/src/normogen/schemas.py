@@ -17,10 +17,15 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321 path limit
-# No whitespace, controls or second "@"; a dot in the domain. Explicit code points, so every
-# regex engine (Rust in validation, Python in the tests, ECMAScript in clients) agrees.
+# No whitespace, controls or second "@"; a dot in the domain; blanks around it are trimmed.
+# Explicit code points, so every regex engine (Rust in validation, Python in the tests,
+# ECMAScript in clients) agrees.
 _NOT_EMAIL = r"@\x00-\x20\x7f"
-EMAIL_PATTERN = rf"^[^{_NOT_EMAIL}]{{1,64}}@[^{_NOT_EMAIL}.][^{_NOT_EMAIL}]*\.[^{_NOT_EMAIL}.]+$"
+_BLANKS = " \t\r\n"
+EMAIL_PATTERN = (
+    rf"^[{_BLANKS}]*[^{_NOT_EMAIL}]{{1,64}}@[^{_NOT_EMAIL}.][^{_NOT_EMAIL}]*\.[^{_NOT_EMAIL}.]+"
+    rf"[{_BLANKS}]*$"
+)
 # Printable text: no C0/C1 control characters (also spelled as code points, see above).
 PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
@@ -32,8 +37,8 @@ class StrictModel(BaseModel):
 
 
 def normalise_email(value: str) -> str:
-    """NFC and lowercase; the result is what the unique index and lookups use."""
-    return unicodedata.normalize("NFC", value).lower()
+    """Trimmed, NFC and lowercase; the result is what the unique index and lookups use."""
+    return unicodedata.normalize("NFC", value.strip(_BLANKS)).lower()
 
 
 # The pattern and lengths apply to the text as sent (so the OpenAPI document is the whole
@@ -52,8 +57,10 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-# An integer in a strict body: a JSON number without a fraction (`3` or `3.0`), never a string.
-JsonInt = Annotated[int, BeforeValidator(_whole_number)]
+# `Annotated[int, Field(ge=1, le=9), WHOLE_NUMBER]`: in a strict body, an integer is a JSON
+# number without a fraction (`3` or `3.0`, as JSON Schema's "integer"), never a string. It
+# comes after the bounds, or pydantic leaves them out of the JSON schema.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
 DeviceName = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE_PATTERN)]
 
 

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field
 
 from normogen.config import Settings
 from normogen.errors import InvalidInput
-from normogen.schemas import JsonInt, StrictModel
+from normogen.schemas import WHOLE_NUMBER, StrictModel
 
 # ENCRYPTION_ALGORITHM is a Literal in Settings, so the configured value is always one of these
 # (today exactly one): an envelope naming anything else cannot match any deployment's setting.
@@ -119,7 +119,7 @@ class KdfParams(StrictModel):
     """`{"algorithm": "pbkdf2-sha256", "iterations", "salt"}` chosen by the client."""
 
     algorithm: Literal["pbkdf2-sha256"]
-    iterations: Annotated[JsonInt, Field(ge=1, le=KDF_MAX_ITERATIONS)]
+    iterations: Annotated[int, Field(ge=1, le=KDF_MAX_ITERATIONS), WHOLE_NUMBER]
     salt: Salt
 
     def to_doc(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from normogen.crypto.shapes import B64Key32, B64Text, Envelope
 from normogen.records.schemas import UtcDatetime
-from normogen.schemas import JsonInt, StrictModel
+from normogen.schemas import WHOLE_NUMBER, StrictModel
 
 # The type bound is the largest LINK_MAX_BYTES the settings accept; the configured (smaller)
 # limit is checked by the service and answered with 413.
@@ -29,7 +29,7 @@ class LinkCreate(StrictModel):
 
     payload: LinkEnvelope
     expires_at: UtcDatetime = Field(description="At most LINK_MAX_DAYS ahead")
-    max_access_count: Annotated[JsonInt, Field(ge=1, le=MAX_ACCESS_COUNT)] | None = None
+    max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT), WHOLE_NUMBER] | None = None
     password_verifier: B64Key32 | None = Field(
         None, description="Derived from the password by the client; stored as an Argon2id hash"
     )
