@@ -26,6 +26,7 @@ from normogen_client.crypto import (
     registration_payload,
     unlock,
 )
+from tests.contract.conformance import checking_hooks
 from tests.support import ThreadedServer, running_server, test_settings
 
 PASSWORD = "correct horse battery staple"
@@ -138,7 +139,8 @@ def auth_server(mongodb_uri: str) -> Iterator[ThreadedServer]:
 
 @pytest.fixture
 async def auth_http(auth_server: ThreadedServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=auth_server.url, timeout=30) as client:
+    hooks = checking_hooks(auth_server.app.openapi())  # every response against the contract
+    async with httpx.AsyncClient(base_url=auth_server.url, timeout=30, event_hooks=hooks) as client:
         yield client
 
 

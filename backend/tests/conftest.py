@@ -11,6 +11,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from normogen.db.embedded import EmbeddedMongo
+from tests.contract.conformance import checking_hooks
 from tests.support import ThreadedServer, running_server, test_settings
 
 # Account fixtures (auth_server, auth_http, user, other_user) for every domain's tests.
@@ -39,7 +40,8 @@ def server(mongodb_uri: str) -> Iterator[ThreadedServer]:
 
 @pytest.fixture
 async def http(server: ThreadedServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+    hooks = checking_hooks(server.app.openapi())  # every response against the contract
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, event_hooks=hooks) as client:
         yield client
 
 
