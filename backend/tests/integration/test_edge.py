@@ -93,8 +93,15 @@ async def test_malformed_json_is_a_4xx_json_error(client: httpx.AsyncClient) -> 
     response = await client.post(
         "/api/v1/test/echo", content=b"{not json", headers={"content-type": "application/json"}
     )
-    assert response.status_code == 400  # documented for every body (normogen/openapi.py)
-    assert response.json()["error"]["code"] == "bad_request"
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+    assert response.json()["error"]["details"][0]["type"] == "json_invalid"
+    # Bytes that are not even text: 400, documented for every body (normogen/openapi.py).
+    garbage = await client.post(
+        "/api/v1/test/echo", content=b"\xff\xfe\x00", headers={"content-type": "application/json"}
+    )
+    assert garbage.status_code == 400
+    assert garbage.json()["error"]["code"] == "bad_request"
 
 
 async def test_unexpected_errors_are_500_with_request_id_only(

@@ -70,7 +70,30 @@ async def list_events(
     return EventPage(events=[EventRead(**event) for event in found], next=next_cursor)
 
 
-@router.get("/export", response_class=StreamingResponse)
+EXPORT_SCHEMA = {
+    "type": "object",
+    "required": ["format", "version", "exported_at", "user_id", "sections"],
+    "properties": {
+        "format": {"type": "string"},
+        "version": {"type": "integer"},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "user_id": {"type": "string"},
+        "sections": {
+            "type": "object",
+            "required": ["account"],
+            "description": "`account`, then one array per kind of owned data (ciphertext only)",
+            "properties": {"account": {"type": "object"}},
+            "additionalProperties": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+}
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/json": {"schema": EXPORT_SCHEMA}}}},
+)
 async def export(account: CurrentAccount, ctx: AuthContextDep) -> StreamingResponse:
     """Everything the caller owns, as ciphertext, streamed as one JSON document."""
     return StreamingResponse(

@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient
 
 from tests.accounts import RegisteredUser, auth_settings, register_user
 from tests.links_support import LINKS, create_link, open_link, verifier
-from tests.support import running_server
+from tests.support import DAY, in_one_window, running_server
 
 OPENERS = 16
 
@@ -46,18 +46,28 @@ async def test_exactly_max_count_concurrent_openers_succeed(
 
 
 async def test_concurrent_password_guesses_are_limited_exactly(mongodb_uri: str) -> None:
-    settings = auth_settings(mongodb_uri, LINK_PASSWORD_ATTEMPTS=3, LINK_RATE_LIMIT_REQUESTS=1000)
+    settings = auth_settings(
+        mongodb_uri,
+        LINK_PASSWORD_ATTEMPTS=3,
+        LINK_PASSWORD_WINDOW_SECONDS=DAY,
+        LINK_RATE_LIMIT_REQUESTS=1000,
+        LINK_RATE_LIMIT_DURATION_SECONDS=DAY,
+    )
     with running_server(settings) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             owner: RegisteredUser = await register_user(http)
-            secret = verifier()
-            link = await create_link(http, owner, password_verifier=secret)
-            guesses = await asyncio.gather(
-                *(open_link(http, link["id"], verifier()) for _ in range(OPENERS))
-            )
-            statuses = Counter(response.status_code for response in guesses)
-            assert statuses == {404: 3, 429: OPENERS - 3}
-            # The right password is refused too until the window ends: guessing stopped.
-            assert (await open_link(http, link["id"], secret)).status_code == 429
-            detail = (await http.get(f"{LINKS}/{link['id']}", headers=owner.headers)).json()
-            assert detail["access_count"] == 0
+
+            async def counted() -> None:
+                secret = verifier()
+                link = await create_link(http, owner, password_verifier=secret)
+                guesses = await asyncio.gather(
+                    *(open_link(http, link["id"], verifier()) for _ in range(OPENERS))
+                )
+                statuses = Counter(response.status_code for response in guesses)
+                assert statuses == {404: 3, 429: OPENERS - 3}
+                # The right password is refused too until the window ends: guessing stopped.
+                assert (await open_link(http, link["id"], secret)).status_code == 429
+                detail = (await http.get(f"{LINKS}/{link['id']}", headers=owner.headers)).json()
+                assert detail["access_count"] == 0
+
+            await in_one_window(DAY, counted)

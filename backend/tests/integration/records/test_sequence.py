@@ -102,8 +102,11 @@ async def test_concurrent_transactions_only_ever_show_a_prefix(
 
         for i in range(per_writer):
             # Interleave by construction: the i-th write of each writer waits for i + 1 reads.
+            def enough(needed: int = i + 1) -> bool:
+                return len(observed) >= needed
+
             async with read_done:
-                await read_done.wait_for(lambda i=i: len(observed) > i)
+                await read_done.wait_for(enough)
             await run_transaction(client, callback, attempts=1000)
 
     async def read() -> None:
