@@ -22,7 +22,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from normogen.config import Settings
 
-
 CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
