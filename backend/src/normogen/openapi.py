@@ -2,8 +2,8 @@
 bounds this deployment's settings impose (docs/api.md describes what every route shares).
 
 Routes declare their own error statuses (`errors.responses`); this module adds what every
-route shares because middleware, a dependency or the framework answers it: 429 and 503 on
-every /api operation, 401 and the bearer requirement on those that take `CurrentUser`, 400
+route shares because middleware, a dependency or the framework answers it: 429, 500 and 503
+on every /api operation, 401 and the bearer requirement on those that take `CurrentUser`, 400
 (not JSON) and 413 where there is a body, 422 where a body or parameters are validated.
 tests/contract runs schemathesis against the result.
 """
@@ -33,6 +33,7 @@ _SHARED: dict[str, tuple[str, type[BaseModel], dict[str, Any]]] = {
     "413": ("Request body larger than MAX_REQUEST_BYTES", ErrorBody, {}),
     "422": ("Invalid input; `details` names each rejected field", ValidationErrorBody, {}),
     "429": ("Rate limited; retry after `Retry-After` seconds", ErrorBody, {"Retry-After": {}}),
+    "500": ("Unexpected error; the body has the request id only", ErrorBody, {}),
     "503": ("The database is unavailable; retry shortly", ErrorBody, {"Retry-After": {}}),
 }
 
@@ -91,7 +92,7 @@ def complete(document: dict[str, Any], routes: Iterable[Any], settings: Settings
 
 def _complete_operation(operation: dict[str, Any], needs_token: bool) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
-    shared = ["429", "503"]
+    shared = ["429", "500", "503"]
     if needs_token:
         operation["security"] = [{BEARER: []}]
         shared.append("401")
