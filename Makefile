@@ -9,7 +9,7 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy
+.PHONY: help install run test check lint types dead unit tiers lock bench clean deploy-tools test-image lock-deploy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ run: $(STAMP) ## start the API on http://127.0.0.1:8000 (embedded database unles
 test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check
 
-check: lint types unit ## what CI runs: ruff, mypy --strict, pytest
+check: lint types dead tiers ## what CI runs: ruff, mypy --strict, vulture, the test tiers
 
 lint:
 	cd $(BACKEND) && ../$(BIN)/ruff check src tests bench scripts ../clients/python && \
@@ -43,8 +43,22 @@ lint:
 types:
 	cd $(BACKEND) && ../$(BIN)/mypy src tests bench scripts ../clients/python/src ../clients/python/tests
 
-unit:
-	cd $(BACKEND) && ../$(BIN)/pytest $(PYTEST_ARGS)
+# Dead code: vulture (settings in backend/pyproject.toml; false positives in
+# backend/vulture_whitelist.py).
+dead:
+	cd $(BACKEND) && ../$(BIN)/vulture
+
+# The test tiers, each timed: unit (no database), integration (real database and HTTP, e2e,
+# deployment files), contract (schemathesis against a live server).
+tier = cd $(BACKEND) && SECONDS=0; ../$(BIN)/pytest $(2) $(PYTEST_ARGS); status=$$?; \
+	echo "== $(1) tier: $${SECONDS} s"; exit $$status
+
+unit: ## the fast unit tier alone (no database)
+	@$(call tier,unit,tests/unit ../clients/python/tests)
+
+tiers: unit
+	@$(call tier,integration,tests/integration tests/e2e tests/deploy)
+	@$(call tier,contract,tests/contract)
 
 bench: $(STAMP) ## run the benchmarks (ratios against floors measured in the same run)
 	cd $(BACKEND) && ../$(BIN)/python -m bench

@@ -71,12 +71,6 @@ class RegisteredUser:
         """The current auth key, base64 (what re-authenticating requests send)."""
         return b64e(self.secrets.auth_key)
 
-    def use_tokens(self, body: dict[str, Any]) -> None:
-        """Adopt the token pair of a login, refresh or password-change response."""
-        self.session_id = body["session_id"]
-        self.access_token = body["access_token"]
-        self.refresh_token = body["refresh_token"]
-
 
 async def register_user(
     http: httpx.AsyncClient,

@@ -1,7 +1,6 @@
 """Domain errors and the one JSON error body every failure is rendered as.
 
     NormogenError (500 internal_error)
-    ├── BadRequest (400 bad_request)
     ├── Unauthorized (401 unauthorized)
     ├── Forbidden (403 forbidden)
     ├── NotFound (404 not_found)
@@ -46,12 +45,6 @@ class NormogenError(Exception):
         self.error_code = code or self.code
         self.headers = dict(headers or {})
         super().__init__(self.message)
-
-
-class BadRequest(NormogenError):
-    status_code = 400
-    code = "bad_request"
-    default_message = "Bad request"
 
 
 class Unauthorized(NormogenError):

@@ -48,10 +48,6 @@ def fake_kdf(ctx: AuthContext, purpose: str, email: str) -> KdfParams:
     )
 
 
-def _email_taken() -> Conflict:
-    return Conflict("An account with this email already exists", code="email_taken")
-
-
 def to_tokens(pair: TokenPair) -> TokenResponse:
     return TokenResponse(
         user_id=pair.user_id,

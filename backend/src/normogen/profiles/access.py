@@ -138,20 +138,3 @@ async def access_revoked(db: Database, caller: Access, profile_id: str) -> bool:
         return False
     scope = {"family_id": {"$in": removed}}
     return await repository.find_profile(db, profile_id, scope, include_deleted=True) is not None
-
-
-async def authorize(
-    db: Database, caller: Access, profile_id: str, *, include_deleted: bool = False
-) -> tuple[Document, Role] | None:
-    """The profile and the caller's role on it, or None when they may not see it."""
-    doc = await repository.find_profile(
-        db, profile_id, caller.scope(), include_deleted=include_deleted
-    )
-    role = None if doc is None else caller.role_of(doc)
-    return None if doc is None or role is None else (doc, role)
-
-
-async def role_for_profile(db: Database, principal: Principal, profile_id: str) -> Role | None:
-    """The caller's role on a live profile, or None when they may not see it (or it is gone)."""
-    found = await authorize(db, await resolve(db, principal), profile_id)
-    return None if found is None else found[1]
