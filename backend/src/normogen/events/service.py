@@ -33,7 +33,7 @@ class EventType(StrEnum):
     RECOVERY_USED = "recovery_used"
     RECOVERY_FAILED = "recovery_failed"
     EMAIL_CHANGED = "email_changed"
-    # Families (issue 5): recorded for the acting user and, where it concerns them, the other.
+    # Families: recorded for the acting user and, where it concerns them, the other.
     FAMILY_CREATED = "family_created"
     FAMILY_DELETED = "family_deleted"
     FAMILY_INVITATION_SENT = "family_invitation_sent"
@@ -43,7 +43,7 @@ class EventType(StrEnum):
     FAMILY_MEMBER_ROLE_CHANGED = "family_member_role_changed"
     FAMILY_MEMBER_REMOVED = "family_member_removed"
     FAMILY_LEFT = "family_left"
-    # Share links (issue 5): `link_accessed` carries the opener's coarse address and agent.
+    # Share links: `link_accessed` carries the opener's coarse address and agent.
     LINK_CREATED = "link_created"
     LINK_REVOKED = "link_revoked"
     LINK_ACCESSED = "link_accessed"

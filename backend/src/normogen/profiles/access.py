@@ -2,8 +2,8 @@
 
 Listings and writes are scoped by `Access.scope()` in the query itself; an id-addressed route
 fetches its object by `_id` and `find_with_role` decides with `role_of` on the document, the same
-rule. Either way a caller who may not see an object gets the same 404 as for a missing one (SPEC
-principle 2). Records carry a copy of their profile's scope fields (`scope_fields`), so a
+rule. Either way a caller who may not see an object gets the same 404 as for a missing one
+(docs/api.md, Errors). Records carry a copy of their profile's scope fields (`scope_fields`), so a
 record's document alone says who may see it.
 
 Family membership (owner, caregiver, viewer) joins here: `resolve` loads the caller's
@@ -33,7 +33,7 @@ from normogen.profiles import repository
 
 
 class Role(StrEnum):
-    """The caller's relation to a profile (SPEC, Families: owner, caregiver, viewer)."""
+    """The caller's relation to a profile (README, Families: owner, caregiver, viewer)."""
 
     OWNER = "owner"
     CAREGIVER = "caregiver"

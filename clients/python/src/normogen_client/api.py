@@ -1,7 +1,7 @@
 """`NormogenClient`: the auth and account API over HTTP, with the client-side crypto built in.
 
 Passwords, recovery phrases and keys stay in this process: the server receives auth keys,
-KDF parameters and wrapped keys only (SPEC section 2). Slow key derivations run in a worker
+KDF parameters and wrapped keys only (clients/python/README.md). Slow key derivations run in a worker
 thread so the caller's event loop keeps going. Access tokens are refreshed automatically
 shortly before they expire, and once more when the server answers 401.
 

@@ -1,6 +1,6 @@
 """Profiles and records as the client sees them, and the crypto mapping to and from the wire.
 
-What the server stores and what it sees (SPEC section 2):
+What the server stores and what it sees (clients/python/README.md):
 
 - A profile has a random 32-byte key, wrapped by the user key with AAD `normogen/v1/profile-key`.
   Its name and metadata are one JSON envelope under the profile key with AAD

@@ -1,4 +1,4 @@
-"""AES-256-GCM and the ciphertext envelope `{"alg","iv","data","authTag"}` (SPEC section 2)."""
+"""AES-256-GCM and the ciphertext envelope `{"alg","iv","data","authTag"}` (docs/api.md, Shapes)."""
 
 from __future__ import annotations
 
