@@ -19,7 +19,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# The example value of backend/config/.env.example: a deployment that still carries it has not been configured.
+# The example value of backend/config/.env.example: a deployment that still carries it has
+# not been configured.
 PLACEHOLDER_SECRETS = frozenset(
     {
         "your-super-secret-jwt-key-here",
