@@ -1,8 +1,9 @@
 """Zero-knowledge authentication: prelogin, register, login, re-authentication, password change.
 
 The server only ever sees the client's auth key (derived from the password, as
-clients/python/README.md describes) and stores an Argon2id hash of it. Unknown emails and wrong keys look the same: same 401 body,
-same work (a dummy Argon2 verification), same lockout behaviour.
+clients/python/README.md describes) and stores an Argon2id hash of it. Unknown emails and
+wrong keys look the same: same 401 body, same work (a dummy Argon2 verification), same lockout
+behaviour.
 """
 
 from __future__ import annotations

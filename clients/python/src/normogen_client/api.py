@@ -1,8 +1,8 @@
 """`NormogenClient`: the auth and account API over HTTP, with the client-side crypto built in.
 
 Passwords, recovery phrases and keys stay in this process: the server receives auth keys,
-KDF parameters and wrapped keys only (clients/python/README.md). Slow key derivations run in a worker
-thread so the caller's event loop keeps going. Access tokens are refreshed automatically
+KDF parameters and wrapped keys only (clients/python/README.md). Slow key derivations run in a
+worker thread so the caller's event loop keeps going. Access tokens are refreshed automatically
 shortly before they expire, and once more when the server answers 401.
 
     async with NormogenClient("http://127.0.0.1:8000") as client:
