@@ -53,15 +53,6 @@ async def test_the_lock_expires_and_success_resets_the_count(
     assert await db["login_lockouts"].count_documents({}) == 0
 
 
-def test_backoff_doubles_up_to_a_ceiling() -> None:
-    assert lockout.backoff(lockout.FREE_ATTEMPTS - 1) == timedelta(0)
-    first = lockout.backoff(lockout.FREE_ATTEMPTS)
-    assert first == lockout.BASE_DELAY
-    assert lockout.backoff(lockout.FREE_ATTEMPTS + 1) == 2 * first
-    assert lockout.backoff(lockout.FREE_ATTEMPTS + 2) == 4 * first
-    assert lockout.backoff(1000) == lockout.MAX_DELAY
-
-
 async def test_strict_per_ip_limits_on_anonymous_auth_routes(mongodb_uri: str) -> None:
     settings = auth_settings(
         mongodb_uri, AUTH_RATE_LIMIT_REQUESTS=3, AUTH_RATE_LIMIT_DURATION_SECONDS=DAY
