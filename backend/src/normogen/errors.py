@@ -168,13 +168,28 @@ class ValidationErrorBody(BaseModel):
     error: ValidationErrorInfo
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+_HEADERS = {
+    "ETag": "The revision, to send back as If-Match",
+    "Location": "The URL of the created resource",
+}
+
+
+def responses(
+    *statuses: int, headers: Mapping[int, Sequence[str]] | None = None
+) -> dict[int | str, dict[str, Any]]:
     """The `responses=` of a route: the error statuses it answers beyond those every route
-    shares (429, 503, and 401/413/422 where they apply; normogen/openapi.py adds those)."""
-    return {
+    shares (429, 500, 503, and 400/401/413/422 where they apply; normogen/openapi.py adds
+    those), and the headers its success responses always carry (`{201: ["Location"]}`)."""
+    documented: dict[int | str, dict[str, Any]] = {
         status: {
             "model": ValidationErrorBody if status == 422 else ErrorBody,
             "description": HTTPStatus(status).phrase,
         }
         for status in statuses
     }
+    for status, names in (headers or {}).items():
+        documented.setdefault(status, {})["headers"] = {
+            name: {"description": _HEADERS[name], "required": True, "schema": {"type": "string"}}
+            for name in names
+        }
+    return documented

@@ -1,7 +1,8 @@
 """Every response the integration tests receive is checked against the OpenAPI document.
 
 `ContractChecker(document).check(response)` fails when a documented operation answers with a
-status it does not document, or with a body its schema for that status rejects. The `http`
+status it does not document, without a header it documents as required, or with a body its
+schema for that status rejects. The `http`
 and `auth_http` fixtures (tests/conftest.py, tests/accounts.py) run it on every response, so
 the happy paths of every route, which a fuzzer rarely reaches, are held to the same contract
 as schemathesis holds the rest (tests/contract/test_schemathesis.py).
@@ -59,6 +60,9 @@ class ContractChecker:
         status = str(response.status_code)
         spec = operation.responses.get(status)
         assert spec is not None, f"{label} answered {status}, which it does not document"
+        for name, header in spec.get("headers", {}).items():
+            if header.get("required"):
+                assert name in response.headers, f"{label} {status} lacks its {name} header"
         content = spec.get("content")
         if not content:
             assert not response.content, f"{label} {status} has a body, documented as none"

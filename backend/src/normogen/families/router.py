@@ -34,7 +34,12 @@ invitations_router = APIRouter(prefix="/api/v1/invitations", tags=["families"])
 UserId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("", status_code=201, response_model=FamilySummary, responses=responses(409))
+@router.post(
+    "",
+    status_code=201,
+    response_model=FamilySummary,
+    responses=responses(409, headers={201: ["Location"]}),
+)
 async def create_family(
     body: FamilyCreate, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:

@@ -22,7 +22,12 @@ public_router = APIRouter(prefix="/api/v1/public/links", tags=["links"])
 LinkId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("", status_code=201, response_model=LinkRead, responses=responses(409, 413))
+@router.post(
+    "",
+    status_code=201,
+    response_model=LinkRead,
+    responses=responses(409, 413, headers={201: ["Location"]}),
+)
 async def create_link(body: LinkCreate, principal: CurrentUser, ctx: LinkContextDep) -> Response:
     """Share ciphertext under a new unguessable id, until `expires_at` (mandatory)."""
     doc = await service.create_link(ctx, principal, body)

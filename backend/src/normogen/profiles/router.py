@@ -23,7 +23,12 @@ PREFIX = "/api/v1/profiles"
 router = APIRouter(prefix=PREFIX, tags=["profiles"])
 
 
-@router.post("", status_code=201, response_model=ProfileRead, responses=responses(403, 404, 409))
+@router.post(
+    "",
+    status_code=201,
+    response_model=ProfileRead,
+    responses=responses(403, 404, 409, headers={201: ["ETag", "Location"]}),
+)
 async def create_profile(body: ProfileCreate, principal: CurrentUser, db: DatabaseDep) -> Response:
     """Create a profile (a person whose data you track), owned by the caller."""
     doc = await service.create_profile(db, principal, body)
@@ -39,14 +44,20 @@ async def list_profiles(caller: CallerAccess, db: DatabaseDep) -> Response:
     return json_response({"profiles": await service.list_profiles(db, caller)})
 
 
-@router.get("/{profile_id}", response_model=ProfileRead, responses=responses(404))
+@router.get(
+    "/{profile_id}", response_model=ProfileRead, responses=responses(404, headers={200: ["ETag"]})
+)
 async def get_profile(profile: ReadableProfile) -> Response:
     """One profile; its revision is the ETag."""
     view = service.profile_view(profile.doc, profile.role)
     return json_response(view, revision=profile.doc["revision"])
 
 
-@router.patch("/{profile_id}", response_model=ProfileRead, responses=responses(403, 404, 412))
+@router.patch(
+    "/{profile_id}",
+    response_model=ProfileRead,
+    responses=responses(403, 404, 412, headers={200: ["ETag"]}),
+)
 async def update_profile(
     profile: WritableProfile,
     body: ProfileUpdate,

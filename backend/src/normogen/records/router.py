@@ -37,13 +37,25 @@ MAX_KIND_FILTER = len(get_args(RecordKind))
 MAX_TAG_FILTER = service.MAX_FILTER_COMBINATIONS // MAX_KIND_FILTER
 
 
+CREATE_RESPONSES = responses(403, 404, 409, 413, headers={201: ["ETag", "Location"]})
+# A create retried with the same id and content answers the record again, with 200.
+CREATE_RESPONSES[200] = {
+    "model": RecordRead,
+    "description": "The record this id already names, with the same content",
+    "headers": CREATE_RESPONSES[201]["headers"],
+}
+
+
 def _created(doc: Document, status: int) -> Response:
     location = f"{PREFIX}/{doc['_id']}"
     return json_response(record_view(doc), status, revision=doc["revision"], location=location)
 
 
 @router.post(
-    "", status_code=201, response_model=RecordRead, responses=responses(403, 404, 409, 413)
+    "",
+    status_code=201,
+    response_model=RecordRead,
+    responses=CREATE_RESPONSES,
 )
 async def create_record(
     body: RecordCreate,
@@ -91,7 +103,7 @@ async def list_records(
     "/{record_id}",
     response_model=RecordRead,
     openapi_extra=TOKEN_REQUIRED,
-    responses=responses(404),
+    responses=responses(404, headers={200: ["ETag"]}),
 )
 async def get_record(record_id: UUID, request: Request) -> Response:
     """One record; its revision is the ETag to send back as If-Match."""
@@ -106,7 +118,11 @@ async def get_record(record_id: UUID, request: Request) -> Response:
 DIRECT_ROUTES = [direct_get(PREFIX + "/{record_id:uuid}", get_record)]
 
 
-@router.put("/{record_id}", response_model=RecordRead, responses=responses(403, 404, 412, 413, 428))
+@router.put(
+    "/{record_id}",
+    response_model=RecordRead,
+    responses=responses(403, 404, 412, 413, 428, headers={200: ["ETag"]}),
+)
 async def replace_record(
     record: WritableRecord,
     body: RecordUpdate,
