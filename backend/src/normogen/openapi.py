@@ -10,6 +10,7 @@ tests/contract runs schemathesis against the result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -87,6 +88,7 @@ def complete(document: dict[str, Any], routes: Iterable[Any], settings: Settings
             if operation is not None:
                 _complete_operation(operation, (path, method) in secured or "security" in operation)
     _apply_settings(schemas, settings)
+    _link_created_resources(document["paths"])
     return document
 
 
@@ -148,3 +150,40 @@ def _set(schemas: dict[str, Any], name: str, field: str, **bounds: int) -> None:
         schema = schemas.get(key)
         if schema is not None:
             schema["properties"][field].update(bounds)
+
+
+def _link_created_resources(paths: dict[str, Any]) -> None:
+    """OpenAPI links from each create (a 201 whose body has the new `id`) to the operations on
+    that resource and below it (`POST /profiles` → `GET /profiles/{profile_id}`, its changes,
+    and `GET /records?profile_id=`; a link to its public opening), so clients and stateful
+    testers can follow them."""
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links: dict[str, Any] = {}
+        for target, target_item in paths.items():
+            match = re.fullmatch(re.escape(path) + r"/\{(\w+)\}(/.*)?", target)
+            if match is None:
+                continue
+            for method in _METHODS:
+                operation = target_item.get(method)
+                if operation is not None:
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {f"path.{match[1]}": "$response.body#/id"},
+                    }
+        if path == "/api/v1/profiles":  # a profile's records are listed by a query parameter
+            listing = paths["/api/v1/records"]["get"]
+            links[listing["operationId"]] = {
+                "operationId": listing["operationId"],
+                "parameters": {"query.profile_id": "$response.body#/id"},
+            }
+        if path == "/api/v1/links":  # and a link is opened under /public
+            opening = paths["/api/v1/public/links/{link_id}"]["post"]
+            links[opening["operationId"]] = {
+                "operationId": opening["operationId"],
+                "parameters": {"path.link_id": "$response.body#/id"},
+            }
+        if links:
+            created["links"] = links
