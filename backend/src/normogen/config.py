@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     MONGODB_CONNECT_TIMEOUT_MS: int = Field(2000, ge=100, le=60_000)
     MONGODB_SOCKET_TIMEOUT_MS: int = Field(10_000, ge=100, le=300_000)
     MONGODB_HEARTBEAT_MS: int = Field(2000, ge=500, le=60_000)
+    # Pooled connections are retired after this much idleness: below the 300 s after which the
+    # embedded engine (and many proxies, NATs and firewalls) silently drop an idle connection.
+    MONGODB_MAX_IDLE_TIME_MS: int = Field(240_000, ge=1000, le=3_600_000)
 
     JWT_SECRET: SecretStr | None = None
     JWT_ACCESS_TOKEN_EXPIRY_MINUTES: int = Field(15, ge=1, le=24 * 60)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from normogen.accounts.deletion import settle
 from normogen.accounts.registry import ORDER_ACCOUNT, OwnedData, register_owned
 from normogen.db.client import Database, Document
 from normogen.events import repository
@@ -79,7 +80,9 @@ async def record(
     session_id: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Append one event; it expires after RETENTION."""
+    """Append one event; it expires after RETENTION. An event for an account whose deletion
+    began meanwhile is swept again (`accounts.deletion.settle`): events are written for other
+    users and by anonymous routes (login, link openings), not only by the user's own requests."""
     created_at = now or datetime.now(UTC)
     agent = origin.user_agent[:MAX_USER_AGENT] if origin.user_agent else None
     await repository.insert_event(
@@ -95,6 +98,7 @@ async def record(
             "session_id": session_id,
         },
     )
+    await settle(db, user_id)
 
 
 def public(doc: Document) -> dict[str, Any]:

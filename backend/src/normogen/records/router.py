@@ -20,6 +20,7 @@ from normogen.records.dependencies import GatesDep, WritableRecord, readable_rec
 from normogen.records.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
+    MAX_TAGS,
     RecordCreate,
     RecordKind,
     RecordPage,
@@ -32,9 +33,7 @@ from normogen.records.views import record_view
 
 PREFIX = "/api/v1/records"
 router = APIRouter(prefix=PREFIX, tags=["records"])
-# Every kind-and-tag combination is one indexed query (records.repository.list_queries).
 MAX_KIND_FILTER = len(get_args(RecordKind))
-MAX_TAG_FILTER = service.MAX_FILTER_COMBINATIONS // MAX_KIND_FILTER
 
 
 CREATE_RESPONSES = responses(403, 404, 409, 413, headers={201: ["ETag", "Location"]})
@@ -76,7 +75,7 @@ async def list_records(
     profile: ReadableProfile,
     db: DatabaseDep,
     kind: Annotated[list[RecordKind] | None, Query(max_length=MAX_KIND_FILTER)] = None,
-    tag: Annotated[list[Tag] | None, Query(max_length=MAX_TAG_FILTER)] = None,
+    tag: Annotated[list[Tag] | None, Query(max_length=MAX_TAGS)] = None,
     occurred_from: Annotated[UtcDatetime | None, Query(alias="from")] = None,
     occurred_to: Annotated[UtcDatetime | None, Query(alias="to")] = None,
     cursor: Annotated[str | None, Query(pattern=service.CURSOR_PATTERN)] = None,

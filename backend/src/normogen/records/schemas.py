@@ -32,7 +32,12 @@ def _require_text(value: Any) -> Any:
 
 def _utc_ms(value: datetime) -> datetime:
     # MongoDB stores milliseconds: normalise now, so what we return equals what we stored.
-    value = value.astimezone(UTC)
+    # An offset can push the instant outside years 1-9999 (0001-01-01T00:00+01:00): no
+    # datetime, and no BSON date, holds it, so it is a validation error (422), not a crash.
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must lie between years 1 and 9999 in UTC") from None
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
