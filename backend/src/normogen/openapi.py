@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
 from normogen.auth.dependencies import BEARER_SCHEME as BEARER
-from normogen.auth.dependencies import current_user
+from normogen.auth.dependencies import CurrentUser, current_user
 from normogen.config import Settings
 from normogen.crypto.shapes import b64_max_chars
 from normogen.errors import ErrorBody, ValidationErrorBody
@@ -126,9 +126,13 @@ def _complete_operation(operation: dict[str, Any], needs_token: bool) -> None:
                 parameter["required"] = True
 
 
+# What a route depends on when it takes `CurrentUser` (whatever that alias wraps today).
+_TOKEN_CHECKS = frozenset({current_user, get_args(CurrentUser)[1].dependency})
+
+
 def _needs_token(route: Any) -> bool:
     return isinstance(route, APIRoute) and any(
-        dependant.call is current_user for dependant in _walk(route.dependant)
+        dependant.call in _TOKEN_CHECKS for dependant in _walk(route.dependant)
     )
 
 
