@@ -9,6 +9,7 @@ throttled. Any finding fails the test; the report names the case and how to repl
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from tests.accounts import auth_settings
 from tests.support import BACKEND, ThreadedServer, running_server, wait_ready
 
 # Test cases per operation and phase; SCHEMATHESIS_MAX_EXAMPLES raises it for a deeper run.
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 # A fixed seed keeps CI reproducible; SCHEMATHESIS_SEED explores other cases.
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261201")
 RAISED = 1_000_000
@@ -41,7 +42,7 @@ def live_server(mongodb_uri: str) -> Iterator[ThreadedServer]:
         yield running
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1500)
 def test_schemathesis_finds_nothing(live_server: ThreadedServer, tmp_path: Path) -> None:
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
@@ -51,6 +52,12 @@ def test_schemathesis_finds_nothing(live_server: ThreadedServer, tmp_path: Path)
         f"{live_server.url}/openapi.json",
         "--checks",
         "all",
+        # Timing is measured by backend/bench, never asserted by tests: on a loaded machine a
+        # correct response can take longer than any fixed limit (Argon2 on register, login).
+        "--exclude-checks",
+        "max_response_time",
+        "--suppress-health-check",
+        "too_slow",
         "--phases",
         "examples,coverage,fuzzing,stateful",
         "--max-examples",
@@ -71,9 +78,16 @@ def test_schemathesis_finds_nothing(live_server: ThreadedServer, tmp_path: Path)
         "NORMOGEN_ST_URL": live_server.url,
     }
     result = subprocess.run(
-        command, cwd=BACKEND, env=env, capture_output=True, text=True, timeout=840, check=False
+        command, cwd=BACKEND, env=env, capture_output=True, text=True, timeout=1440, check=False
     )
     (tmp_path / "output.txt").write_text(result.stdout + result.stderr)
     report = result.stdout[-20000:] + result.stderr[-5000:]
     assert result.returncode == 0, report
-    assert "No issues found" in result.stdout or " passed" in result.stdout, report
+    # Every documented operation was tested, every phase ran, and every case passed.
+    operations = sum(len(item) for item in live_server.app.openapi()["paths"].values())
+    assert f"Tested: {operations}\n" in result.stdout, report
+    for phase in ("Coverage", "Fuzzing", "Stateful"):
+        assert f"✅ {phase}" in result.stdout, report
+    generated = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert generated is not None, report
+    assert generated[1] == generated[2], report
