@@ -4,7 +4,7 @@ bounds this deployment's settings impose (docs/api.md describes what every route
 Routes declare their own error statuses (`errors.responses`); this module adds what every
 route shares because middleware, a dependency or the framework answers it: 429, 500 and 503
 on every /api operation, 401 and the bearer requirement on those that take `CurrentUser`, 400
-(not JSON) and 413 where there is a body, 422 where a body or parameters are validated.
+(unreadable body) and 413 where there is a body, 422 where a body or parameters are validated.
 tests/contract runs schemathesis against the result.
 """
 
@@ -29,7 +29,7 @@ from normogen.errors import ErrorBody, ValidationErrorBody
 _REF = "#/components/schemas/{model}"
 _METHODS = ("get", "put", "post", "delete", "patch")
 _SHARED: dict[str, tuple[str, type[BaseModel], dict[str, Any]]] = {
-    "400": ("The body is not JSON", ErrorBody, {}),
+    "400": ("The body cannot be read as text", ErrorBody, {}),
     "401": ("Missing, invalid or expired access token", ErrorBody, {"WWW-Authenticate": {}}),
     "413": ("Request body larger than MAX_REQUEST_BYTES", ErrorBody, {}),
     "422": ("Invalid input; `details` names each rejected field", ValidationErrorBody, {}),
