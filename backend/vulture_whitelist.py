@@ -53,3 +53,18 @@ VIEWER
 _.logout_all
 _.set_role
 _.leave
+owner_identity_key  # src/normogen/families/schemas.py response fields
+owner_public_key
+crypto_contract  # src/normogen/ops/router.py ServerInfo
+# Protocol methods and attributes called by the standard library: a signal handler's
+# argument (cli_support.py), tarfile member fields and a file-like reader (ops/backup.py),
+# http.server's handler methods (tests/integration/test_operator_cli.py).
+signum
+_.mode
+_.mtime
+_.readable
+_.do_GET
+_.log_message
+# The reference client's public API for applications (clients/python/README.md).
+preferences_aad
+_.pin_of

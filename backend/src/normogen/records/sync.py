@@ -31,6 +31,14 @@ Tombstones expire after RECORD_TOMBSTONE_DAYS (TTL index). A tombstone with a nu
 older than the retention period (less a safety margin for clock skew between replicas) might
 have lost deletions to the TTL and is refused with 410 `sync_token_expired`: the device then
 syncs again from the start.
+
+Restores. `normogen restore` loads an older copy of the data, in which the counters are
+behind the tokens devices hold: the feed would answer "nothing new" to a device that has
+changes the restore removed, and later hand out the same numbers for other changes. So every
+token carries the database's sync epoch (db/meta.py), every page reports it as `epoch`, and
+a token of another epoch is refused with 410 `sync_epoch_changed`: the device syncs again
+from the start (omit `since`), then uploads whatever it holds that the server no longer has.
+Tokens of format 1 (before epochs existed) are accepted until the first restore.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from starlette.responses import Response
 
 from normogen.conditional import json_response
+from normogen.db import meta
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.dependencies import DatabaseDep, RuntimeDep
@@ -76,30 +85,49 @@ class SyncTokenForeign(SyncTokenExpired):
     default_message = "This sync token belongs to another profile; sync again (omit `since`)"
 
 
-# `<seq>.<millis>.<profile prefix>`: every text of this shape decodes, so the documented
-# pattern is the whole syntax rule; what it names is checked against the profile and the clock.
-SINCE_PATTERN = r"^[0-9]{1,18}\.[0-9]{1,14}\.[0-9a-f]{8}$"
+# `<seq>.<millis>.<profile prefix>[.<epoch>]`: every text of this shape decodes, so the
+# documented pattern is the whole syntax rule; what it names is checked against the profile,
+# the clock and the epoch (a token without one is treated as issued before the first restore).
+SINCE_PATTERN = r"^[0-9]{1,18}\.[0-9]{1,14}\.[0-9a-f]{8}(\.[A-Za-z0-9_-]{1,64})?$"
+
+
+class SyncEpochChanged(NormogenError):
+    status_code = 410
+    code = "sync_epoch_changed"
+    default_message = (
+        "The server's data was restored from a backup since this token was issued; sync again "
+        "from the start (omit `since`) and upload local changes the server no longer has"
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class SyncToken:
-    """Changes up to `seq` were delivered; `at` is when change `seq` happened (None: never)."""
+    """Changes up to `seq` were delivered; `at` is when change `seq` happened (None: never).
+
+    `epoch` is the database's sync epoch when the token was issued (None: a format-1 token).
+    """
 
     seq: int
     at: datetime | None
+    epoch: str | None = None
 
     def encode(self, profile_id: str) -> str:
         millis = 0 if self.at is None else (self.at - _EPOCH) // _MS
-        return f"{self.seq}.{millis}.{profile_id[:8]}"
+        epoch = "" if self.epoch is None else f".{self.epoch}"
+        return f"{self.seq}.{millis}.{profile_id[:8]}{epoch}"
 
     @classmethod
     def decode(cls, token: str, profile_id: str) -> SyncToken:
         """A token the route has matched against SINCE_PATTERN (410 if another profile's)."""
-        seq, millis, prefix = token.split(".")
+        seq, millis, prefix, *epoch = token.split(".")
         if prefix != profile_id[:8]:
             raise SyncTokenForeign()
         at = None if int(millis) == 0 else _EPOCH + int(millis) * _MS
-        return cls(int(seq), at)
+        return cls(int(seq), at, epoch[0] if epoch else None)
+
+    def from_epoch(self, epoch: str, restored: bool) -> bool:
+        """Whether this token belongs to the current epoch (format 1: no restore yet)."""
+        return (not restored) if self.epoch is None else self.epoch == epoch
 
     def expired(self, now: datetime, retention: timedelta) -> bool:
         return self.at is not None and now - self.at > retention - EXPIRY_MARGIN
@@ -115,14 +143,18 @@ class Changes:
 async def read_changes(
     db: Database, profile_id: str, since: SyncToken, limit: int, now: datetime
 ) -> Changes:
-    """One page of changes after `since`, read from a single snapshot."""
+    """One page of changes after `since`, read from a single snapshot (with the epoch)."""
 
-    async def callback(session: AsyncClientSession) -> tuple[list[Document], int]:
+    async def callback(
+        session: AsyncClientSession,
+    ) -> tuple[list[Document], int, tuple[str, bool]]:
         docs = await repository.changes_after(db, profile_id, since.seq, limit + 1, session)
         counter = await profiles.counter_of(db, profile_id, session)
-        return docs, counter
+        return docs, counter, await meta.read_epoch(db, session)
 
-    docs, counter = await run_transaction(db.client, callback)
+    docs, counter, (epoch, restored) = await run_transaction(db.client, callback)
+    if not since.from_epoch(epoch, restored) and (since.seq > 0 or since.epoch is not None):
+        raise SyncEpochChanged()
     page: list[Document] = []
     used = 0
     for doc in docs[:limit]:
@@ -133,11 +165,11 @@ async def read_changes(
     done = len(page) == len(docs)
     if page:
         last = page[-1]
-        return Changes(page, SyncToken(int(last["seq"]), last["updated_at"]), done)
+        return Changes(page, SyncToken(int(last["seq"]), last["updated_at"], epoch), done)
     if counter == since.seq:
         # Nothing happened after `since` at all, so no deletion can be lost: renew the time.
-        return Changes([], SyncToken(since.seq, now), True)
-    return Changes([], since, True)
+        return Changes([], SyncToken(since.seq, now, epoch), True)
+    return Changes([], SyncToken(since.seq, since.at, epoch), True)
 
 
 @router.get("/{profile_id}/changes", response_model=ChangesPage, responses=responses(403, 404, 410))
@@ -151,7 +183,8 @@ async def get_changes(
     """Every create, update and delete of the profile's records after `since`, in order.
 
     410 `sync_token_expired` when `since` is older than the tombstone retention or was issued
-    for another profile: the device syncs again from the start.
+    for another profile, 410 `sync_epoch_changed` after a restore: the device syncs again from
+    the start.
     """
     now = datetime.now(UTC)
     token = SyncToken(0, None) if since is None else SyncToken.decode(since, profile.id)
@@ -162,6 +195,7 @@ async def get_changes(
     body: dict[str, Any] = {
         "changes": [change_view(doc) for doc in changes.entries],
         "next": changes.next.encode(profile.id),
+        "epoch": changes.next.epoch,
         "done": changes.done,
         "profile_deleted": profile.deleted,
     }
