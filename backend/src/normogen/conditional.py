@@ -19,6 +19,8 @@ _ETAG = r'(W/)?"[!#-~]*"'
 IF_MATCH_PATTERN = (
     rf"^[ \t]*(\*|{_ETAG}([ \t]*,[ \t]*{_ETAG}){{0,{_MAX_IF_MATCH_TAGS - 1}}})[ \t]*$"
 )
+# What a write that binds its next revision needs (PUT /records: 428 for `*` or a list).
+ONE_ETAG_PATTERN = rf"^[ \t]*{_ETAG}[ \t]*$"
 IfMatchHeader = Annotated[str | None, Header(alias="If-Match", pattern=IF_MATCH_PATTERN)]
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from normogen.auth.dependencies import BEARER_SCHEME as BEARER
 from normogen.auth.dependencies import CurrentUser, current_user
+from normogen.conditional import ONE_ETAG_PATTERN
 from normogen.config import Settings
 from normogen.crypto.shapes import b64_max_chars
 from normogen.errors import ErrorBody, ValidationErrorBody
@@ -120,10 +121,11 @@ def _complete_operation(operation: dict[str, Any], needs_token: bool) -> None:
                 }
             }
     operation["responses"] = dict(sorted(responses.items()))
-    if "428" in responses:  # a route that answers 428 without If-Match requires it
+    if "428" in responses:  # a route that answers 428 needs If-Match naming one revision
         for parameter in operation.get("parameters", ()):
             if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
                 parameter["required"] = True
+                parameter["schema"] = {"type": "string", "pattern": ONE_ETAG_PATTERN}
 
 
 # What a route depends on when it takes `CurrentUser` (whatever that alias wraps today).

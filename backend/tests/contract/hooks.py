@@ -7,9 +7,9 @@ keys on re-authenticating routes count as failed logins); the next request then 
 schemathesis asks this hook again and replays it (its reactive re-authentication): the hook
 registers a new account, so a locked-out one does not end the run.
 
-Time-relative rules: JSON Schema cannot say "in the future" or "issued for this profile", so a
-schema-valid request may be refused for them (422 for a link expiry in the past, 410 for a
-sync token of another profile). For positive cases only, these hooks replace such values with
+State- and time-relative rules: JSON Schema cannot say "in the future", "issued for this
+profile" or "the current revision", so a schema-valid request may be refused for them (422 for
+a link expiry in the past, 410 for a sync token of another profile, 412 for a stale If-Match). For positive cases only, these hooks replace such values with
 ones that hold now, so `positive_data_acceptance` stays meaningful for those operations;
 negative cases are sent as generated.
 """
@@ -80,7 +80,14 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
         case, ParameterLocation.QUERY
     ):
         _since_for_this_profile(case)
-    # A well-formed If-Match names some revision; only `*` is sure to be the current one.
+    # A well-formed If-Match names some revision; the current one is the resource's ETag.
     headers = case.headers or {}
     if "If-Match" in headers and _positive(case, ParameterLocation.HEADER):
-        headers["If-Match"] = "*"
+        _current_etag(case, headers)
+
+
+def _current_etag(case: Any, headers: dict[str, Any]) -> None:
+    auth = {"Authorization": headers["Authorization"]} if "Authorization" in headers else {}
+    current = httpx.get(f"{BASE_URL}{case.formatted_path}", headers=auth, timeout=30)
+    if current.status_code == 200 and "etag" in current.headers:
+        headers["If-Match"] = current.headers["etag"]
