@@ -10,8 +10,9 @@ registers a new account, so a locked-out one does not end the run.
 State- and time-relative rules: JSON Schema cannot say "in the future", "issued for this
 profile" or "the current revision", so a schema-valid request may be refused for them (422 for
 a link expiry in the past, 410 for a sync token of another profile, 412 for a stale
-If-Match). For positive cases only, these hooks replace such values with ones that hold now, so `positive_data_acceptance` stays meaningful for those operations;
-negative cases are sent as generated.
+If-Match). For positive cases only, these hooks replace such values with ones that hold now,
+so `positive_data_acceptance` stays meaningful for those operations; negative cases are sent
+as generated.
 """
 
 from __future__ import annotations
