@@ -65,7 +65,7 @@ def test_character_bounds_never_admit_more_bytes(size: int, chars: int, largest:
 
 
 def envelope(**overrides: Any) -> dict[str, Any]:
-    body = {"alg": "aes-256-gcm", "iv": "A" * 16, "data": "", "authTag": "A" * 22 + "=="}
+    body = {"v": 2, "alg": "aes-256-gcm", "iv": "A" * 16, "data": "", "authTag": "A" * 22 + "=="}
     return {**body, **overrides}
 
 
