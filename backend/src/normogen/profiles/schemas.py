@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from normogen.crypto.shapes import Envelope, WrappedKey, require_v2
 from normogen.profiles.access import Role
@@ -30,6 +30,27 @@ class ProfileCreate(StrictModel):
     family_id: Uuid | None = None
     family_epoch: KeyEpoch | None = Field(
         None, description="With family_id: the family key epoch that wraps the profile key"
+    )
+
+    # The rule of `_family_epoch`, as JSON Schema states it: both null or left out, or both set.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "properties": {
+                        "family_id": {"type": "null"},
+                        "family_epoch": {"type": "null"},
+                    }
+                },
+                {
+                    "required": ["family_id", "family_epoch"],
+                    "properties": {
+                        "family_id": {"type": "string"},
+                        "family_epoch": {"type": "integer"},
+                    },
+                },
+            ]
+        }
     )
 
     @model_validator(mode="before")
