@@ -119,7 +119,7 @@ async def test_tokens_are_checked(auth_http: httpx.AsyncClient, user: Registered
     one = await create_profile(auth_http, user)
     two = await create_profile(auth_http, user)
     _, token = await sync_all(auth_http, user, one["id"])
-    for bad in ("garbage", token + "x", "1.2", "-1.0." + one["id"][:8], "1.0.ABCDEF01"):
+    for bad in ("garbage", token + ".", token + "!", "1.2", "-1.0." + one["id"][:8], "1.0.ABCDEF01"):
         response = await auth_http.get(
             f"{PROFILES}/{one['id']}/changes", params={"since": bad}, headers=user.headers
         )
@@ -139,8 +139,8 @@ async def test_tokens_are_checked(auth_http: httpx.AsyncClient, user: Registered
 
 def forge(token: str, at: datetime) -> str:
     """The same token with another change time (the format is ours; clients treat it opaque)."""
-    seq, _, prefix = token.split(".")
-    return f"{seq}.{int(at.timestamp() * 1000)}.{prefix}"
+    seq, _, rest = token.split(".", 2)  # <seq>.<millis>.<profile prefix>[.<epoch>]
+    return f"{seq}.{int(at.timestamp() * 1000)}.{rest}"
 
 
 async def test_token_older_than_the_tombstones_is_410(
