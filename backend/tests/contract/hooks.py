@@ -64,8 +64,9 @@ def _expire_tomorrow(case: Any) -> None:
 
 def _since_for_this_profile(case: Any) -> None:
     since = (case.query or {}).get("since")
-    if isinstance(since, str) and since.count(".") == 2:
-        seq, millis, _ = since.split(".")
+    if isinstance(since, str) and since.count(".") in (2, 3):
+        # Without the epoch part: a token from before any restore, valid on this server.
+        seq, millis, *_ = since.split(".")
         at = 0 if int(millis) == 0 else int(datetime.now(UTC).timestamp() * 1000)
         profile_id = str((case.path_parameters or {}).get("profile_id", ""))
         case.query["since"] = f"{seq}.{at}.{profile_id[:8]}"

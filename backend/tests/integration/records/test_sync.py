@@ -119,7 +119,8 @@ async def test_tokens_are_checked(auth_http: httpx.AsyncClient, user: Registered
     one = await create_profile(auth_http, user)
     two = await create_profile(auth_http, user)
     _, token = await sync_all(auth_http, user, one["id"])
-    for bad in ("garbage", token + ".", token + "!", "1.2", "-1.0." + one["id"][:8], "1.0.ABCDEF01"):
+    prefix = one["id"][:8]
+    for bad in ("garbage", token + ".", token + "!", "1.2", f"-1.0.{prefix}", "1.0.ABCDEF01"):
         response = await auth_http.get(
             f"{PROFILES}/{one['id']}/changes", params={"since": bad}, headers=user.headers
         )
