@@ -24,9 +24,15 @@ class LinkEnvelope(Envelope):
     data: Annotated[str, B64(0, PAYLOAD_TYPE_LIMIT)]
 
 
-class LinkCreate(StrictModel):
-    """A new link: ciphertext, a mandatory expiry, optional access count and password."""
+# 192 random bits as base64url (32 characters), chosen by the client: the payload's AAD binds
+# it (docs/crypto.md). Whoever knows an id still needs the key from the URL fragment.
+LinkId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{32}$")]
 
+
+class LinkCreate(StrictModel):
+    """A new link: its id, ciphertext, a mandatory expiry, optional access count and password."""
+
+    id: LinkId
     payload: LinkEnvelope
     expires_at: UtcDatetime = Field(description="At most LINK_MAX_DAYS ahead")
     max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT)] | None = None

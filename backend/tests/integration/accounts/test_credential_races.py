@@ -184,7 +184,7 @@ async def test_logins_with_the_old_key_racing_a_password_change_do_not_survive(
         for round_no in range(ROUNDS):
             user = await register_user(a)
             new_key, kdf, wrapped = rewrap_for_new_password(
-                user.secrets.user_key, f"new password {round_no}", TEST_KDF_ITERATIONS
+                user.user_id, user.secrets.user_key, f"new password {round_no}", TEST_KDF_ITERATIONS
             )
             change = a.post(
                 CHANGE,
