@@ -150,5 +150,8 @@ class ChangesPage(BaseModel):
 
     changes: list[Change]
     next: str
+    # The database's sync epoch (records/sync.py): it changes only when a backup is restored,
+    # and a token of another epoch gets 410 sync_epoch_changed.
+    epoch: str
     done: bool
     profile_deleted: bool
