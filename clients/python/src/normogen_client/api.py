@@ -13,8 +13,10 @@ shortly before they expire, and once more when the server answers 401.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +136,43 @@ class NormogenClient(Transport):
             raise NotLoggedIn("register or log in first")
         return self.keys.user_key
 
+    # --- a session carried between processes ------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The logged-in state as JSON (tokens and unwrapped keys): store it only encrypted.
+
+        `resume` restores it in another process; the access token's expiry is kept as wall
+        time, since `Tokens.expires_at` is a monotonic deadline of this process.
+        """
+        tokens = self.session()
+        if self.keys is None or self._kdf is None or self.email is None:
+            raise NotLoggedIn("register or log in first")
+        keys = {name: b64e(value) for name, value in dataclasses.asdict(self.keys).items()}
+        return {
+            "email": self.email,
+            "user_id": tokens.user_id,
+            "session_id": tokens.session_id,
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "access_expires_at": time.time() + (tokens.expires_at - time.monotonic()),
+            "keys": keys,
+            "kdf": self._kdf.to_json(),
+        }
+
+    def resume(self, state: Mapping[str, Any]) -> None:
+        """Adopt a `snapshot` taken earlier (possibly by another process)."""
+        remaining = float(state["access_expires_at"]) - time.time()
+        self.tokens = Tokens(
+            user_id=str(state["user_id"]),
+            session_id=str(state["session_id"]),
+            access_token=str(state["access_token"]),
+            refresh_token=str(state["refresh_token"]),
+            expires_at=time.monotonic() + remaining,
+        )
+        self.keys = UnlockedKeys(**{name: b64d(value) for name, value in state["keys"].items()})
+        self.email = str(state["email"])
+        self._kdf = KdfParams.from_json(state["kdf"], min_iterations=self.min_iterations)
+
     # --- sessions ----------------------------------------------------------------------------
 
     async def logout(self) -> None:
@@ -186,7 +225,12 @@ class NormogenClient(Transport):
         return phrase
 
     async def recover(
-        self, email: str, phrase: str, new_password: str, *, device_name: str | None = None
+        self,
+        email: str,
+        phrase: str,
+        new_password: str,
+        *,
+        device_name: str | None = None,
     ) -> Tokens:
         """Reset a forgotten password with the recovery phrase; every session ends."""
         prelogin = await self.anonymous(f"{AUTH}/recovery/prelogin", {"email": email})
@@ -195,7 +239,9 @@ class NormogenClient(Transport):
         proof = {"email": email, "recovery_auth_key": b64e(recovery_auth)}
         unlocked = await self.anonymous(f"{AUTH}/recovery/unlock", proof)
         user_key = unwrap_key(
-            recovery_wrap, Envelope.from_json(unlocked["recovery_wrapped_user_key"]), AAD_USER_KEY
+            recovery_wrap,
+            Envelope.from_json(unlocked["recovery_wrapped_user_key"]),
+            AAD_USER_KEY,
         )
         auth_key, new_kdf, wrapped = await asyncio.to_thread(
             rewrap_for_new_password, user_key, new_password, self.iterations
@@ -235,7 +281,10 @@ class NormogenClient(Transport):
         self, limit: int = 50, cursor: str | None = None
     ) -> tuple[list[SecurityEvent], str | None]:
         """One page of security events, newest first, and the cursor of the next page."""
-        params: dict[str, Any] = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, Any] = {
+            "limit": limit,
+            **({"cursor": cursor} if cursor else {}),
+        }
         body = (await self.request("GET", f"{ME}/events", params=params)).json()
         return [SecurityEvent.from_json(item) for item in body["events"]], body["next"]
 
@@ -270,4 +319,10 @@ def _device(name: str | None) -> dict[str, str]:
     return {"device_name": name} if name is not None else {}
 
 
-__all__ = ["ApiError", "AuthenticationError", "NormogenClient", "NotLoggedIn", "UnlockedKeys"]
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "NormogenClient",
+    "NotLoggedIn",
+    "UnlockedKeys",
+]

@@ -1,0 +1,85 @@
+"""The `normogen-client` command tree and its entry point (errors: one line, exit status 1)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from normogen_client.cli import account, output
+from normogen_client.cli.runtime import Failure, Runtime
+
+app = typer.Typer(
+    name="normogen-client",
+    help="Normogen from the terminal: end-to-end encrypted health records.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    server: Annotated[
+        str | None,
+        typer.Option(envvar="NORMOGEN_SERVER", help="The server's base URL (default: saved)."),
+    ] = None,
+) -> None:
+    ctx.obj = Runtime(server)
+
+
+def _register_commands() -> None:
+    from normogen_client.cli import (
+        family,
+        meds,
+        profiles,
+        records,
+        share,
+        sync,
+        transfer,
+    )
+
+    for command in (account.register, account.login, account.logout, account.status):
+        app.command()(command)
+    app.command("config")(account.config)
+    app.command("events")(account.events)
+    app.add_typer(account.sessions_app, name="sessions")
+    app.add_typer(profiles.app, name="profiles")
+    app.add_typer(records.app, name="records")
+    app.add_typer(meds.app, name="meds")
+    app.add_typer(family.app, name="family")
+    app.add_typer(share.app, name="share")
+    app.command("sync")(sync.sync)
+    app.command("export")(transfer.export)
+    app.command("import")(transfer.import_)
+    app.command("demo")(transfer.demo)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns (and, as a script, exits with) the exit status."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(
+            args=sys.argv[1:] if argv is None else argv,
+            prog_name="normogen-client",
+            standalone_mode=False,
+        )
+    except Failure as error:
+        output.fail(str(error))
+        return 1
+    except click.exceptions.Abort:
+        output.fail("aborted")
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except KeyboardInterrupt:
+        output.fail("interrupted")
+        return 130
+    return result if isinstance(result, int) else 0
