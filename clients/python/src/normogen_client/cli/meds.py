@@ -58,7 +58,7 @@ def _dose(
         async with rt.session() as account:
             profile, medication = await _medication(account, medication_id)
             record = await account.health.create_record(
-                profile, "medication_dose", data, occurred_at=occurred
+                profile, "medication_dose", data, occurred_at=occurred, source="manual"
             )
             return medication, record
 

@@ -98,7 +98,7 @@ def apply_options(kind: str, base: dict[str, Any], given: dict[str, Any]) -> dic
         names = ", ".join("--" + name.replace("_", "-") for name in wrong)
         raise CliError(f"{names} cannot be used with --kind {kind}")
     data = dict(base)
-    values = {name: value for name, value in given.items() if value is not None}
+    values = {name: _whole(value) for name, value in given.items() if value is not None}
     if kind == "lab_result":
         reference = dict(data.get("reference_range") or {})
         for option, key in (("low", "low"), ("high", "high"), ("range_text", "text")):
@@ -116,6 +116,13 @@ def apply_options(kind: str, base: dict[str, Any], given: dict[str, Any]) -> dic
             data["schedule"] = schedule
     data.update(values)
     return data
+
+
+def _whole(value: Any) -> Any:
+    """128.0 from a float option is stored as 128 (the number the user typed)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _schedule(current: Any, values: dict[str, Any]) -> dict[str, Any] | None:
@@ -362,7 +369,7 @@ def add(
         async with rt.session() as account:
             found = await account.profile(profile)
             record = await account.health.create_record(
-                found, kind.value, payload, occurred_at=occurred, tags=tag or ()
+                found, kind.value, payload, occurred_at=occurred, tags=tag or (), source="manual"
             )
             return found, record
 
