@@ -120,6 +120,7 @@ class Runtime:
 
     def __init__(self, server: str | None = None, as_json: bool = False) -> None:
         self.config = Config.load()
+        self.explicit_server = bool(server)
         if server:
             self.config.server = server.rstrip("/")
         self.as_json = as_json
@@ -160,7 +161,8 @@ class Runtime:
         state = self.store().load()
         if state is None:
             raise SessionEnded("not logged in; run `normogen-client login`")
-        self.config.server = str(state.get("server") or self.config.server)
+        if not self.explicit_server:  # the server the session belongs to
+            self.config.server = str(state.get("server") or self.config.server)
         client = self.new_client()
         client.resume(state)
         account = Account.of(client, dict(state.get("extra") or {}))
@@ -185,8 +187,11 @@ class Runtime:
     async def session(self) -> AsyncIterator[Account]:
         """The logged-in account for one command; rotated tokens are stored again after."""
         account = await self.load()
+        initial = account.client.tokens
+        succeeded = False
         try:
             yield account
+            succeeded = True
         except AuthenticationError:
             if account.client.tokens is None:  # the refresh was refused: the session is over
                 self.store().clear()
@@ -196,7 +201,10 @@ class Runtime:
                 ) from None
             raise
         finally:
-            if account.client.tokens is not None and self._store is not None:
+            # Saved after success (the idle clock restarts) or when the tokens rotated; a
+            # failed command leaves the stored session byte for byte as it was.
+            rotated = account.client.tokens is not initial
+            if account.client.tokens is not None and (succeeded or rotated):
                 with contextlib.suppress(NotLoggedIn):
                     self.save(account)
             await account.client.aclose()

@@ -9,8 +9,10 @@ import typer
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, runtime
 from normogen_client.cli.runtime import profile_name
-from normogen_client.health import SyncState
+from normogen_client.health import HealthRecords
+from normogen_client.models import ApiError
 from normogen_client.payloads import summary
+from normogen_client.records import Profile, Record
 
 
 def sync(
@@ -27,21 +29,20 @@ def sync(
             tokens: dict[str, str] = dict(account.state.get("sync") or {})
             profiles = [await account.profile(profile)] if profile else await account.profiles()
             for found in profiles:
-                state = SyncState(token=tokens.get(found.id))
-                result = await account.health.sync(found, state)
-                if state.token is not None:
-                    tokens[found.id] = state.token
-                changed = [state.records[i] for i in result.updated if i in state.records]
+                token, updated, deleted, reset = await _changes(
+                    account.health, found, tokens.get(found.id)
+                )
+                tokens[found.id] = token
                 results.append(
                     {
                         "profile_id": found.id,
                         "profile": profile_name(found),
                         "updated": [
                             {"id": r.id, "kind": r.kind, "summary": summary(r.kind, r.data)}
-                            for r in changed
+                            for r in updated.values()
                         ],
-                        "deleted": result.deleted,
-                        "reset": result.reset,
+                        "deleted": deleted,
+                        "reset": reset,
                     }
                 )
             account.state["sync"] = tokens
@@ -61,3 +62,31 @@ def sync(
             output.info(f"  {change['id']} {change['kind']}: {change['summary']}")
         if len(item["updated"]) > 20:
             output.info(f"  ... and {len(item['updated']) - 20} more")
+
+
+async def _changes(
+    health: HealthRecords, profile: Profile, since: str | None
+) -> tuple[str, dict[str, Record], list[str], bool]:
+    """Every change after `since`: (new token, live records, deleted ids, token expired)."""
+    token, reset = since, False
+    updated: dict[str, Record] = {}
+    deleted: list[str] = []
+    while True:
+        try:
+            changes, following, done, _ = await health.changes(profile, token)
+        except ApiError as error:
+            if error.code != "sync_token_expired" or reset:
+                raise
+            token, reset = None, True  # offline too long: everything again
+            updated, deleted = {}, []
+            continue
+        for change in changes:
+            if change.record is not None:
+                updated[change.id] = change.record
+            else:
+                updated.pop(change.id, None)
+                if token is not None or since is not None:
+                    deleted.append(change.id)  # the first sync has nothing to delete
+        token = following
+        if done:
+            return token, updated, deleted, reset

@@ -1,8 +1,8 @@
 """The neutral export document: profiles with their decrypted records (docs/records.md data).
 
-JSON form (`normogen-export`, version 1)::
+JSON form (`normogen-decrypted-export`, version 1)::
 
-    {"format": "normogen-export", "version": 1, "exported_at": "<instant>",
+    {"format": "normogen-decrypted-export", "version": 1, "exported_at": "<instant>",
      "profiles": [{"id", "profile_type", "metadata": {...},
                    "records": [{"id", "kind", "occurred_at", "data", "tags", "source"}]}]}
 """
@@ -17,7 +17,8 @@ from typing import Any
 from normogen_client.health import HealthRecords
 from normogen_client.records import KINDS, Profile, Record, parse_time, wire_time
 
-FORMAT = "normogen-export"
+FORMAT = "normogen-decrypted-export"
+SERVER_EXPORT = "normogen-export"  # the encrypted export the server streams
 VERSION = 1
 
 
@@ -80,6 +81,10 @@ class ExportDocument:
 
     @classmethod
     def from_json(cls, body: Any) -> ExportDocument:
+        if isinstance(body, dict) and body.get("format") == SERVER_EXPORT:
+            raise ImportFormatError(
+                "this is the encrypted server export; export with --decrypted to import it"
+            )
         if not isinstance(body, dict) or body.get("format") != FORMAT:
             raise ImportFormatError(f"not a {FORMAT} document")
         if body.get("version") != VERSION:
