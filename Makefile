@@ -9,7 +9,7 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy
+.PHONY: help install run demo test check lint types unit lock bench clean deploy-tools test-image lock-deploy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ install: $(STAMP) ## create .venv with the pinned development dependencies
 run: $(STAMP) ## start the API on http://127.0.0.1:8000 (embedded database unless MONGODB_URI is set)
 	cd $(BACKEND) && NORMOGEN_ENV=$${NORMOGEN_ENV:-development} SERVER_HOST=$${SERVER_HOST:-127.0.0.1} \
 		../$(BIN)/normogen serve
+
+demo: $(STAMP) ## start the server if needed and fill it with a generated demo household
+	cd $(BACKEND) && ../$(BIN)/python scripts/demo.py
 
 test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check

@@ -3,7 +3,8 @@
 The phrase never reaches the server. Setting it up needs the current auth key. Using it takes
 three calls: `prelogin` (recovery KDF parameters), `unlock` (proves the recovery auth key and
 returns the recovery-wrapped user key, which the client needs to re-wrap under a new password)
-and `complete` (replaces the password credential and ends every session). Failures look like
+and `complete` (replaces the password credential, deletes the recovery credential: a phrase
+works once, and the client sets up a new one at once, and ends every session). Failures look like
 login failures and are locked out the same way (their own counter, keyed by the email's HMAC).
 """
 
@@ -73,10 +74,11 @@ async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -
     return user
 
 
-async def unlock(ctx: AuthContext, body: RecoveryUnlock) -> WrappedKey:
-    """The recovery-wrapped user key, for a caller proving the recovery auth key."""
+async def unlock(ctx: AuthContext, body: RecoveryUnlock) -> tuple[str, WrappedKey]:
+    """The user id and recovery-wrapped user key, for a caller proving the recovery auth key."""
     user = await _verified_user(ctx, body.email, body.recovery_auth_key)
-    return WrappedKey.model_validate(user["recovery"]["wrapped_user_key"], strict=False)
+    wrapped = WrappedKey.model_validate(user["recovery"]["wrapped_user_key"], strict=False)
+    return str(user["_id"]), wrapped
 
 
 async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
@@ -87,6 +89,7 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
         "auth_hash": await ctx.hasher.hash(b64decode(body.new_auth_key)),
         "kdf": body.new_kdf.to_doc(),
         "wrapped_user_key": body.new_wrapped_user_key.to_doc(),
+        "recovery": None,  # single use (docs/crypto.md): the client sets up a new phrase
     }
     user_id = str(user["_id"])
     now = datetime.now(UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from normogen.auth import recovery, service, sessions
+from normogen.auth import recovery, rotation, service, sessions
 from normogen.auth.dependencies import AuthContextDep, CurrentUser, per_ip_limit
 from normogen.auth.schemas import (
     ChangePasswordRequest,
@@ -18,6 +18,7 @@ from normogen.auth.schemas import (
     RecoveryUnlockResponse,
     RefreshRequest,
     RegisterRequest,
+    RotateUserKey,
     SessionList,
     SessionRead,
     TokenResponse,
@@ -97,6 +98,13 @@ async def change_password(
     return await service.change_password(ctx, user.user_id, user.session_id, body)
 
 
+@router.post("/rotate-user-key", status_code=204)
+async def rotate_user_key(body: RotateUserKey, user: CurrentUser, ctx: AuthContextDep) -> Response:
+    """Swap in a new user key: every wrap made with the old one is replaced atomically."""
+    await rotation.rotate_user_key(ctx, user.user_id, user.session_id, body)
+    return Response(status_code=NO_CONTENT)
+
+
 @router.put("/recovery", status_code=204)
 async def set_recovery(body: RecoverySetup, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Set up (or replace) recovery: its auth key hash, KDF params and user-key wrap."""
@@ -113,8 +121,8 @@ async def recovery_prelogin(body: PreloginRequest, ctx: AuthContextDep) -> Prelo
 @router.post("/recovery/unlock", dependencies=[per_ip_limit("recovery")])
 async def recovery_unlock(body: RecoveryUnlock, ctx: AuthContextDep) -> RecoveryUnlockResponse:
     """Prove the recovery auth key; get the recovery-wrapped user key to re-wrap it."""
-    wrapped = await recovery.unlock(ctx, body)
-    return RecoveryUnlockResponse(recovery_wrapped_user_key=wrapped)
+    user_id, wrapped = await recovery.unlock(ctx, body)
+    return RecoveryUnlockResponse(user_id=user_id, recovery_wrapped_user_key=wrapped)
 
 
 @router.post("/recovery/complete", dependencies=[per_ip_limit("recovery")])

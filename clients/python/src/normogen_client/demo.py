@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from normogen_client.api import NormogenClient
-from normogen_client.families import Families, key_fingerprint
+from normogen_client.families import Families
 from normogen_client.health import HealthRecords
 from normogen_client.links import Links
 from normogen_client.payloads import check
 from normogen_client.records import Profile, Record, wire_time
+from normogen_client.trust import TrustStore
 
 DAYS = 182  # six months
 CONCURRENCY = 8
@@ -160,6 +161,8 @@ async def create_household(
         secret = password or f"demo-{secrets.token_urlsafe(9)}"
         email = f"{handle}.demo-{suffix}@{domain}"
         client = new_client()
+        if clients:
+            client.trust = TrustStore()  # only the first parent's pins are kept (logged in)
         say(f"Registering {email} ...")
         await client.register(email, secret, device_name="normogen-client demo")
         clients.append(client)
@@ -173,10 +176,12 @@ async def create_household(
         await families.invite(family.id, member.email, role)
         own = Families(member)
         [invitation] = await own.invitations()
-        await own.accept(invitation.id)
-        # Both devices are here, so the safety number is compared directly.
-        expected = key_fingerprint(member.keys.public_key)
-        await families.confirm(family, member.session().user_id, expected_fingerprint=expected)
+        if invitation.owner is None:
+            raise RuntimeError("the invitation does not show the owner's keys")
+        # Both devices are here, so each side's safety number is compared directly.
+        await own.accept(invitation, safety_number=own.safety_number(invitation.owner))
+        number = families.safety_number(member.keys.party)
+        await families.confirm(family, member.keys.user_id, safety_number=number)
     say("Family created; filling six months of records ...")
 
     today = datetime.now(UTC).date()

@@ -273,5 +273,5 @@ def events(
     output.table(
         "Security events",
         ["when", "event", "ip", "client"],
-        [[output.when(e.created_at), e.type, e.ip, e.user_agent] for e in found],
+        [[output.when(e.created_at), e.type, e.ip, e.agent] for e in found],
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 import typer
@@ -10,23 +9,46 @@ import typer
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, runtime
 from normogen_client.cli.runtime import Account, CliError
-from normogen_client.families import Family, Invitation, Member, key_fingerprint
+from normogen_client.crypto import Party
+from normogen_client.families import Family, Invitation, Member
 
 app = typer.Typer(help="Families: share profiles with the people you care for.")
 app.info.no_args_is_help = True
 FamilyRef = Annotated[str, typer.Argument(help="Family id or name.")]
 MemberRef = Annotated[str, typer.Argument(help="The member's email or user id.")]
+NumberOpt = Annotated[
+    str | None,
+    typer.Option("--safety-number", help="The 60-digit number they read out to you."),
+]
+TofuOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trust-on-first-use",
+        help="Pin their keys as shown, without comparing (weaker; see docs/crypto.md).",
+    ),
+]
 
 
-def safety_number(public_key: bytes) -> str:
-    """What two people compare out of band before a family key is sealed to a member."""
-    return key_fingerprint(public_key)
+def compare(
+    account: Account,
+    party: Party,
+    who: str,
+    number: str | None,
+    tofu: bool,
+) -> tuple[str | None, bool]:
+    """Show the safety number with `party`; returns what to verify with (docs/crypto.md, 7).
 
-
-def normalise_number(text: str) -> str:
-    """Accept the number with any spacing or case, as people read it out."""
-    digits = "".join(ch for ch in text.lower() if ch.isalnum())
-    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    With `--safety-number` the library checks it against the keys the server shows; without,
+    the user confirms interactively that both screens show the same number.
+    """
+    shown = account.families.safety_number(party)
+    output.info(f"Safety number with {who} (they see the same one):")
+    output.info(f"  {shown}")
+    if number is not None or tofu:
+        return number, tofu
+    if not typer.confirm("Does it match the number they read out to you?", default=False):
+        raise CliError("not verified: nothing was changed")
+    return shown, False
 
 
 async def find_family(account: Account, reference: str) -> Family:
@@ -48,7 +70,7 @@ def find_member(family: Family, reference: str) -> Member:
     )
 
 
-def family_json(family: Family) -> dict[str, Any]:
+def family_json(family: Family, account: Account | None = None) -> dict[str, Any]:
     return {
         "id": family.id,
         "name": family.name,
@@ -56,19 +78,25 @@ def family_json(family: Family) -> dict[str, Any]:
         "status": family.status,
         "owner_id": family.owner_id,
         "created_at": family.created_at,
-        "members": [member_json(m) for m in family.members],
+        "members": [member_json(m, account) for m in family.members],
         "invitations": family.invitations,
+        "key_epoch": family.key_epoch,
+        "owner_safety_number": family.owner_safety_number,
     }
 
 
-def member_json(member: Member) -> dict[str, Any]:
+def member_json(member: Member, account: Account | None = None) -> dict[str, Any]:
+    party = member.party
+    number = None
+    if account is not None and party is not None:
+        number = account.families.safety_number(party)
     return {
+        "safety_number": number,
         "user_id": member.user_id,
         "email": member.email,
         "role": member.role,
         "status": member.status,
         "joined_at": member.joined_at,
-        "safety_number": safety_number(member.public_key) if member.public_key else None,
     }
 
 
@@ -127,14 +155,28 @@ def invite(
     output.info(f"run: normogen-client family confirm {family} {email}")
 
 
+def invitation_json(invitation: Invitation, account: Account) -> dict[str, Any]:
+    owner = invitation.owner
+    return {
+        "id": invitation.id,
+        "family_id": invitation.family_id,
+        "role": invitation.role,
+        "inviter_email": invitation.inviter_email,
+        "owner_id": owner.user_id if owner else None,
+        "safety_number": account.families.safety_number(owner) if owner else None,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+    }
+
+
 @app.command("invitations")
 def invitations(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Invitations addressed to you."""
+    """Invitations addressed to you, with the safety number to compare with each owner."""
     rt = runtime(ctx)
 
-    async def work() -> list[Invitation]:
+    async def work() -> list[dict[str, Any]]:
         async with rt.session() as account:
-            return await account.families.invitations()
+            return [invitation_json(i, account) for i in await account.families.invitations()]
 
     found = rt.run(work)
     if as_json:
@@ -142,8 +184,17 @@ def invitations(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     output.table(
         "Invitations",
-        ["id", "family", "role", "from", "expires"],
-        [[i.id, i.family_id, i.role, i.inviter_email, output.when(i.expires_at)] for i in found],
+        ["id", "role", "from", "expires", "safety number"],
+        [
+            [
+                i["id"],
+                i["role"],
+                i["inviter_email"],
+                output.when(i["expires_at"]),
+                i["safety_number"],
+            ]
+            for i in found
+        ],
     )
 
 
@@ -153,40 +204,52 @@ def accept(
     invitation_id: Annotated[
         str | None, typer.Argument(help="Default: your only pending invitation.")
     ] = None,
+    number: NumberOpt = None,
+    tofu: TofuOpt = False,
 ) -> None:
-    """Accept an invitation; then read your safety number to the family's owner."""
+    """Compare the safety number with the family's owner, then join."""
     rt = runtime(ctx)
 
-    async def work() -> tuple[Family, str]:
+    async def work() -> Family:
         async with rt.session() as account:
-            chosen = invitation_id
+            pending = await account.families.invitations()
+            if invitation_id is None and len(pending) != 1:
+                raise CliError(f"you have {len(pending)} invitations; name one by id")
+            chosen = next((i for i in pending if invitation_id in (None, i.id)), None)
             if chosen is None:
-                pending = await account.families.invitations()
-                if len(pending) != 1:
-                    raise CliError(f"you have {len(pending)} invitations; name one by id")
-                chosen = pending[0].id
-            family = await account.families.accept(chosen)
-            keys = account.client.keys
-            number = safety_number(keys.public_key) if keys else ""
-            return family, number
+                raise CliError(f"no pending invitation {invitation_id}")
+            if chosen.owner is None:
+                raise CliError("the invitation does not show the owner's keys")
+            who = chosen.inviter_email or chosen.owner.user_id
+            verified, pin = compare(account, chosen.owner, who, number, tofu)
+            return await account.families.accept(
+                chosen, safety_number=verified, trust_on_first_use=pin
+            )
 
-    family, number = rt.run(work)
-    output.info(f"Joined family {family.id}. Read this safety number to its owner:")
-    output.info(f"  {number}")
-    output.info("They confirm you with it; the family's profiles open once they have.")
+    family = rt.run(work)
+    output.info(f"Joined family {family.id}; its profiles open once the owner confirms you.")
 
 
 @app.command("safety-number")
-def my_number(ctx: typer.Context) -> None:
-    """Your own safety number (read it out to a family owner who confirms you)."""
+def safety_number_command(
+    ctx: typer.Context,
+    family: FamilyRef,
+    member: Annotated[
+        str | None, typer.Argument(help="A member (owner); default: the family's owner.")
+    ] = None,
+) -> None:
+    """The number to compare out of band with a member, or with the family's owner."""
     rt = runtime(ctx)
 
     async def work() -> str:
         async with rt.session() as account:
-            keys = account.client.keys
-            if keys is None:
-                raise CliError("not logged in")
-            return safety_number(keys.public_key)
+            found = await find_family(account, family)
+            if member is None:
+                return account.families.safety_number(found.owner)
+            party = find_member(found, member).party
+            if party is None:
+                raise CliError("this member has not accepted the invitation yet")
+            return account.families.safety_number(party)
 
     output.info(rt.run(work))
 
@@ -196,81 +259,62 @@ def confirm(
     ctx: typer.Context,
     family: FamilyRef,
     member: MemberRef,
-    number: Annotated[
-        str | None,
-        typer.Option("--safety-number", help="The number the member read out to you."),
-    ] = None,
-    yes: Annotated[
-        bool, typer.Option("--yes", help="Trust the key shown without comparing (not advised).")
-    ] = False,
+    number: NumberOpt = None,
+    tofu: TofuOpt = False,
 ) -> None:
-    """Compare the member's safety number, then give them the family key."""
+    """Compare the member's safety number, then give them the family key (signed by you)."""
     rt = runtime(ctx)
 
-    async def work() -> tuple[Member, str]:
+    async def work() -> Member:
         async with rt.session() as account:
             found = await find_family(account, family)
             target = find_member(found, member)
-            if target.public_key is None:
+            if target.party is None:
                 raise CliError("this member has not accepted the invitation yet")
-            shown = safety_number(target.public_key)
-            output.info(
-                f"Safety number of {target.email or target.user_id} as the server shows it:"
+            who = target.email or target.user_id
+            verified, pin = compare(account, target.party, who, number, tofu)
+            return await account.families.confirm(
+                found, target.user_id, safety_number=verified, trust_on_first_use=pin
             )
-            output.info(f"  {shown}")
-            if number is not None:
-                if not hmac.compare_digest(normalise_number(number), shown):
-                    raise CliError(
-                        "the safety numbers differ: do not confirm (the server may be "
-                        "showing a key that is not theirs)"
-                    )
-            elif not yes and not typer.confirm(
-                "Does it match the number they read out to you?", default=False
-            ):
-                raise CliError("not confirmed")
-            confirmed = await account.families.confirm(
-                found, target.user_id, expected_fingerprint=shown
-            )
-            return confirmed, shown
 
-    confirmed, _ = rt.run(work)
+    confirmed = rt.run(work)
     output.info(f"Confirmed {member}: they can now open the family's profiles ({confirmed.role}).")
 
 
 @app.command("members")
 def members(ctx: typer.Context, family: FamilyRef, as_json: JsonOption = False) -> None:
-    """Members and pending invitations of a family."""
+    """Members (with safety numbers) and pending invitations of a family."""
     rt = runtime(ctx)
 
-    async def work() -> Family:
+    async def work() -> dict[str, Any]:
         async with rt.session() as account:
-            return await find_family(account, family)
+            return family_json(await find_family(account, family), account)
 
     found = rt.run(work)
     if as_json:
-        output.emit_json(family_json(found))
+        output.emit_json(found)
         return
     output.table(
-        f"Family {found.name or found.id}",
+        f"Family {found['name'] or found['id']}",
         ["user id", "email", "role", "status", "safety number"],
         [
-            [m.user_id, m.email, m.role, m.status, member_json(m)["safety_number"]]
-            for m in found.members
+            [m["user_id"], m["email"], m["role"], m["status"], m["safety_number"]]
+            for m in found["members"]
         ],
     )
-    for pending in found.invitations:
+    for pending in found["invitations"]:
         output.info(f"invited: {pending.get('email')} ({pending.get('role')})")
 
 
 @app.command("remove")
 def remove(ctx: typer.Context, family: FamilyRef, member: MemberRef) -> None:
-    """Remove a member (their access ends at once)."""
+    """Remove a member: their access ends at once and the family key is rotated."""
     rt = runtime(ctx)
 
     async def work() -> None:
         async with rt.session() as account:
             found = await find_family(account, family)
-            await account.families.remove(found.id, find_member(found, member).user_id)
+            await account.families.remove(found, find_member(found, member).user_id)
 
     rt.run(work)
-    output.info(f"Removed {member} from the family.")
+    output.info(f"Removed {member}; the family's keys were rotated.")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import typer
 
 from normogen_client.api import NormogenClient
-from normogen_client.cli.config import Config, ConfigError
+from normogen_client.cli.config import Config, ConfigError, config_dir, write_private
 from normogen_client.cli.store import SessionStore, StoreError, choose_store, is_idle
 from normogen_client.crypto import CryptoError, DecryptionError
 from normogen_client.families import Families
@@ -24,6 +26,8 @@ from normogen_client.links import Links
 from normogen_client.models import ApiError, AuthenticationError, NotLoggedIn
 from normogen_client.payloads import PayloadError
 from normogen_client.records import Profile, Record, open_record
+from normogen_client.seen import SeenState
+from normogen_client.trust import TrustStore
 
 T = TypeVar("T")
 
@@ -108,7 +112,9 @@ class Account:
         """A record by id, decrypted with its profile's key."""
         body = (await self.client.request("GET", f"/api/v1/records/{record_id}")).json()
         profile = await self.profile(body["profile_id"])
-        return profile, open_record(profile, body)
+        record = open_record(profile, body)
+        self.client.seen.record(record.id, record.revision)  # the rollback guard
+        return profile, record
 
 
 def profile_name(profile: Profile) -> str:
@@ -132,11 +138,27 @@ class Runtime:
         return self._store
 
     def new_client(self) -> NormogenClient:
+        """A client with this device's trust store (docs/crypto.md, section 7)."""
         return NormogenClient(
             self.config.server,
             iterations=self.config.kdf_iterations,
             min_iterations=self.config.min_iterations,
+            trust=TrustStore(config_dir() / "trust.json"),
         )
+
+    @staticmethod
+    def _seen_path(user_id: str) -> Path:
+        return config_dir() / "seen" / f"{user_id}.json"
+
+    def _load_seen(self, client: NormogenClient) -> None:
+        """This device's rollback guard for the account (normogen_client.seen)."""
+        path = self._seen_path(client.session().user_id)
+        try:
+            client.seen = SeenState.from_json(json.loads(path.read_text()))
+        except FileNotFoundError:
+            client.seen = SeenState()
+        except (OSError, ValueError, TypeError, AttributeError) as error:
+            raise CliError(f"cannot read {path}: {error}") from None
 
     def save(self, account: Account) -> None:
         state = account.client.snapshot() | {
@@ -145,6 +167,8 @@ class Runtime:
             "extra": account.state,
         }
         self.store().save(state)
+        seen = account.client.seen.to_json()
+        write_private(self._seen_path(account.client.session().user_id), json.dumps(seen).encode())
 
     def adopt(self, account: Account, store: SessionStore) -> None:
         """Make a fresh login the current session (config and store)."""
@@ -165,6 +189,7 @@ class Runtime:
             self.config.server = str(state.get("server") or self.config.server)
         client = self.new_client()
         client.resume(state)
+        self._load_seen(client)
         account = Account.of(client, dict(state.get("extra") or {}))
         if is_idle(state, self.config.idle_timeout):
             await self.end(account, reason="locked")

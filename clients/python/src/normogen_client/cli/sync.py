@@ -69,6 +69,8 @@ async def _changes(
 ) -> tuple[str, dict[str, Record], list[str], bool]:
     """Every change after `since`: (new token, live records, deleted ids, token expired)."""
     token, reset = since, False
+    if since is None:
+        health.seen.reset_feed(profile.id)  # a first sync on this device starts the feed over
     updated: dict[str, Record] = {}
     deleted: list[str] = []
     while True:
@@ -79,11 +81,15 @@ async def _changes(
                 raise
             token, reset = None, True  # offline too long: everything again
             updated, deleted = {}, []
+            health.seen.reset_feed(profile.id)
             continue
         for change in changes:
+            health.seen.feed_position(profile.id, change.seq)  # the rollback guard
             if change.record is not None:
+                health.seen.record(change.id, change.revision)
                 updated[change.id] = change.record
             else:
+                health.seen.deleted(change.id, change.revision)
                 updated.pop(change.id, None)
                 if token is not None or since is not None:
                     deleted.append(change.id)  # the first sync has nothing to delete
