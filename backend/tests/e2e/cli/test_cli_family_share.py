@@ -7,11 +7,7 @@ import re
 
 from tests.e2e.cli.conftest import Device, DeviceFactory
 
-
-def safety_number_of(output: str) -> str:
-    match = re.search(r"^\s+([0-9a-f]{4}(?: [0-9a-f]{4}){7})\s*$", output, re.MULTILINE)
-    assert match, output
-    return match[1]
+NUMBER = re.compile(r"^\d{5}( \d{5}){11}$")
 
 
 def test_family_invite_accept_confirm_members_remove(new_device: DeviceFactory) -> None:
@@ -24,28 +20,35 @@ def test_family_invite_accept_confirm_members_remove(new_device: DeviceFactory) 
     owner.ok("family", "invite", "The Lovelaces", gran_email, "--role", "caregiver")
     [invitation] = gran.json("family", "invitations")
     assert invitation["family_id"] == family["id"]
-    accepted = gran.ok("family", "accept")
-    number = safety_number_of(accepted)
-    assert safety_number_of(gran.ok("family", "safety-number")) == number
+    number = invitation["safety_number"]
+    assert NUMBER.match(number), number
+
+    # The invitee must verify the owner: a wrong number or a "no" joins nothing.
+    wrong = " ".join(["12345"] * 12)
+    assert "does not match" in gran.fails("family", "accept", "--safety-number", wrong)
+    declined = gran.run("family", "accept", stdin="n\n")
+    assert declined.code == 1
+    assert number in declined.out  # shown for comparison
+    assert gran.json("family", "list") == []
+    gran.ok("family", "accept", "--safety-number", number.replace(" ", ""))
     # Before confirmation the family's name is unreadable to the new member.
     assert gran.json("family", "list")[0]["name"] is None
 
-    wrong = "0000 " * 7 + "0000"
+    members = owner.json("family", "members", "The Lovelaces")["members"]
+    shown = {m["email"]: m for m in members}[gran_email]
+    assert shown["status"] == "accepted"
+    assert shown["safety_number"] == number  # both sides see the same number
     line = owner.fails("family", "confirm", "The Lovelaces", gran_email, "--safety-number", wrong)
-    assert "safety numbers differ" in line
+    assert "does not match" in line
     refused = owner.run("family", "confirm", "The Lovelaces", gran_email, stdin="n\n")
     assert refused.code == 1
-    assert number in refused.out  # the number shown for comparison
-    members = owner.json("family", "members", "The Lovelaces")["members"]
-    assert {m["email"]: m["status"] for m in members}[gran_email] == "accepted"
+    assert number in refused.out
+    assert owner.ok("family", "safety-number", "The Lovelaces", gran_email).strip() == number
+    assert gran.ok("family", "safety-number", family["id"]).strip() == number
 
-    spaced = number.replace(" ", "").upper()  # read out without spaces, in capitals
-    owner.ok("family", "confirm", "The Lovelaces", gran_email, "--safety-number", spaced)
+    owner.ok("family", "confirm", "The Lovelaces", gran_email, "--safety-number", number)
     members = owner.json("family", "members", "The Lovelaces")["members"]
-    assert {m["email"]: (m["status"], m["safety_number"]) for m in members}[gran_email] == (
-        "confirmed",
-        number,
-    )
+    assert {m["email"]: m["status"] for m in members}[gran_email] == "confirmed"
     owner.ok("profiles", "add", "Ada", "--type", "child", "--family", "The Lovelaces")
     assert [p["name"] for p in gran.json("profiles", "list")] == ["Ada"]
     gran.ok("records", "add", "-p", "Ada", "--kind", "note", "--text", "fed the cat")  # caregiver
@@ -55,19 +58,25 @@ def test_family_invite_accept_confirm_members_remove(new_device: DeviceFactory) 
     owner.ok("family", "remove", "The Lovelaces", gran_email)
     assert gran.json("profiles", "list") == []
     assert "no profile 'Ada'" in gran.fails("records", "list", "Ada")
+    owner.ok("records", "add", "-p", "Ada", "--kind", "note", "--text", "after the rotation")
+    assert len(owner.json("records", "list", "Ada")) == 2
 
 
-def test_confirm_with_interactive_yes(new_device: DeviceFactory) -> None:
+def test_trust_on_first_use_and_interactive_yes(new_device: DeviceFactory) -> None:
     owner, member = new_device(), new_device()
     owner.register()
     email = member.register()
     owner.ok("family", "create", "Home")
     owner.ok("family", "invite", "Home", email)
-    member.ok("family", "accept")
+    member.ok("family", "accept", "--trust-on-first-use")
     result = owner.run("family", "confirm", "Home", email, stdin="y\n")
     assert result.code == 0, result.err
     assert "Confirmed" in result.out
     assert member.json("family", "list")[0]["name"] == "Home"
+    pins = json.loads((owner.config_dir / "trust.json").read_text())["pins"]
+    assert [pin["method"] for pin in pins.values()] == ["verified"]
+    pins = json.loads((member.config_dir / "trust.json").read_text())["pins"]
+    assert [pin["method"] for pin in pins.values()] == ["tofu"]
 
 
 def test_share_create_list_open_log_revoke(device: Device, new_device: DeviceFactory) -> None:
