@@ -3,6 +3,7 @@ the generated demo household (`normogen-client demo`) and keep the server up unt
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -53,10 +54,8 @@ def main() -> int:
         return status
     if status == 0:
         print(f"\nThe server keeps running on {url}; press Ctrl-C to stop it.", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.wait()
-        except KeyboardInterrupt:
-            pass
     server.terminate()
     server.wait(30)
     return status

@@ -94,8 +94,9 @@ def _medication(
             if slot > now:
                 continue
             away = holiday <= day < holiday + timedelta(days=4)
+            busy = (day - started).days % 11 == 5  # a busy day every week and a half: forgotten
             roll = rng.random()
-            if away or roll < miss:
+            if away or busy or roll < miss:
                 continue  # missed: no record at all
             if roll < miss + 0.02:
                 w.add("medication_dose", {"medication_id": med, "status": "skipped",

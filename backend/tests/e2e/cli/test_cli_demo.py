@@ -1,0 +1,84 @@
+"""`normogen-client demo` and `make demo`'s script: a generated household, logins printed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.cli.conftest import Device, DeviceFactory, new_device_factory
+from tests.support import ThreadedServer
+
+BACKEND = Path(__file__).resolve().parents[3]
+
+
+def logins(output: str) -> dict[str, tuple[str, str]]:
+    found = re.findall(r"│ (\w+) \(([^)]*)\)\s*│ (\S+@example\.org)\s*│ (demo-\S+)\s*│", output)
+    return {name: (email, password) for name, _, email, password in found}
+
+
+def test_demo_household(new_device: DeviceFactory) -> None:
+    device = new_device()
+    out = device.ok("demo")
+    people = logins(out)
+    assert sorted(people) == ["Alex", "Jo", "Sam"]
+    share_url = re.search(r"Share link \(Jo's lab panel, 14 days, 5 opens\): (\S+)", out)
+    assert share_url
+
+    # Logged in as Alex, the family owner: four profiles' worth of generated data.
+    profiles = {p["name"]: p for p in device.json("profiles", "list")}
+    assert sorted(profiles) == ["Alex", "Jo", "Robin"]
+    assert profiles["Jo"]["profile_type"] == "elder"
+    jo = device.json("records", "list", "Jo")
+    kinds = {r["kind"] for r in jo}
+    assert kinds == {
+        "health_data",
+        "lab_result",
+        "medication",
+        "medication_dose",
+        "appointment",
+        "note",
+    }
+    labs = [r for r in jo if r["kind"] == "lab_result"]
+    assert all(r["data"].get("reference_range") for r in labs)
+    days = {r["occurred_at"][:10] for r in jo if r["kind"] == "medication_dose"}
+    assert len(days) > 150  # six months of doses ...
+    report = {r["name"]: r for r in device.json("meds", "adherence", "Jo", "--days", "30")}
+    for name in ("Ramipril", "Metformin"):
+        window = report[name]["windows"]["30"]
+        assert 0 < window["taken"] < window["expected"]  # ... with realistic gaps
+    alex_labs = device.json("records", "list", "Alex", "--kind", "lab_result")
+    panels = {r["data"]["panel"] for r in alex_labs}
+    assert panels == {"Lipid panel"}
+    [link] = device.json("share", "list")
+    assert link["status"] == "active"
+
+    # The other logins work, and the family is visible to them.
+    sam = new_device()
+    email, password = people["Sam"]
+    sam.ok("login", email, "--password-stdin", stdin=password + "\n")
+    names = sorted(p["name"] for p in sam.json("profiles", "list"))
+    assert names == ["Jo", "Robin", "Sam"]
+    doctor = new_device()
+    content = doctor.json("share", "open", share_url[1])
+    assert {r["data"]["test"] for r in content["records"]} == {"HbA1c", "Creatinine", "eGFR"}
+
+
+def test_make_demo_script_uses_a_running_server(
+    auth_server: ThreadedServer, tmp_path: Path
+) -> None:
+    device: Device = new_device_factory(auth_server, tmp_path)()
+    result = subprocess.run(
+        [sys.executable, "scripts/demo.py"],
+        cwd=BACKEND,
+        env={**device.env, "NORMOGEN_SERVER": auth_server.url},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Starting the server" not in result.stdout  # it was already running
+    assert sorted(logins(result.stdout)) == ["Alex", "Jo", "Sam"]
+    assert device.json("status")["email"].startswith("alex.demo-")
