@@ -9,7 +9,8 @@ import click
 import typer
 
 from normogen_client.cli import account, output
-from normogen_client.cli.runtime import Failure, Runtime
+from normogen_client.cli.config import Config
+from normogen_client.cli.runtime import Runtime, explain
 
 app = typer.Typer(
     name="normogen-client",
@@ -70,9 +71,6 @@ def main(argv: list[str] | None = None) -> int:
             prog_name="normogen-client",
             standalone_mode=False,
         )
-    except Failure as error:
-        output.fail(str(error))
-        return 1
     except click.exceptions.Abort:
         output.fail("aborted")
         return 1
@@ -82,4 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.fail("interrupted")
         return 130
+    except Exception as error:
+        message = explain(error, Config.load().server)
+        if message is None:
+            raise  # a bug: the traceback says where
+        output.fail(message)
+        return 1
     return result if isinstance(result, int) else 0

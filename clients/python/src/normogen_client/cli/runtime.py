@@ -22,6 +22,7 @@ from normogen_client.cli.store import SessionStore, StoreError, choose_store, is
 from normogen_client.crypto import CryptoError, DecryptionError
 from normogen_client.families import Families
 from normogen_client.health import HealthRecords
+from normogen_client.interop.document import ImportFormatError
 from normogen_client.links import Links
 from normogen_client.models import ApiError, AuthenticationError, NotLoggedIn
 from normogen_client.payloads import PayloadError
@@ -238,29 +239,36 @@ class Runtime:
         """Run one command's coroutine; every expected failure becomes one line and exit 1."""
         try:
             return asyncio.run(_call(work))
-        except (
-            CliError,
-            StoreError,
-            ConfigError,
-            PayloadError,
-            NotLoggedIn,
-            LookupError,
-        ) as e:
-            raise Failure(str(e)) from None
-        except AuthenticationError as error:
-            raise Failure(f"not authenticated: {error.message}") from None
-        except ApiError as error:
-            raise Failure(f"{error.message} ({error.code}, HTTP {error.status})") from None
-        except DecryptionError:
-            raise Failure("decryption failed: the data was altered or the key is wrong") from None
-        except CryptoError as error:
-            raise Failure(str(error)) from None
-        except httpx.ConnectError:
-            raise Failure(f"cannot reach the server at {self.config.server}") from None
-        except httpx.TimeoutException:
-            raise Failure(f"the server at {self.config.server} did not answer in time") from None
-        except httpx.HTTPError as error:
-            raise Failure(f"network error talking to {self.config.server}: {error}") from None
+        except Exception as error:
+            message = explain(error, self.config.server)
+            if message is None:
+                raise
+            raise Failure(message) from None
+
+
+def explain(error: BaseException, server: str) -> str | None:
+    """The one line a user sees for an expected failure (None: a bug, keep the traceback)."""
+    if isinstance(error, Failure):
+        return str(error)
+    if isinstance(error, CliError | StoreError | ConfigError | PayloadError | NotLoggedIn):
+        return str(error)
+    if isinstance(error, LookupError | ImportFormatError):
+        return str(error)
+    if isinstance(error, AuthenticationError):
+        return f"not authenticated: {error.message}"
+    if isinstance(error, ApiError):
+        return f"{error.message} ({error.code}, HTTP {error.status})"
+    if isinstance(error, DecryptionError):
+        return "decryption failed: the data was altered or the key is wrong"
+    if isinstance(error, CryptoError):
+        return str(error)
+    if isinstance(error, httpx.ConnectError):
+        return f"cannot reach the server at {server}"
+    if isinstance(error, httpx.TimeoutException):
+        return f"the server at {server} did not answer in time"
+    if isinstance(error, httpx.HTTPError):
+        return f"network error talking to {server}: {type(error).__name__}"
+    return None
 
 
 async def _call(work: Callable[[], Awaitable[T]]) -> T:
