@@ -133,24 +133,30 @@ def demo(
     """Create a demo household on the server (generated people and data) and print the logins."""
     from normogen_client.cli.account import read_password
     from normogen_client.cli.runtime import Account, ask_passphrase
-    from normogen_client.cli.store import choose_store
+    from normogen_client.cli.store import StoreError, choose_store
     from normogen_client.demo import create_household
 
     rt = runtime(ctx)
     password = read_password(True) if password_stdin else None
 
-    async def work() -> list[tuple[str, str, str]]:
+    async def work() -> tuple[list[tuple[str, str, str]], str | None]:
         household = await create_household(
             rt.new_client, domain=domain, password=password, progress=output.info
         )
-        if login:
-            first = household.clients[0]
-            rt.adopt(Account.of(first), choose_store(None, ask_passphrase))
-        for client in household.clients:
-            await client.aclose()
-        return household.logins
+        problem = None
+        try:
+            if login:
+                rt.adopt(Account.of(household.clients[0]), choose_store(None, ask_passphrase))
+        except StoreError as error:
+            problem = str(error)  # the household exists: still print its logins
+        finally:
+            for client in household.clients:
+                await client.aclose()
+        return household.logins, problem
 
-    logins = rt.run(work)
+    logins, problem = rt.run(work)
     output.table("Demo logins", ["who", "email", "password"], logins)
-    if login:
+    if problem is not None:
+        output.errors.print(f"not logged in: {problem}", markup=False)
+    elif login:
         output.info(f"Logged in as {logins[0][1]}. Try: normogen-client records list Alex")
