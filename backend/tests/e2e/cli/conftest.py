@@ -19,6 +19,18 @@ from tests.accounts import TEST_KDF_ITERATIONS, auth_settings
 from tests.support import ThreadedServer, running_server
 
 PASSWORD = "correct horse battery staple"
+# Each test drives the command line as separate processes (a second or more each on a shared
+# machine), so the suite's per-test default (backend/pyproject.toml) is too short here.
+CLI_TEST_TIMEOUT = 1200
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.timeout(CLI_TEST_TIMEOUT))
+
+
 PASSPHRASE = "session passphrase for tests"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import click
 import typer
+import typer.exceptions
 
 from normogen_client.cli import account, output
 from normogen_client.cli.config import Config
@@ -71,12 +71,15 @@ def main(argv: list[str] | None = None) -> int:
             prog_name="normogen-client",
             standalone_mode=False,
         )
-    except click.exceptions.Abort:
+    except typer.Abort:
         output.fail("aborted")
         return 1
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
+    except typer.exceptions.TyperException as error:
+        # Usage errors (Typer's own copy of Click's exceptions): the message and status 2.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        return int(getattr(error, "exit_code", 2))
     except KeyboardInterrupt:
         output.fail("interrupted")
         return 130

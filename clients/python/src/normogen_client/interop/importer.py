@@ -51,16 +51,15 @@ def target_id(profile_id: str, record: ExportRecord) -> str:
 
 
 def validate(document: ExportDocument) -> None:
-    """Raise PayloadError naming the first record that breaks docs/records.md."""
+    """Check every record against docs/records.md (PayloadError naming the first that fails)
+    and normalise its data as `check` does (defaults such as a vital's unit, nulls dropped)."""
     for profile in document.profiles:
         for r_index, record in enumerate(profile.records):
             where = f"profile {profile.name!r}, record {r_index + 1} ({record.kind})"
             try:
-                data = check(record.kind, record.data)
+                record.data = check(record.kind, record.data)
             except PayloadError as error:
                 raise PayloadError(f"{where}: {error}") from None
-            if record.kind == "medication_dose" and not data.get("medication_id"):
-                raise PayloadError(f"{where}: medication_id is required")
 
 
 def _matching(profiles: list[Profile], incoming: ExportProfile) -> Profile | None:
