@@ -60,7 +60,8 @@ def env(envelope: Any) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def build() -> dict[str, Any]:
+    """Every vector, computed with this library from the fixed inputs."""
     vectors: dict[str, Any] = {
         "contract_version": 2,
         "about": (
@@ -157,6 +158,7 @@ def main() -> None:
         ("family-key", contexts.family_key_aad(family_id, 1, user_b), [family_id, 1, user_b]),
         ("link-payload", contexts.link_payload_aad(link_id), [link_id]),
         ("link-label", contexts.link_label_aad(link_id, user_a), [link_id, user_a]),
+        ("preferences", contexts.preferences_aad(user_a), [user_a]),
     ]
     vectors["aad"] = [
         {
@@ -455,7 +457,11 @@ def main() -> None:
         }
     ]
     del typed
-    OUT.write_text(json.dumps(vectors, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return vectors
+
+
+def main() -> None:
+    OUT.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sys.stdout.write(f"wrote {OUT}\n")
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from normogen.crypto.shapes import B64Key32, Envelope, KdfParams, WrappedKey, require_v2
+from normogen.crypto.shapes import B64Key32, Envelope, KdfParams, WrappedKey
 from normogen.schemas import DeviceName, Email, StrictModel
 
 # 128 random bits as lowercase hex, chosen by the client: key wraps bind it (docs/crypto.md).
@@ -34,11 +34,6 @@ class RegisterRequest(StrictModel):
     identity_key: B64Key32
     wrapped_identity_key: WrappedKey
     device_name: DeviceName | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("user_id", "identity_key", "wrapped_identity_key"))
 
 
 class LoginRequest(StrictModel):

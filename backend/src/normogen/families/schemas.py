@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import Envelope, Grant, require_v2
+from normogen.crypto.shapes import Envelope, Grant
 from normogen.profiles.access import Role
 from normogen.records.schemas import Uuid
 from normogen.schemas import Email, StrictModel
@@ -33,11 +33,6 @@ class FamilyCreate(StrictModel):
     id: Uuid
     encrypted: Envelope
     wrapped_key: Grant
-
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("id",))
 
 
 class InvitationCreate(StrictModel):
@@ -128,12 +123,14 @@ class InvitationList(BaseModel):
 
 
 class ProfileRotation(StrictModel):
-    """One family profile's new key: wrapped by the new family key, with its earlier keys."""
+    """One family profile's new key: wrapped by the new family key, with its earlier keys, and
+    its metadata re-encrypted under it."""
 
     id: Uuid
     key_epoch: KeyEpoch
     wrapped_key: Envelope
     key_history: Envelope
+    encrypted: Envelope
 
 
 class FamilyRotate(StrictModel):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from normogen.crypto.shapes import B64, B64Key32, Envelope, require_v2
+from normogen.crypto.shapes import B64, B64Key32, Envelope
 from normogen.records.schemas import UtcDatetime
 from normogen.schemas import StrictModel
 
@@ -42,11 +42,6 @@ class LinkCreate(StrictModel):
     label: Envelope | None = Field(
         None, description="The owner's own note about the link, encrypted under their user key"
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("id",))
 
 
 class LinkOpen(StrictModel):
