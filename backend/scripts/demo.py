@@ -56,8 +56,12 @@ def main() -> int:
         print(f"\nThe server keeps running on {url}; press Ctrl-C to stop it.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             server.wait()
-    server.terminate()
-    server.wait(30)
+    server.terminate()  # a graceful stop: the server drains, then stops its database
+    try:
+        server.wait(120)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
     return status
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.cli.conftest import Device, DeviceFactory, new_device_factory
+import httpx
+import pytest
+
+from normogen.db.embedded import free_port
+from tests.e2e.cli.conftest import PASSPHRASE, Device, DeviceFactory, new_device_factory
 from tests.support import ThreadedServer
 
 BACKEND = Path(__file__).resolve().parents[3]
@@ -82,3 +88,48 @@ def test_make_demo_script_uses_a_running_server(
     assert "Starting the server" not in result.stdout  # it was already running
     assert sorted(logins(result.stdout)) == ["Alex", "Jo", "Sam"]
     assert device.json("status")["email"].startswith("alex.demo-")
+
+
+def test_make_demo_script_starts_the_server_when_none_runs(tmp_path: Path) -> None:
+    """No server on the port: the script starts one (embedded database, as `make run`), fills
+    it, keeps it up until Ctrl-C, then stops it."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SERVER_HOST": "127.0.0.1",
+        "SERVER_PORT": str(port),
+        "NORMOGEN_DATA_DIR": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "NORMOGEN_SESSION_STORE": "file",
+        "NORMOGEN_SESSION_PASSPHRASE": PASSPHRASE,
+        "COLUMNS": "250",
+    }
+    env.pop("NORMOGEN_SERVER", None)
+    env.pop("MONGODB_URI", None)
+    process = subprocess.Popen(
+        [sys.executable, "scripts/demo.py"],
+        cwd=BACKEND,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        seen: list[str] = []
+        for line in process.stdout:
+            seen.append(line)
+            if "keeps running" in line:
+                break
+        printed = "".join(seen)
+        assert f"Starting the server on http://127.0.0.1:{port}" in printed, printed
+        assert sorted(logins(printed)) == ["Alex", "Jo", "Sam"]
+        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        assert process.wait(120) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(30)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/health", timeout=10)
