@@ -12,7 +12,7 @@ import typer
 from normogen_client.adherence import Adherence, adherence
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, runtime
-from normogen_client.cli.records import parse_instant
+from normogen_client.cli.record_options import parse_instant
 from normogen_client.cli.runtime import Account, CliError, profile_name
 from normogen_client.payloads import check
 from normogen_client.records import Profile, Record, wire_time

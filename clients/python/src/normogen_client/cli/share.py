@@ -10,7 +10,7 @@ import typer
 
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, read_password, runtime
-from normogen_client.cli.records import Kind, parse_instant, to_end_of_day
+from normogen_client.cli.record_options import Kind, parse_instant, to_end_of_day
 from normogen_client.cli.runtime import CliError, Runtime
 from normogen_client.links import LinkInfo, SharedLink, open_link
 from normogen_client.payloads import summary
