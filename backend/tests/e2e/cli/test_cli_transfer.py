@@ -109,7 +109,7 @@ def fill(device: Device) -> None:
         "--range-text",
         "negative",
         "--at",
-        "2026-01-20T08:30:00Z",
+        "2026-01-20T08:31:00Z",
     )
     med = device.json(
         *add,
@@ -188,7 +188,10 @@ def content(document: dict[str, Any]) -> list[Any]:
     """The decrypted content, with record ids replaced by positions (ids differ per account)."""
     result = []
     for profile in sorted(document["profiles"], key=lambda p: p["metadata"]["name"]):
-        records = sorted(profile["records"], key=lambda r: (r["occurred_at"], r["kind"]))
+        records = sorted(
+            profile["records"],
+            key=lambda r: (r["occurred_at"], r["kind"], json.dumps(r["data"], sort_keys=True)),
+        )
         position = {r["id"]: index for index, r in enumerate(records)}
         rows = []
         for record in records:
