@@ -144,3 +144,21 @@ def test_errors_from_the_server_are_one_line(device: Device) -> None:
     line = device.fails("sessions", "revoke", "0" * 32)
     assert line.startswith("error: ")
     assert "HTTP 404" in line
+
+
+def test_without_a_session_passphrase_nothing_is_registered(new_device: DeviceFactory) -> None:
+    device = new_device()
+    email = f"cli-{uuid.uuid4().hex[:8]}@example.org"
+    result = device.run(
+        "register",
+        email,
+        "--password-stdin",
+        "--no-recovery",
+        stdin=PASSWORD + "\n",
+        env={"NORMOGEN_SESSION_PASSPHRASE": ""},
+    )
+    assert result.code == 1
+    assert "NORMOGEN_SESSION_PASSPHRASE" in result.err
+    assert not device.session_file.exists()
+    # The account was not created: registering it now works.
+    device.register(email)

@@ -53,6 +53,7 @@ def register(
     rt = runtime(ctx)
     password = read_password(password_stdin, confirm=True)
     store = choose_store(None, ask_passphrase)
+    store.prepare()  # a missing passphrase fails before the account exists
 
     async def work() -> str | None:
         client = rt.new_client()
@@ -83,8 +84,10 @@ def login(
     if not email:
         raise CliError("give the account's email address")
     password = read_password(password_stdin)
+    store = choose_store(None, ask_passphrase)
 
     async def work() -> None:
+        store.prepare()  # before the old session is replaced
         await _end_previous(rt)
         client = rt.new_client()
         try:
@@ -92,7 +95,7 @@ def login(
                 await client.login(email, password, device_name=device or default_device())
             except AuthenticationError:
                 raise CliError("wrong email or password") from None
-            rt.adopt(Account.of(client), choose_store(None, ask_passphrase))
+            rt.adopt(Account.of(client), store)
         finally:
             await client.aclose()
 

@@ -50,6 +50,9 @@ class StoreError(Exception):
 class SessionStore(Protocol):
     name: str
 
+    def prepare(self) -> None:
+        """Ask for what saving will need (a passphrase) before any network work."""
+
     def load(self) -> dict[str, Any] | None: ...
 
     def save(self, state: dict[str, Any]) -> None: ...
@@ -64,6 +67,9 @@ class KeyringStore:
 
     def __init__(self) -> None:
         self.account = str(config_dir().resolve())
+
+    def prepare(self) -> None:
+        return  # the OS keyring asks for nothing here
 
     def load(self) -> dict[str, Any] | None:
         import keyring.errors
@@ -116,6 +122,11 @@ class FileStore:
     def _derive(passphrase: str, salt: bytes) -> bytes:
         kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
         return kdf.derive(passphrase.encode("utf-8"))
+
+    def prepare(self) -> None:
+        """Choose the passphrase of a new session file now (a fresh salt, the key derived)."""
+        salt = os.urandom(SALT_BYTES)
+        self._key = (salt, self._derive(self._passphrase(True), salt))
 
     def load(self) -> dict[str, Any] | None:
         try:
