@@ -64,6 +64,15 @@ def test_demo_household(new_device: DeviceFactory) -> None:
     sam = new_device()
     email, password = people["Sam"]
     sam.ok("login", email, "--password-stdin", stdin=password + "\n")
+    # A new device trusts no one: Sam verifies Alex (the owner) again before the family opens.
+    assert "family verify" in sam.fails("profiles", "list")
+    [family] = device.json("family", "list")
+    members = device.json("family", "members", family["id"])["members"]
+    number = next(m["safety_number"] for m in members if m["email"] == email)
+    unverified = sam.ok("family", "verify")
+    assert family["id"] in unverified
+    assert number in unverified
+    sam.ok("family", "verify", family["id"], "--safety-number", number)
     names = sorted(p["name"] for p in sam.json("profiles", "list"))
     assert names == ["Jo", "Robin", "Sam"]
     doctor = new_device()

@@ -9,7 +9,7 @@ import typer
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, runtime
 from normogen_client.cli.runtime import Account, CliError
-from normogen_client.crypto import Party
+from normogen_client.crypto import Party, b64d
 from normogen_client.families import Family, Invitation, Member
 
 app = typer.Typer(help="Families: share profiles with the people you care for.")
@@ -318,3 +318,58 @@ def remove(ctx: typer.Context, family: FamilyRef, member: MemberRef) -> None:
 
     rt.run(work)
     output.info(f"Removed {member}; the family's keys were rotated.")
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    family_id: Annotated[
+        str | None, typer.Argument(help="Default: list the families whose owner is unverified.")
+    ] = None,
+    number: NumberOpt = None,
+    tofu: TofuOpt = False,
+) -> None:
+    """Verify a family's owner on this device (a new device trusts no one yet)."""
+    rt = runtime(ctx)
+
+    async def work() -> list[list[str]]:
+        async with rt.session() as account:
+            body = (await account.client.request("GET", "/api/v1/families")).json()
+            pending: list[list[str]] = []
+            me = account.client.session().user_id
+            for item in body["families"]:
+                owner = Party(
+                    item["owner_id"],
+                    b64d(item["owner_identity_key"]),
+                    b64d(item["owner_public_key"]),
+                )
+                if owner.user_id == me or account.client.trust.pin_of(owner.user_id):
+                    continue
+                if family_id is None:
+                    shown = account.families.safety_number(owner)
+                    pending.append([item["id"], item["role"], owner.user_id, shown])
+                elif item["id"] == family_id:
+                    verified, pin = compare(
+                        account, owner, f"the owner {owner.user_id}", number, tofu
+                    )
+                    keys = account.client.keys
+                    if keys is None:
+                        raise CliError("not logged in")
+                    if verified is not None:
+                        account.client.trust.verify(owner, keys.party, verified)
+                    elif pin:
+                        account.client.trust.pin_on_first_use(owner)
+                    return []
+            if family_id is not None:
+                raise CliError(f"no family {family_id} with an unverified owner")
+            return pending
+
+    pending = rt.run(work)
+    if family_id is not None:
+        output.info(f"Verified the owner of family {family_id} on this device.")
+        return
+    output.table(
+        "Families whose owner this device has not verified",
+        ["family id", "your role", "owner", "safety number"],
+        pending,
+    )

@@ -28,7 +28,7 @@ from normogen_client.models import ApiError, AuthenticationError, NotLoggedIn
 from normogen_client.payloads import PayloadError
 from normogen_client.records import Profile, Record, open_record
 from normogen_client.seen import SeenState
-from normogen_client.trust import TrustStore
+from normogen_client.trust import TrustStore, UntrustedKeyError
 
 T = TypeVar("T")
 
@@ -260,6 +260,8 @@ def explain(error: BaseException, server: str) -> str | None:
         return f"{error.message} ({error.code}, HTTP {error.status})"
     if isinstance(error, DecryptionError):
         return "decryption failed: the data was altered or the key is wrong"
+    if isinstance(error, UntrustedKeyError):
+        return f"{error} (see `normogen-client family verify`)"
     if isinstance(error, CryptoError):
         return str(error)
     if isinstance(error, httpx.ConnectError):
