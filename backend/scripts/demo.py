@@ -28,6 +28,9 @@ def start_server(host: str, port: str) -> subprocess.Popen[bytes]:
         "NORMOGEN_ENV": os.environ.get("NORMOGEN_ENV", "development"),
         "SERVER_HOST": host,
         "SERVER_PORT": port,
+        # A local demo server: the household's hundreds of records should not wait for the
+        # per-user request limit (config/defaults.env); an explicit setting still wins.
+        "RATE_LIMIT_REQUESTS": os.environ.get("RATE_LIMIT_REQUESTS", "100000"),
     }
     # The same command as `make run` (embedded database unless MONGODB_URI is set).
     argv = [sys.executable, "-m", "normogen", "serve"]

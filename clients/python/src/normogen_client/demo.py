@@ -19,6 +19,7 @@ from normogen_client.health import HealthRecords
 from normogen_client.links import Links
 from normogen_client.payloads import check
 from normogen_client.records import Profile, Record, wire_time
+from normogen_client.retry import patiently
 from normogen_client.trust import TrustStore
 
 DAYS = 182  # six months
@@ -49,9 +50,11 @@ class _Writer:
 
         async def create() -> Record:
             async with self.gate:
-                return await self.health.create_record(
-                    self.profile, kind, payload, occurred_at=at, tags=tags, source=source,
-                    record_id=record_id,
+                return await patiently(  # a large household meets the per-user rate limit
+                    lambda: self.health.create_record(
+                        self.profile, kind, payload, occurred_at=at, tags=tags, source=source,
+                        record_id=record_id,
+                    )
                 )  # fmt: skip
 
         self.pending.append(create())

@@ -22,6 +22,7 @@ from normogen_client.interop.document import ExportDocument, ExportProfile, Expo
 from normogen_client.models import ApiError
 from normogen_client.payloads import PayloadError, check
 from normogen_client.records import Profile, parse_time
+from normogen_client.retry import patiently
 
 # Fixed namespace of imported record ids (a random UUID, chosen once for this purpose).
 IMPORT_NAMESPACE = uuid.UUID("6f1c2d7e-8a43-4c8e-9b1f-3d5a7e9c0b21")
@@ -111,10 +112,17 @@ async def import_document(
             source = record.source if record.source in SOURCES else "import"
             async with gate:
                 try:
-                    await health.create_record(
-                        chosen, record.kind, data, occurred_at=parse_time(record.occurred_at),
-                        tags=record.tags, source=source, record_id=record_id,
-                    )  # fmt: skip
+                    await patiently(  # a large import meets the per-user rate limit
+                        lambda: health.create_record(
+                            chosen,
+                            record.kind,
+                            data,
+                            occurred_at=parse_time(record.occurred_at),
+                            tags=record.tags,
+                            source=source,
+                            record_id=record_id,
+                        )
+                    )
                 except ApiError as error:
                     if error.code == "record_id_conflict":
                         return False  # imported before and deleted since: leave it deleted
