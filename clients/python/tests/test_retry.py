@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+
 import pytest
 
 from normogen_client import retry
@@ -13,8 +16,9 @@ def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retry, "FIRST_DELAY", 0.0)
 
 
-async def test_retries_429_until_it_works() -> None:
-    answers: list[Exception | str] = [ApiError(429, "rate_limited", "slow down")] * 3 + ["done"]
+def test_retries_429_until_it_works() -> None:
+    limited = ApiError(429, "rate_limited", "slow down")
+    answers: Sequence[Exception | str] = [limited, limited, limited, "done"]
     calls = 0
 
     async def call() -> str:
@@ -25,11 +29,11 @@ async def test_retries_429_until_it_works() -> None:
             raise answer
         return answer
 
-    assert await retry.patiently(call) == "done"
+    assert asyncio.run(retry.patiently(call)) == "done"
     assert calls == 4
 
 
-async def test_other_errors_are_not_retried() -> None:
+def test_other_errors_are_not_retried() -> None:
     calls = 0
 
     async def call() -> str:
@@ -38,11 +42,11 @@ async def test_other_errors_are_not_retried() -> None:
         raise ApiError(409, "record_id_conflict", "taken")
 
     with pytest.raises(ApiError, match="409"):
-        await retry.patiently(call)
+        asyncio.run(retry.patiently(call))
     assert calls == 1
 
 
-async def test_gives_up_after_the_last_attempt() -> None:
+def test_gives_up_after_the_last_attempt() -> None:
     calls = 0
 
     async def call() -> str:
@@ -51,5 +55,5 @@ async def test_gives_up_after_the_last_attempt() -> None:
         raise ApiError(429, "rate_limited", "slow down")
 
     with pytest.raises(ApiError, match="429"):
-        await retry.patiently(call)
+        asyncio.run(retry.patiently(call))
     assert calls == retry.ATTEMPTS
