@@ -9,7 +9,7 @@ import typer
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, runtime
 from normogen_client.cli.runtime import profile_name
-from normogen_client.health import HealthRecords
+from normogen_client.health import RESYNC_CODES, HealthRecords
 from normogen_client.models import ApiError
 from normogen_client.payloads import summary
 from normogen_client.records import Profile, Record
@@ -53,7 +53,9 @@ def sync(
         output.emit_json(results)
         return
     for item in results:
-        note = " (full resync: offline too long)" if item["reset"] else ""
+        note = (
+            " (full resync: offline too long, or the server was restored)" if item["reset"] else ""
+        )
         output.info(
             f"{item['profile']}: {len(item['updated'])} new or changed, "
             f"{len(item['deleted'])} deleted{note}"
@@ -77,9 +79,9 @@ async def _changes(
         try:
             changes, following, done, _ = await health.changes(profile, token)
         except ApiError as error:
-            if error.code != "sync_token_expired" or reset:
+            if error.code not in RESYNC_CODES or reset:
                 raise
-            token, reset = None, True  # offline too long: everything again
+            token, reset = None, True  # offline too long, or the server restored: all again
             updated, deleted = {}, []
             health.seen.reset_feed(profile.id)
             continue
