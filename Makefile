@@ -9,7 +9,7 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types dead unit tiers lock bench clean delete-data \
+.PHONY: help install run demo test check lint types dead unit tiers lock bench clean delete-data \
 	deploy-tools test-image lock-deploy check-config migrate backup restore verify-backup \
 	gen-secret
 
@@ -73,6 +73,9 @@ restore: $(STAMP) ## load ARCHIVE=... into the empty local database (DROP=1 repl
 
 gen-secret: $(STAMP) ## print a new random JWT_SECRET
 	@$(BIN)/normogen gen-secret
+
+demo: $(STAMP) ## start the server if needed (as `make run`) and fill it with a demo household
+	cd $(BACKEND) && $(LOCAL) ../$(BIN)/python scripts/demo.py
 
 test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check

@@ -235,7 +235,7 @@ def test_record_occurred_at_never_causes_5xx(api: Api, occurred_at: str, replace
         current = http.get(url, headers=ctx.headers)
         assert current.status_code == 200
         headers = {**ctx.headers, "If-Match": current.headers["ETag"]}
-        del body["profile_id"]
+        del body["profile_id"], body["id"]  # a replacement names neither
         response = http.put(url, json=body, headers=headers)
     else:
         body["id"] = str(uuid.uuid4())
