@@ -68,3 +68,13 @@ _.log_message
 # The reference client's public API for applications (clients/python/README.md).
 preferences_aad
 _.pin_of
+# pytest hooks, typer settings and CLI enum members chosen by name on the command line
+# (tests/e2e/cli/conftest.py, clients/python/src/normogen_client/cli/).
+pytest_collection_modifyitems
+_.no_args_is_help
+adult
+elder
+health_data
+lab_result
+medication_dose
+_.forget_all  # the client's public API (normogen_client/seen.py)

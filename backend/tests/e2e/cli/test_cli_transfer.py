@@ -10,7 +10,6 @@ from fhir.resources.R4B.bundle import Bundle
 
 from tests.e2e.cli.conftest import Device, DeviceFactory
 
-LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 
 
