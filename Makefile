@@ -9,8 +9,9 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types unit lock bench clean delete-data deploy-tools \
-	test-image lock-deploy check-config migrate backup restore verify-backup gen-secret \
+.PHONY: help install run demo test check lint types dead unit tiers lock bench clean delete-data \
+	deploy-tools test-image lock-deploy check-config migrate backup restore verify-backup \
+	gen-secret \
 	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench
 
 help: ## list the targets
@@ -77,11 +78,14 @@ restore: $(STAMP) ## load ARCHIVE=... into the empty local database (DROP=1 repl
 gen-secret: $(STAMP) ## print a new random JWT_SECRET
 	@$(BIN)/normogen gen-secret
 
+demo: $(STAMP) ## start the server if needed (as `make run`) and fill it with a demo household
+	cd $(BACKEND) && $(LOCAL) ../$(BIN)/python scripts/demo.py
+
 test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory web-test
 
-check: lint types unit ## what CI runs: ruff, mypy --strict, pytest
+check: lint types dead tiers ## what CI runs: ruff, mypy --strict, vulture, the test tiers
 
 lint:
 	cd $(BACKEND) && ../$(BIN)/ruff check src tests bench scripts ../clients/python && \
@@ -90,8 +94,22 @@ lint:
 types:
 	cd $(BACKEND) && ../$(BIN)/mypy src tests bench scripts ../clients/python/src ../clients/python/tests
 
-unit:
-	cd $(BACKEND) && ../$(BIN)/pytest $(PYTEST_ARGS)
+# Dead code: vulture (settings in backend/pyproject.toml; false positives in
+# backend/vulture_whitelist.py).
+dead:
+	cd $(BACKEND) && ../$(BIN)/vulture
+
+# The test tiers, each timed: unit (no database), integration (real database and HTTP, e2e,
+# deployment files), contract (schemathesis against a live server).
+tier = cd $(BACKEND) && SECONDS=0; ../$(BIN)/pytest $(2) $(PYTEST_ARGS); status=$$?; \
+	echo "== $(1) tier: $${SECONDS} s"; exit $$status
+
+unit: ## the fast unit tier alone (no database)
+	@$(call tier,unit,tests/unit ../clients/python/tests)
+
+tiers: unit
+	@$(call tier,integration,tests/integration tests/e2e tests/deploy)
+	@$(call tier,contract,tests/contract)
 
 bench: $(STAMP) ## run the benchmarks (ratios against floors measured in the same run)
 	cd $(BACKEND) && ../$(BIN)/python -m bench

@@ -17,11 +17,13 @@ import asyncio
 import base64
 import os
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 
 from bench.harness import BENCH_PASSWORD, database, median, normogen_process
+from normogen.crypto.shapes import CONTRACT_VERSION
 from normogen.records.service import PAGE_BYTES_BUDGET
 from normogen_client.api import NormogenClient
 from normogen_client.health import HealthRecords
@@ -38,9 +40,15 @@ def _b64(size: int) -> str:
     return base64.b64encode(os.urandom(size)).decode()
 
 
-def _envelope(size: int) -> dict[str, str]:
+def _envelope(size: int) -> dict[str, str | int]:
     """A shape-valid ciphertext envelope: the server stores it without decrypting."""
-    return {"alg": "aes-256-gcm", "iv": _b64(12), "data": _b64(size), "authTag": _b64(16)}
+    return {
+        "v": CONTRACT_VERSION,
+        "alg": "aes-256-gcm",
+        "iv": _b64(12),
+        "data": _b64(size),
+        "authTag": _b64(16),
+    }
 
 
 async def prepare(url: str) -> tuple[str, str]:
@@ -52,8 +60,10 @@ async def prepare(url: str) -> tuple[str, str]:
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         for n in range(RECORDS):
             body = {
+                "id": str(uuid.uuid4()),
                 "profile_id": profile.id,
                 "kind": "lab_result",
+                "key_epoch": profile.key_epoch,
                 "payload": _envelope(RECORD_BYTES),
                 "occurred_at": f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}Z",
                 "tags": TAGS,

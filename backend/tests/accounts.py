@@ -27,6 +27,7 @@ from normogen_client.crypto import (
     registration_payload,
     unlock,
 )
+from tests.contract.conformance import checking_hooks
 from tests.support import ThreadedServer, running_server, test_settings
 
 PASSWORD = "correct horse battery staple"
@@ -70,12 +71,6 @@ class RegisteredUser:
     def auth_key(self) -> str:
         """The current auth key, base64 (what re-authenticating requests send)."""
         return b64e(self.secrets.auth_key)
-
-    def use_tokens(self, body: dict[str, Any]) -> None:
-        """Adopt the token pair of a login, refresh or password-change response."""
-        self.session_id = body["session_id"]
-        self.access_token = body["access_token"]
-        self.refresh_token = body["refresh_token"]
 
 
 async def register_user(
@@ -144,7 +139,8 @@ def auth_server(mongodb_uri: str) -> Iterator[ThreadedServer]:
 
 @pytest.fixture
 async def auth_http(auth_server: ThreadedServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=auth_server.url, timeout=30) as client:
+    hooks = checking_hooks(auth_server.app.openapi())  # every response against the contract
+    async with httpx.AsyncClient(base_url=auth_server.url, timeout=30, event_hooks=hooks) as client:
         yield client
 
 

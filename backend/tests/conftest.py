@@ -8,10 +8,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings
 from pymongo import AsyncMongoClient
 
 from normogen.db.embedded import EmbeddedMongo
+from tests.contract.conformance import checking_hooks
 from tests.support import ThreadedServer, running_server, test_settings
+
+# No per-example time limit: on a loaded machine a deadline fails correct code (timing is for
+# backend/bench, not for tests); the same profile is in clients/python/tests/conftest.py.
+settings.register_profile("normogen", deadline=None)
+settings.load_profile("normogen")
 
 # Account fixtures (auth_server, auth_http, user, other_user) for every domain's tests.
 pytest_plugins = ["tests.accounts"]
@@ -39,7 +46,8 @@ def server(mongodb_uri: str) -> Iterator[ThreadedServer]:
 
 @pytest.fixture
 async def http(server: ThreadedServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+    hooks = checking_hooks(server.app.openapi())  # every response against the contract
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, event_hooks=hooks) as client:
         yield client
 
 

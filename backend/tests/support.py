@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -181,3 +181,19 @@ async def async_wait_until(
             return time.monotonic() - started
         await asyncio.sleep(interval)
     raise AssertionError(message)
+
+
+async def in_one_window(seconds: int, body: Callable[[], Awaitable[None]]) -> None:
+    """Run `body`, whose assertions count hits in one fixed rate-limit window of `seconds`
+    (windows are aligned to the epoch, security/ratelimit.py `window_key`). If a window ended
+    while it ran, its counts started over mid-way: run it again, in the new window, which with
+    windows of a day cannot end again before it finishes."""
+    for _ in range(2):
+        window = int(time.time() // seconds)
+        await body()
+        if int(time.time() // seconds) == window:
+            return
+    raise AssertionError("a rate-limit window ended during each of two runs")
+
+
+DAY = 86_400  # the rate-limit window of tests that count hits (see `in_one_window`)

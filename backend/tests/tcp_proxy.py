@@ -62,10 +62,6 @@ class IdleDroppingProxy:
             for pipe in self._pipes:
                 pipe.close()
 
-    def open_connections(self) -> int:
-        with self._lock:
-            return sum(not pipe.closed for pipe in self._pipes)
-
     def drop_idle(self, older_than: float = 0.0) -> int:
         """Close the connections idle for more than `older_than` seconds; returns how many."""
         now = time.monotonic()

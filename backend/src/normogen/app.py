@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from pymongo.errors import PyMongoError
 from starlette.types import ASGIApp
 
-from normogen import __version__, direct_routes, handlers
+from normogen import __version__, direct_routes, docs_ui, handlers, openapi
 from normogen.accounts import router as accounts_router
 from normogen.accounts.deletion import resume_deletions
 from normogen.auth import router as auth_router
@@ -36,6 +36,7 @@ from normogen.security.ratelimit import RateLimiter
 
 log = logging.getLogger("normogen")
 _MIGRATE_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
+OPENAPI_URL = "/openapi.json"
 
 
 async def _migrate_until_done(runtime: Runtime) -> None:
@@ -124,9 +125,9 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="Zero-knowledge health-data server: it stores ciphertext only.",
         lifespan=lifespan,
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
-        openapi_url="/openapi.json" if docs else None,
+        docs_url=None,  # docs_ui serves both pages with local assets
+        redoc_url=None,
+        openapi_url=OPENAPI_URL if docs else None,
         # Metrics are Prometheus (ops/metrics.py); FastAPI's OpenTelemetry hooks stay off.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
@@ -143,6 +144,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(families_router.invitations_router)
     app.include_router(links_router.router)
     app.include_router(links_router.public_router)
+    openapi.install(app, runtime.settings)
+    if docs:
+        docs_ui.install(app, OPENAPI_URL)
     # Added innermost first: rate limiting sits next to the routes, and no request passes the
     # schema gate before the indexes exist (the edge, with the probes, is outside all).
     app.add_middleware(RateLimitMiddleware, runtime=runtime, limiter=api_limiter)

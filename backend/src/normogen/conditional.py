@@ -5,13 +5,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Header
 from starlette.responses import Response
 
 from normogen.errors import PreconditionRequired
 
 _MAX_IF_MATCH_TAGS = 16
+# `*` or up to 16 entity tags (RFC 9110 §8.8.3); a well-formed tag that is not one of our
+# revisions (weak, or not digits) is valid syntax that never matches: 412, not 422.
+_ETAG = r'(W/)?"[!#-~]*"'
+IF_MATCH_PATTERN = (
+    rf"^[ \t]*(\*|{_ETAG}([ \t]*,[ \t]*{_ETAG}){{0,{_MAX_IF_MATCH_TAGS - 1}}})[ \t]*$"
+)
+# What a write that binds its next revision needs (PUT /records: 428 for `*` or a list).
+ONE_ETAG_PATTERN = rf"^[ \t]*{_ETAG}[ \t]*$"
+IfMatchHeader = Annotated[str | None, Header(alias="If-Match", pattern=IF_MATCH_PATTERN)]
 
 
 def etag(revision: int) -> str:

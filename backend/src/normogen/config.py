@@ -1,4 +1,4 @@
-"""Settings from the environment (12-factor): the seed's names, validation and a masked dump."""
+"""Settings from the environment (12-factor): the README's names, validation and a masked dump."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# The seed's example value: a deployment that still carries it has not been configured.
+# The example value of backend/config/.env.example: a deployment that still carries it has
+# not been configured.
 PLACEHOLDER_SECRETS = frozenset(
     {
         "your-super-secret-jwt-key-here",
@@ -115,7 +116,7 @@ class Settings(BaseSettings):
     RATE_LIMIT_REQUESTS: int = Field(100, ge=1)
     RATE_LIMIT_DURATION_SECONDS: int = Field(60, ge=1, le=86_400)
 
-    # Accounts and authentication (issue 3).
+    # Accounts and authentication (README, "Accounts and authentication").
     # PBKDF2-SHA256 iterations the server accepts from clients: OWASP Password Storage Cheat
     # Sheet recommends 600,000; lower values are accepted only in development (fast tests).
     KDF_MIN_ITERATIONS: int = Field(600_000, ge=1, le=10_000_000)
@@ -134,7 +135,7 @@ class Settings(BaseSettings):
     # device) still works; after it, the replay revokes the whole session.
     JWT_REFRESH_REUSE_GRACE_SECONDS: float = Field(30.0, ge=0, le=300)
 
-    # Health records (issue 4). The payload bound counts decoded ciphertext bytes.
+    # Health records. The payload bound counts decoded ciphertext bytes (docs/api.md, Shapes).
     MAX_RECORD_BYTES: int = Field(256 * 1024, ge=1024, le=16 * 1024 * 1024)
     # Deleted records and profiles stay as tombstones this long so offline devices learn of
     # the deletion; a sync token older than this is refused (410) and the device resyncs.
@@ -144,7 +145,7 @@ class Settings(BaseSettings):
     # Record writes (each a transaction) one process runs at once; the rest queue in memory.
     RECORD_WRITE_CONCURRENCY: int = Field(8, ge=1, le=1000)
 
-    # Families and share links (issue 5). An invitation waits this long (also for an email
+    # Families and share links. An invitation waits this long (also for an email
     # that registers later). A link expires at most LINK_MAX_DAYS ahead; its ciphertext is at
     # most LINK_MAX_BYTES (decoded). Opening links is limited per IP; password attempts are
     # limited per IP and per link (OWASP Authentication Cheat Sheet: throttle online guessing).

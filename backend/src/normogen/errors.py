@@ -1,7 +1,6 @@
 """Domain errors and the one JSON error body every failure is rendered as.
 
     NormogenError (500 internal_error)
-    ├── BadRequest (400 bad_request)
     ├── Unauthorized (401 unauthorized)
     ├── Forbidden (403 forbidden)
     ├── NotFound (404 not_found)
@@ -22,7 +21,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
 
 
 class NormogenError(Exception):
@@ -43,12 +45,6 @@ class NormogenError(Exception):
         self.error_code = code or self.code
         self.headers = dict(headers or {})
         super().__init__(self.message)
-
-
-class BadRequest(NormogenError):
-    status_code = 400
-    code = "bad_request"
-    default_message = "Bad request"
 
 
 class Unauthorized(NormogenError):
@@ -97,11 +93,16 @@ class PayloadTooLarge(NormogenError):
 
 
 class InvalidInput(NormogenError):
-    """Well-formed input that breaks a rule only known at run time (e.g. a configured minimum)."""
+    """Well-formed input that breaks a rule only known at run time (e.g. a configured minimum);
+    answered like the validator's 422, with `details` naming the field."""
 
     status_code = 422
     code = "validation_error"
     default_message = "Invalid input"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"Invalid input: {field}")
+        self.details = [{"field": field, "message": problem, "type": "value_error"}]
 
 
 class RateLimited(NormogenError):
@@ -135,3 +136,60 @@ def error_body(
     if details is not None:
         error["details"] = list(details)
     return json.dumps({"error": error}, separators=(",", ":")).encode()
+
+
+class ErrorDetail(BaseModel):
+    """One rejected field of a 422: where (`body.email`, `query.limit`) and why."""
+
+    field: str
+    message: str
+    type: str
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="Stable snake_case code; branch on this, not the message")
+    message: str
+    request_id: str | None = Field(description="Also in the X-Request-ID response header")
+
+
+class ValidationErrorInfo(ErrorInfo):
+    details: list[ErrorDetail]
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorInfo
+
+
+class ValidationErrorBody(BaseModel):
+    """The body of a 422: the error with the rejected fields."""
+
+    error: ValidationErrorInfo
+
+
+_HEADERS = {
+    "ETag": "The revision, to send back as If-Match",
+    "Location": "The URL of the created resource",
+}
+
+
+def responses(
+    *statuses: int, headers: Mapping[int, Sequence[str]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: the error statuses it answers beyond those every route
+    shares (429, 500, 503, and 400/401/413/422 where they apply; normogen/openapi.py adds
+    those), and the headers its success responses always carry (`{201: ["Location"]}`)."""
+    documented: dict[int | str, dict[str, Any]] = {
+        status: {
+            "model": ValidationErrorBody if status == 422 else ErrorBody,
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
+    }
+    for status, names in (headers or {}).items():
+        documented.setdefault(status, {})["headers"] = {
+            name: {"description": _HEADERS[name], "required": True, "schema": {"type": "string"}}
+            for name in names
+        }
+    return documented

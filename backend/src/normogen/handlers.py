@@ -7,13 +7,14 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from normogen.crypto.shapes import VERSION_ERROR
 from normogen.db.client import is_unavailable
-from normogen.errors import DatabaseUnavailable, NormogenError, error_body
+from normogen.errors import DatabaseUnavailable, InvalidInput, NormogenError, error_body
 from normogen.ops.edge import log_unavailable, request_id_of
 
 log = logging.getLogger("normogen.error")
@@ -49,7 +50,8 @@ async def normogen_error(request: Request, exc: Exception) -> Response:
         raise exc
     if isinstance(exc, DatabaseUnavailable):
         log_unavailable(request.scope, exc)
-    return _json(request, exc.status_code, exc.error_code, exc.message, exc.headers)
+    details = exc.details if isinstance(exc, InvalidInput) else None
+    return _json(request, exc.status_code, exc.error_code, exc.message, exc.headers, details)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -76,7 +78,21 @@ async def http_error(request: Request, exc: Exception) -> Response:
         raise exc
     code = _CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return _json(request, exc.status_code, code, message, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return _json(request, exc.status_code, code, message, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        regex = getattr(route, "path_regex", None)
+        if route.methods and regex is not None and regex.match(path):
+            methods |= route.methods
+    return sorted(methods)
 
 
 async def database_error(request: Request, exc: Exception) -> Response:

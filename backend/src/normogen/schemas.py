@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from typing import Annotated, Any
+from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321 path limit
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.][^@\s]*\.[^@\s.]+$")
+# No whitespace, controls or second "@"; a dot in the domain; blanks around it are trimmed.
+# Explicit code points, so every regex engine (Rust in validation, Python in the tests,
+# ECMAScript in clients) agrees.
+_NOT_EMAIL = r"@\x00-\x20\x7f"
+_BLANKS = " \t\r\n"
+EMAIL_PATTERN = (
+    rf"^[{_BLANKS}]*[^{_NOT_EMAIL}]{{1,64}}@[^{_NOT_EMAIL}.][^{_NOT_EMAIL}]*\.[^{_NOT_EMAIL}.]+"
+    rf"[{_BLANKS}]*$"
+)
+# Printable text: no C0/C1 control characters (also spelled as code points, see above).
+PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
 class StrictModel(BaseModel):
@@ -18,31 +36,59 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def normalise_email(value: Any) -> Any:
-    """Trim and lowercase; the result is what the unique index and lookups use."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value.strip()).lower()
-    return value
+def normalise_email(value: str) -> str:
+    """Trimmed, NFC and lowercase; the result is what the unique index and lookups use."""
+    return unicodedata.normalize("NFC", value.strip(_BLANKS)).lower()
 
 
-def _check_email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("is not an email address")
-    return value
-
-
+# The pattern and lengths apply to the text as sent (so the OpenAPI document is the whole
+# rule); the normalised form is what the server stores and compares.
 Email = Annotated[
     str,
-    BeforeValidator(normalise_email),
-    Field(min_length=3, max_length=MAX_EMAIL_LENGTH),
-    AfterValidator(_check_email),
+    Field(min_length=3, max_length=MAX_EMAIL_LENGTH, pattern=EMAIL_PATTERN),
+    AfterValidator(normalise_email),
 ]
 
 
-def _check_printable(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError("must not contain control characters")
+def _whole_number(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with no fraction: 3.0 is one, so accept it as 3.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
-DeviceName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_check_printable)]
+# `Annotated[int, Field(ge=1, le=9), WHOLE_NUMBER]`: in a strict body, an integer is a JSON
+# number without a fraction (`3` or `3.0`, as JSON Schema's "integer"), never a string. It
+# comes after the bounds, or pydantic leaves them out of the JSON schema.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+DeviceName = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE_PATTERN)]
+
+
+T = TypeVar("T")
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+# A field an update may leave out but never set to null: absent means "unchanged".
+Omittable = Annotated[T | SkipJsonSchema[None], Field(json_schema_extra=_no_default)]
+
+
+class PartialUpdate(StrictModel):
+    """An update of `Omittable` fields naming at least one (`minProperties: 1`)."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("must not be null (leave the field out to keep it)")
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self

@@ -1,4 +1,5 @@
-"""CORS per the seed: allowed origins get credentials and max-age 3600; others get nothing."""
+"""CORS as docs/api.md states it: allowed origins get credentials and max-age 3600; others
+get nothing."""
 
 from __future__ import annotations
 

@@ -136,6 +136,10 @@ cursors = st.one_of(
     st.one_of(_huge, st.text(max_size=10), st.lists(st.integers(), max_size=3)).map(
         lambda t: _json_b64({"t": t, "i": "x"})
     ),
+    # The documented shapes (docs/api.md), with numbers at and past their edges: records
+    # `<14 hex>.<36 of hex and ->`, security events `<1-14 digits>.<32 hex>`.
+    st.tuples(st.integers(0, 16**15), st.uuids()).map(lambda t: f"{t[0]:014x}.{t[1]}"),
+    st.tuples(st.integers(0, 10**15), st.uuids()).map(lambda t: f"{t[0]}.{t[1].hex}"),
 )
 
 
@@ -149,6 +153,12 @@ def _sync_tokens(profile_prefix: str) -> st.SearchStrategy[str]:
             st.integers(0, 3), st.sampled_from([profile_prefix, "xxxxxxxx"]), _huge, _huge
         ).map(lambda t: _json_b64([t[0], t[1], t[2], t[3]])),
         st.lists(st.one_of(_huge, st.text(max_size=8), st.none()), max_size=5).map(_json_b64),
+        # The documented shape `<seq>.<millis>.<profile prefix>`, numbers at and past its edges.
+        st.tuples(
+            st.integers(0, 10**19),
+            st.integers(0, 10**15),
+            st.sampled_from([profile_prefix, "0" * 8]),
+        ).map(lambda t: f"{t[0]}.{t[1]}.{t[2]}"),
     )
 
 
@@ -225,7 +235,7 @@ def test_record_occurred_at_never_causes_5xx(api: Api, occurred_at: str, replace
         current = http.get(url, headers=ctx.headers)
         assert current.status_code == 200
         headers = {**ctx.headers, "If-Match": current.headers["ETag"]}
-        del body["profile_id"]
+        del body["profile_id"], body["id"]  # a replacement names neither
         response = http.put(url, json=body, headers=headers)
     else:
         body["id"] = str(uuid.uuid4())
@@ -307,13 +317,13 @@ def test_the_reported_out_of_range_values_are_named_422s(
         assert link.json()["error"]["details"][0]["field"] == "body.expires_at"
     beyond = datetime(9999, 12, 31, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
     millis = int(beyond.total_seconds() * 1000) + 2 * 86_400_000
-    since = _json_b64([1, ctx.profile_id[:8], 0, millis])
+    since = f"0.{millis}.{ctx.profile_id[:8]}"  # 15 digits: beyond the documented shape
     changes = http.get(
         f"{PROFILES}/{ctx.profile_id}/changes", params={"since": since}, headers=ctx.headers
     )
-    assert changes.status_code == 400, changes.text
-    assert changes.json()["error"]["code"] == "invalid_sync_token"
+    assert changes.status_code == 422, changes.text
+    assert changes.json()["error"]["details"][0]["field"] == "query.since"
     cursor = _json_b64({"t": "0001-01-01T00:00:00+01:00", "i": "x"})
     events = http.get("/api/v1/users/me/events", params={"cursor": cursor}, headers=ctx.headers)
-    assert events.status_code == 400, events.text
-    assert events.json()["error"]["code"] == "invalid_cursor"
+    assert events.status_code == 422, events.text
+    assert events.json()["error"]["details"][0]["field"] == "query.cursor"

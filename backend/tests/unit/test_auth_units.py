@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from normogen.auth.context import AuthContext
-from normogen.auth.hashing import KeyHasher, default_concurrency
+from normogen.auth.hashing import KeyHasher, available_cpus, default_concurrency
 from normogen.auth.service import fake_kdf
 from normogen.auth.session_cache import SessionCache
 from normogen.config import Settings, load_settings
@@ -80,8 +82,31 @@ def test_the_session_cache_refuses_a_ttl_over_one_second() -> None:
     assert len(cache._entries) <= 2
 
 
-def test_default_concurrency_leaves_a_cpu_free() -> None:
-    assert default_concurrency() >= 1
+@pytest.mark.parametrize(("cpus", "expected"), [(1, 1), (2, 1), (3, 2), (8, 7)])
+def test_default_concurrency_leaves_a_cpu_free(cpus: int, expected: int) -> None:
+    assert default_concurrency(cpus) == expected
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [("150000 100000\n", 2), ("50000 100000\n", 1), ("400000 100000\n", 4)],
+)
+def test_available_cpus_follows_the_cgroup_quota(
+    tmp_path: Path, cpu_max: str, expected: int
+) -> None:
+    path = tmp_path / "cpu.max"
+    path.write_text(cpu_max)
+    assert available_cpus(path) == expected
+
+
+@pytest.mark.parametrize("cpu_max", ["max 100000\n", "garbage\n", None])
+def test_available_cpus_without_a_quota_is_the_affinity_mask(
+    tmp_path: Path, cpu_max: str | None
+) -> None:
+    path = tmp_path / "cpu.max"
+    if cpu_max is not None:
+        path.write_text(cpu_max)
+    assert available_cpus(path) == len(os.sched_getaffinity(0))
 
 
 async def test_hashes_run_at_most_concurrency_at_once() -> None:

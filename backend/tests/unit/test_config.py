@@ -1,4 +1,4 @@
-"""Settings: the seed's names and defaults, secrets from files, every problem reported at once."""
+"""Settings: the README's names and defaults, secrets from files, every problem reported at once."""
 
 from __future__ import annotations
 

@@ -176,3 +176,7 @@ def test_seen_state_refuses_rollback_resurrection_and_feed_regressions() -> None
     assert restored == seen
     with pytest.raises(RollbackError):
         restored.record("r", 4)
+    restored.forget_all()  # the user's explicit decision, e.g. after a backup restore
+    restored.record("r", 1)
+    restored.family_epoch("f", 1)
+    assert restored.to_json()["revisions"] == {"r": 1}

@@ -18,6 +18,7 @@ from normogen.accounts.schemas import (
     UserUpdate,
 )
 from normogen.auth.dependencies import AuthContextDep
+from normogen.errors import responses
 from normogen.events import service as events
 
 router = APIRouter(prefix="/api/v1/users/me", tags=["account"])
@@ -29,13 +30,13 @@ async def get_me(account: CurrentAccount) -> UserRead:
     return service.read(account.user)
 
 
-@router.patch("")
+@router.patch("", responses=responses(403, 409))
 async def update_me(body: UserUpdate, account: CurrentAccount, ctx: AuthContextDep) -> UserRead:
     """Change the login email (needs the current auth key)."""
     return await service.change_email(ctx, account, body.auth_key, body.email)
 
 
-@router.delete("", status_code=204)
+@router.delete("", status_code=204, responses=responses(403))
 async def delete_me(body: AccountDelete, account: CurrentAccount, ctx: AuthContextDep) -> Response:
     """Delete the account and every object it owns (needs the current auth key)."""
     await service.delete(ctx, account, body.auth_key)
@@ -62,14 +63,37 @@ async def list_events(
     account: CurrentAccount,
     ctx: AuthContextDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=256)] = None,
+    cursor: Annotated[str | None, Query(pattern=events.CURSOR_PATTERN)] = None,
 ) -> EventPage:
     """Security events of the account, newest first (`next` pages to older ones)."""
     found, next_cursor = await events.page(ctx.db, account.user_id, limit, cursor)
     return EventPage(events=[EventRead(**event) for event in found], next=next_cursor)
 
 
-@router.get("/export", response_class=StreamingResponse)
+EXPORT_SCHEMA = {
+    "type": "object",
+    "required": ["format", "version", "exported_at", "user_id", "sections"],
+    "properties": {
+        "format": {"type": "string"},
+        "version": {"type": "integer"},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "user_id": {"type": "string"},
+        "sections": {
+            "type": "object",
+            "required": ["account"],
+            "description": "`account`, then one array per kind of owned data (ciphertext only)",
+            "properties": {"account": {"type": "object"}},
+            "additionalProperties": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+}
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/json": {"schema": EXPORT_SCHEMA}}}},
+)
 async def export(account: CurrentAccount, ctx: AuthContextDep) -> StreamingResponse:
     """Everything the caller owns, as ciphertext, streamed as one JSON document."""
     return StreamingResponse(

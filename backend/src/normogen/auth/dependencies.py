@@ -27,6 +27,10 @@ from normogen.events.service import Origin
 from normogen.runtime import Runtime
 from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
 
+# The OpenAPI security scheme of every route that needs an access token (normogen/openapi.py
+# finds those that take `CurrentUser`; a route that calls `current_user` itself declares this).
+BEARER_SCHEME = "bearer"
+TOKEN_REQUIRED: dict[str, Any] = {"security": [{BEARER_SCHEME: []}]}
 # One message for every token problem: which check failed is nobody's business but ours.
 REJECTED = "Invalid or expired access token"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -22,11 +22,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from normogen.config import Settings
 
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
-def available_cpus() -> int:
+
+def available_cpus(cpu_max: Path = CPU_MAX) -> int:
     """CPUs this process may use: the cgroup v2 quota (containers) or the affinity mask."""
     try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        quota, period = cpu_max.read_text().split()[:2]
         if quota != "max":
             return max(1, math.ceil(int(quota) / int(period)))
     except (OSError, ValueError):
@@ -37,10 +39,10 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def default_concurrency() -> int:
+def default_concurrency(cpus: int | None = None) -> int:
     """One hash per CPU but one: a core stays free for the event loop, so logins do not stall
     other requests (bench/login_stall.py measures it). At least one."""
-    return max(1, available_cpus() - 1)
+    return max(1, (available_cpus() if cpus is None else cpus) - 1)
 
 
 class KeyHasher:

@@ -23,7 +23,7 @@ from normogen.auth.schemas import (
     SessionRead,
     TokenResponse,
 )
-from normogen.errors import NotFound
+from normogen.errors import NotFound, responses
 from normogen.events.service import EventType, record
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -36,7 +36,9 @@ async def prelogin(body: PreloginRequest, ctx: AuthContextDep) -> PreloginRespon
     return PreloginResponse(kdf=await service.prelogin(ctx, body.email))
 
 
-@router.post("/register", status_code=201, dependencies=[per_ip_limit("register")])
+@router.post(
+    "/register", status_code=201, dependencies=[per_ip_limit("register")], responses=responses(409)
+)
 async def register(body: RegisterRequest, ctx: AuthContextDep) -> TokenResponse:
     """Create an account from client-derived material; 409 `email_taken` if the email is used.
 
@@ -46,13 +48,13 @@ async def register(body: RegisterRequest, ctx: AuthContextDep) -> TokenResponse:
     return await service.register(ctx, body)
 
 
-@router.post("/login", dependencies=[per_ip_limit("login")])
+@router.post("/login", dependencies=[per_ip_limit("login")], responses=responses(401))
 async def login(body: LoginRequest, ctx: AuthContextDep) -> LoginResponse:
     """Exchange the auth key for tokens and the account's wrapped keys."""
     return await service.login(ctx, body)
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses=responses(401))
 async def refresh(body: RefreshRequest, ctx: AuthContextDep) -> TokenResponse:
     """Rotate a refresh token; a replayed old one revokes the whole session."""
     return service.to_tokens(await sessions.refresh(ctx, body.refresh_token))
@@ -81,7 +83,7 @@ async def list_sessions(user: CurrentUser, ctx: AuthContextDep) -> SessionList:
     return SessionList(sessions=[SessionRead(**session) for session in found])
 
 
-@router.delete("/sessions/{session_id}", status_code=204)
+@router.delete("/sessions/{session_id}", status_code=204, responses=responses(404))
 async def revoke_session(session_id: str, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Revoke one of the caller's sessions; another account's session id is a 404."""
     if len(session_id) > 64 or not await sessions.revoke(ctx, user.user_id, session_id):
@@ -90,7 +92,7 @@ async def revoke_session(session_id: str, user: CurrentUser, ctx: AuthContextDep
     return Response(status_code=NO_CONTENT)
 
 
-@router.post("/change-password")
+@router.post("/change-password", responses=responses(403, 409))
 async def change_password(
     body: ChangePasswordRequest, user: CurrentUser, ctx: AuthContextDep
 ) -> TokenResponse:
@@ -98,14 +100,14 @@ async def change_password(
     return await service.change_password(ctx, user.user_id, user.session_id, body)
 
 
-@router.post("/rotate-user-key", status_code=204)
+@router.post("/rotate-user-key", status_code=204, responses=responses(403, 409))
 async def rotate_user_key(body: RotateUserKey, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Swap in a new user key: every wrap made with the old one is replaced atomically."""
     await rotation.rotate_user_key(ctx, user.user_id, user.session_id, body)
     return Response(status_code=NO_CONTENT)
 
 
-@router.put("/recovery", status_code=204)
+@router.put("/recovery", status_code=204, responses=responses(403))
 async def set_recovery(body: RecoverySetup, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Set up (or replace) recovery: its auth key hash, KDF params and user-key wrap."""
     await recovery.setup(ctx, user.user_id, user.session_id, body)
@@ -118,14 +120,16 @@ async def recovery_prelogin(body: PreloginRequest, ctx: AuthContextDep) -> Prelo
     return PreloginResponse(kdf=await recovery.prelogin(ctx, body.email))
 
 
-@router.post("/recovery/unlock", dependencies=[per_ip_limit("recovery")])
+@router.post("/recovery/unlock", dependencies=[per_ip_limit("recovery")], responses=responses(401))
 async def recovery_unlock(body: RecoveryUnlock, ctx: AuthContextDep) -> RecoveryUnlockResponse:
     """Prove the recovery auth key; get the recovery-wrapped user key to re-wrap it."""
     user_id, wrapped = await recovery.unlock(ctx, body)
     return RecoveryUnlockResponse(user_id=user_id, recovery_wrapped_user_key=wrapped)
 
 
-@router.post("/recovery/complete", dependencies=[per_ip_limit("recovery")])
+@router.post(
+    "/recovery/complete", dependencies=[per_ip_limit("recovery")], responses=responses(401)
+)
 async def recovery_complete(body: RecoveryComplete, ctx: AuthContextDep) -> LoginResponse:
     """Reset the password credential with the recovery auth key; all sessions end."""
     return await recovery.complete(ctx, body)

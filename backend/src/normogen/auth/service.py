@@ -1,8 +1,9 @@
 """Zero-knowledge authentication: prelogin, register, login, re-authentication, password change.
 
-The server only ever sees the client's auth key (derived from the password, SPEC section 2)
-and stores an Argon2id hash of it. Unknown emails and wrong keys look the same: same 401 body,
-same work (a dummy Argon2 verification), same lockout behaviour.
+The server only ever sees the client's auth key (derived from the password, as
+clients/python/README.md describes) and stores an Argon2id hash of it. Unknown emails and
+wrong keys look the same: same 401 body, same work (a dummy Argon2 verification), same lockout
+behaviour.
 """
 
 from __future__ import annotations
@@ -45,10 +46,6 @@ def fake_kdf(ctx: AuthContext, purpose: str, email: str) -> KdfParams:
     return KdfParams(
         algorithm="pbkdf2-sha256", iterations=iterations, salt=base64.b64encode(salt).decode()
     )
-
-
-def _email_taken() -> Conflict:
-    return Conflict("An account with this email already exists", code="email_taken")
 
 
 def to_tokens(pair: TokenPair) -> TokenResponse:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-TTL_SECONDS = 1.0  # SPEC section 6: tokens stop working within 1 s on every replica
+TTL_SECONDS = 1.0  # docs/api.md, Authentication: a token stops within 1 s on every replica
 MAX_ENTRIES = 10_000
 
 

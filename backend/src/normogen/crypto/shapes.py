@@ -1,9 +1,12 @@
-"""Pydantic types for ciphertext envelopes, grants, keys and KDF parameters (docs/crypto.md).
+"""Pydantic types for ciphertext envelopes, grants, keys and KDF parameters (docs/crypto.md;
+their JSON shapes: docs/api.md, "Shapes").
 
-The server cannot decrypt anything; it checks shapes: standard padded base64, exact IV, tag
+The server cannot decrypt anything; it checks shapes: canonical padded base64 of exact IV, tag
 and key lengths, bounded ciphertext sizes, `alg` equal to the configured algorithm and the
-contract version `v`. A v1-shaped write fails with the `crypto_version_unsupported` error type,
-which the handlers turn into 400 naming the contract version (normogen/handlers.py).
+contract version `v`. Every shape rule is a JSON Schema keyword (`pattern`, `minLength`,
+`maxLength`, `enum`), so the OpenAPI document states exactly what validation accepts. A
+v1-shaped write fails with the `crypto_version_unsupported` error type, which the handlers turn
+into 400 naming the contract version (normogen/handlers.py).
 """
 
 from __future__ import annotations
@@ -11,21 +14,21 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from normogen.config import Settings
 from normogen.errors import InvalidInput
-from normogen.schemas import StrictModel
+from normogen.schemas import WHOLE_NUMBER, StrictModel
 
 # ENCRYPTION_ALGORITHM is a Literal in Settings, so the configured value is always one of these
 # (today exactly one): an envelope naming anything else cannot match any deployment's setting.
 SUPPORTED_ALGORITHMS: tuple[str, ...] = get_args(
     Settings.model_fields["ENCRYPTION_ALGORITHM"].annotation
 )
+Algorithm = Literal["aes-256-gcm"]  # tests/unit/test_shapes.py checks it equals the setting's
 IV_BYTES = 12  # AES-GCM nonce (NIST SP 800-38D recommends 96 bits)
 TAG_BYTES = 16  # full 128-bit GCM tag
 KEY_BYTES = 32  # 256-bit keys: auth key, X25519 and Ed25519 public keys
@@ -39,6 +42,29 @@ KDF_MAX_ITERATIONS = 10_000_000  # bounds the client's (and an attacker's) deriv
 SALT_MIN_BYTES = 16
 SALT_MAX_BYTES = 64
 
+_B64 = "[A-Za-z0-9+/]"
+# Canonical padding: the last character before `=` or `==` carries no stray bits.
+_TAIL_2 = f"{_B64}{{2}}[AEIMQUYcgkosw048]="
+_TAIL_1 = f"{_B64}[AQgw]=="
+B64_PATTERN = f"^(?:{_B64}{{4}})*(?:{_TAIL_2}|{_TAIL_1})?$"
+
+
+def b64_chars(size: int) -> int:
+    """Characters of padded base64 for `size` bytes."""
+    return 4 * math.ceil(size / 3)
+
+
+def b64_max_chars(size: int) -> int:
+    """The longest base64 text whose every decoding has at most `size` bytes."""
+    return 4 * (size // 3)
+
+
+def b64_exact_pattern(size: int) -> str:
+    """The pattern of canonical padded base64 of exactly `size` bytes."""
+    groups, rest = divmod(size, 3)
+    tail = {0: "", 1: _TAIL_1, 2: _TAIL_2}[rest]
+    return f"^(?:{_B64}{{4}}){{{groups}}}{tail}$"
+
 
 def b64decode(value: str) -> bytes:
     """Decode canonical standard base64 (padding required), or raise ValueError."""
@@ -51,24 +77,24 @@ def b64decode(value: str) -> bytes:
     return raw
 
 
-def b64bytes(minimum: int, maximum: int) -> Callable[[str], str]:
-    """A validator accepting base64 of `minimum`..`maximum` decoded bytes (kept as text)."""
-    longest = 4 * math.ceil(maximum / 3)
-    size = f"{minimum}" if minimum == maximum else f"{minimum} to {maximum}"
-
-    def check(value: str) -> str:
-        if len(value) > longest:  # reject before decoding an oversized string
-            raise ValueError(f"must encode {size} bytes")
-        if not minimum <= len(b64decode(value)) <= maximum:
-            raise ValueError(f"must encode {size} bytes")
-        return value
-
-    return check
+def B64Exact(size: int) -> Any:  # noqa: N802  # reads like a type in annotations
+    """`Annotated[str, B64Exact(32)]`: canonical base64 of exactly `size` bytes."""
+    chars = b64_chars(size)
+    return Field(min_length=chars, max_length=chars, pattern=b64_exact_pattern(size))
 
 
-def B64(minimum: int, maximum: int) -> Any:  # noqa: N802  # reads like a type in annotations
-    """`Annotated[str, B64(1, 64)]`: base64 text of a bounded number of bytes."""
-    return AfterValidator(b64bytes(minimum, maximum))
+def B64Text(*, min_bytes: int = 0, max_bytes: int) -> Any:  # noqa: N802  # as above
+    """Canonical base64 from `b64_chars(min_bytes)` to `b64_max_chars(max_bytes)` characters.
+
+    The bounds are in characters, so a length rule and the pattern say everything: the
+    shortest text may decode to up to two bytes fewer than `min_bytes`, and no text decodes to
+    more than `max_bytes`.
+    """
+    return Field(
+        min_length=b64_chars(min_bytes),
+        max_length=b64_max_chars(max_bytes),
+        pattern=B64_PATTERN,
+    )
 
 
 def retired(message: str) -> PydanticCustomError:
@@ -94,19 +120,19 @@ def require_v2(data: Any, *, retired_fields: tuple[str, ...] = ()) -> Any:
     return data
 
 
-B64Key32 = Annotated[str, Field(max_length=64), B64(KEY_BYTES, KEY_BYTES)]
-B64Signature = Annotated[str, Field(max_length=128), B64(SIGNATURE_BYTES, SIGNATURE_BYTES)]
-Salt = Annotated[str, Field(max_length=128), B64(SALT_MIN_BYTES, SALT_MAX_BYTES)]
+B64Key32 = Annotated[str, B64Exact(KEY_BYTES)]
+B64Signature = Annotated[str, B64Exact(SIGNATURE_BYTES)]
+Salt = Annotated[str, B64Text(min_bytes=SALT_MIN_BYTES, max_bytes=SALT_MAX_BYTES)]
 
 
 class Envelope(StrictModel):
     """`{"v", "alg", "iv", "data", "authTag"}`: one AES-256-GCM ciphertext, shape-checked."""
 
     v: Literal[2]
-    alg: Annotated[str, Field(json_schema_extra={"enum": list(SUPPORTED_ALGORITHMS)})]
-    iv: Annotated[str, Field(max_length=32), B64(IV_BYTES, IV_BYTES)]
-    data: Annotated[str, B64(0, MAX_ENVELOPE_BYTES)]
-    auth_tag: Annotated[str, Field(alias="authTag", max_length=32), B64(TAG_BYTES, TAG_BYTES)]
+    alg: Algorithm
+    iv: Annotated[str, B64Exact(IV_BYTES)]
+    data: Annotated[str, B64Text(max_bytes=MAX_ENVELOPE_BYTES)]
+    auth_tag: Annotated[str, Field(alias="authTag"), B64Exact(TAG_BYTES)]
 
     model_config = ConfigDict(serialize_by_alias=True)
 
@@ -120,13 +146,6 @@ class Envelope(StrictModel):
             raise retired(f'envelopes carry "v": {CONTRACT_VERSION}')
         return data
 
-    @field_validator("alg")
-    @classmethod
-    def _alg(cls, value: str) -> str:
-        if value not in SUPPORTED_ALGORITHMS:
-            raise ValueError(f"must be {' or '.join(SUPPORTED_ALGORITHMS)}")
-        return value
-
     def to_doc(self) -> dict[str, str]:
         """The stored (and exported) form: the same JSON shape the client sent."""
         return self.model_dump(by_alias=True)
@@ -135,7 +154,7 @@ class Envelope(StrictModel):
 class WrappedKey(Envelope):
     """An envelope holding a wrapped key: small ciphertext, at least one key's worth."""
 
-    data: Annotated[str, B64(KEY_BYTES, MAX_WRAPPED_KEY_BYTES)]
+    data: Annotated[str, B64Text(min_bytes=KEY_BYTES, max_bytes=MAX_WRAPPED_KEY_BYTES)]
 
 
 class Grant(StrictModel):
@@ -173,7 +192,7 @@ class KdfParams(StrictModel):
     """`{"algorithm": "pbkdf2-sha256", "iterations", "salt"}` chosen by the client."""
 
     algorithm: Literal["pbkdf2-sha256"]
-    iterations: Annotated[int, Field(ge=1, le=KDF_MAX_ITERATIONS)]
+    iterations: Annotated[int, Field(ge=1, le=KDF_MAX_ITERATIONS), WHOLE_NUMBER]
     salt: Salt
 
     def to_doc(self) -> dict[str, Any]:
@@ -184,5 +203,5 @@ def require_kdf_minimum(kdf: KdfParams, settings: Settings, field: str) -> None:
     """Enforce the deployment's KDF_MIN_ITERATIONS (a runtime setting, so not in the type)."""
     if kdf.iterations < settings.KDF_MIN_ITERATIONS:
         raise InvalidInput(
-            f"Invalid input: {field}.iterations must be at least {settings.KDF_MIN_ITERATIONS}"
+            f"body.{field}.iterations", f"must be at least {settings.KDF_MIN_ITERATIONS}"
         )

@@ -35,10 +35,6 @@ class FamilyAccess:
     def role(self) -> Role:
         return Role(self.membership["role"])
 
-    @property
-    def confirmed(self) -> bool:
-        return bool(self.membership["status"] == repository.CONFIRMED)
-
 
 async def member_family(family_id: UUID, principal: CurrentUser, db: DatabaseDep) -> FamilyAccess:
     """A family the caller is a member of (404 for everyone else, as for a missing id)."""

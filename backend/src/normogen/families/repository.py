@@ -295,11 +295,6 @@ async def delete_invitations(db: Database, family_id: str) -> None:
 # --- account deletion and export ------------------------------------------------------------
 
 
-async def owned_family_ids(db: Database, owner_id: str) -> list[str]:
-    cursor = db[FAMILIES].find({"owner_id": owner_id}, {"_id": 1}).sort([("_id", ASCENDING)])
-    return [doc["_id"] async for doc in cursor]
-
-
 async def delete_owned(db: Database, owner_id: str) -> None:
     """Every family the user owns, with all their memberships and invitations."""
     await db[MEMBERS].delete_many({"owner_id": owner_id})

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from normogen.auth.dependencies import CurrentUser
 from normogen.conditional import json_response
 from normogen.dependencies import DatabaseDep, RuntimeDep
+from normogen.errors import responses
 from normogen.events.dependencies import RequestOrigin
 from normogen.families import invitations, rotation, service
 from normogen.families.dependencies import MemberFamily, OwnedFamily
@@ -34,7 +35,12 @@ invitations_router = APIRouter(prefix="/api/v1/invitations", tags=["families"])
 UserId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("", status_code=201, response_model=FamilySummary)
+@router.post(
+    "",
+    status_code=201,
+    response_model=FamilySummary,
+    responses=responses(409, headers={201: ["Location"]}),
+)
 async def create_family(
     body: FamilyCreate, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
@@ -49,13 +55,13 @@ async def list_families(principal: CurrentUser, db: DatabaseDep) -> Response:
     return json_response({"families": await service.list_families(db, principal)})
 
 
-@router.get("/{family_id}", response_model=FamilyRead)
+@router.get("/{family_id}", response_model=FamilyRead, responses=responses(404))
 async def get_family(found: MemberFamily, db: DatabaseDep) -> Response:
     """One family: members with their public keys; the owner also sees pending invitations."""
     return json_response(await service.read_family(db, found))
 
 
-@router.delete("/{family_id}", status_code=204)
+@router.delete("/{family_id}", status_code=204, responses=responses(403, 404))
 async def delete_family(
     found: OwnedFamily, db: DatabaseDep, runtime: RuntimeDep, origin: RequestOrigin
 ) -> Response:
@@ -64,7 +70,12 @@ async def delete_family(
     return Response(status_code=204)
 
 
-@router.post("/{family_id}/invitations", status_code=201, response_model=PendingInvitation)
+@router.post(
+    "/{family_id}/invitations",
+    status_code=201,
+    response_model=PendingInvitation,
+    responses=responses(403, 404, 409),
+)
 async def invite(
     found: OwnedFamily,
     body: InvitationCreate,
@@ -77,7 +88,9 @@ async def invite(
     return json_response(view, 201)
 
 
-@router.post("/{family_id}/rotate", response_model=FamilySummary)
+@router.post(
+    "/{family_id}/rotate", response_model=FamilySummary, responses=responses(403, 404, 409)
+)
 async def rotate_family_key(
     found: OwnedFamily,
     body: FamilyRotate,
@@ -89,7 +102,9 @@ async def rotate_family_key(
     return json_response(await rotation.rotate(db, runtime.settings, found, body, origin))
 
 
-@router.put("/{family_id}/members/{user_id}", response_model=MemberRead)
+@router.put(
+    "/{family_id}/members/{user_id}", response_model=MemberRead, responses=responses(403, 404, 409)
+)
 async def update_member(
     found: OwnedFamily,
     user_id: UserId,
@@ -101,7 +116,9 @@ async def update_member(
     return json_response(await service.update_member(db, found, user_id, body, origin))
 
 
-@router.delete("/{family_id}/members/{user_id}", status_code=204)
+@router.delete(
+    "/{family_id}/members/{user_id}", status_code=204, responses=responses(403, 404, 409)
+)
 async def remove_member(
     found: MemberFamily,
     user_id: UserId,
@@ -120,7 +137,9 @@ async def list_invitations(principal: CurrentUser, db: DatabaseDep) -> Response:
     return json_response({"invitations": await invitations.list_mine(db, principal)})
 
 
-@invitations_router.post("/{invitation_id}/accept", response_model=FamilySummary)
+@invitations_router.post(
+    "/{invitation_id}/accept", response_model=FamilySummary, responses=responses(404, 409)
+)
 async def accept_invitation(
     invitation_id: UUID, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
@@ -128,7 +147,7 @@ async def accept_invitation(
     return json_response(await invitations.accept(db, principal, str(invitation_id), origin))
 
 
-@invitations_router.post("/{invitation_id}/decline", status_code=204)
+@invitations_router.post("/{invitation_id}/decline", status_code=204, responses=responses(404))
 async def decline_invitation(
     invitation_id: UUID, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:

@@ -6,12 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from normogen.crypto.shapes import Envelope, Grant
 from normogen.profiles.access import Role
 from normogen.records.schemas import Uuid
-from normogen.schemas import Email, StrictModel
+from normogen.schemas import WHOLE_NUMBER, Email, Omittable, PartialUpdate, StrictModel
 
 # Roles an owner can hand out; there is exactly one owner, the creator.
 MemberRole = Literal["caregiver", "viewer"]
@@ -22,7 +22,7 @@ class MemberStatus(StrEnum):
     CONFIRMED = "confirmed"  # full member
 
 
-KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000)]
+KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000), WHOLE_NUMBER]
 UserId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
@@ -42,17 +42,11 @@ class InvitationCreate(StrictModel):
     role: MemberRole
 
 
-class MemberUpdate(StrictModel):
+class MemberUpdate(PartialUpdate):
     """Confirm a member (upload their sealed family key), re-wrap it, or change their role."""
 
-    wrapped_key: Grant | None = None
-    role: MemberRole | None = None
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> MemberUpdate:
-        if self.wrapped_key is None and self.role is None:
-            raise ValueError("name at least one of wrapped_key and role")
-        return self
+    wrapped_key: Omittable[Grant] = None
+    role: Omittable[MemberRole] = None
 
 
 class MemberRead(BaseModel):

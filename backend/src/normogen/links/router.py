@@ -10,6 +10,7 @@ from starlette.responses import Response
 from normogen.auth.dependencies import CurrentUser
 from normogen.conditional import json_response
 from normogen.dependencies import DatabaseDep
+from normogen.errors import responses
 from normogen.links import service
 from normogen.links.dependencies import LinkContextDep
 from normogen.links.schemas import LinkCreate, LinkDetail, LinkList, LinkOpen, LinkRead, PublicLink
@@ -21,7 +22,12 @@ public_router = APIRouter(prefix="/api/v1/public/links", tags=["links"])
 LinkId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("", status_code=201, response_model=LinkRead)
+@router.post(
+    "",
+    status_code=201,
+    response_model=LinkRead,
+    responses=responses(409, 413, headers={201: ["Location"]}),
+)
 async def create_link(body: LinkCreate, principal: CurrentUser, ctx: LinkContextDep) -> Response:
     """Share ciphertext under a new unguessable id, until `expires_at` (mandatory)."""
     doc = await service.create_link(ctx, principal, body)
@@ -35,20 +41,20 @@ async def list_links(principal: CurrentUser, db: DatabaseDep) -> Response:
     return json_response({"links": await service.list_links(db, principal)})
 
 
-@router.get("/{link_id}", response_model=LinkDetail)
+@router.get("/{link_id}", response_model=LinkDetail, responses=responses(404))
 async def get_link(link_id: LinkId, principal: CurrentUser, db: DatabaseDep) -> Response:
     """One of the caller's links with its access log (time, network, browser family)."""
     return json_response(await service.read_link(db, principal, link_id))
 
 
-@router.delete("/{link_id}", status_code=204)
+@router.delete("/{link_id}", status_code=204, responses=responses(404))
 async def revoke_link(link_id: LinkId, principal: CurrentUser, ctx: LinkContextDep) -> Response:
     """Revoke a link at once; its ciphertext is deleted, its access log kept until expiry."""
     await service.revoke_link(ctx, principal, link_id)
     return Response(status_code=204)
 
 
-@public_router.post("/{link_id}", response_model=PublicLink)
+@public_router.post("/{link_id}", response_model=PublicLink, responses=responses(404))
 async def open_link(
     link_id: LinkId, ctx: LinkContextDep, body: Annotated[LinkOpen | None, Body()] = None
 ) -> Response:

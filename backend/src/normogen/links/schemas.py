@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from normogen.crypto.shapes import B64, B64Key32, Envelope
+from normogen.crypto.shapes import B64Key32, B64Text, Envelope
 from normogen.records.schemas import UtcDatetime
-from normogen.schemas import StrictModel
+from normogen.schemas import WHOLE_NUMBER, StrictModel
 
 # The type bound is the largest LINK_MAX_BYTES the settings accept; the configured (smaller)
 # limit is checked by the service and answered with 413.
@@ -21,7 +21,7 @@ LinkStatus = Literal["active", "expired", "exhausted", "revoked"]
 class LinkEnvelope(Envelope):
     """The shared records, re-encrypted by the client under the link key."""
 
-    data: Annotated[str, B64(0, PAYLOAD_TYPE_LIMIT)]
+    data: Annotated[str, B64Text(max_bytes=PAYLOAD_TYPE_LIMIT)]
 
 
 # 192 random bits as base64url (32 characters), chosen by the client: the payload's AAD binds
@@ -35,7 +35,7 @@ class LinkCreate(StrictModel):
     id: LinkId
     payload: LinkEnvelope
     expires_at: UtcDatetime = Field(description="At most LINK_MAX_DAYS ahead")
-    max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT)] | None = None
+    max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT), WHOLE_NUMBER] | None = None
     password_verifier: B64Key32 | None = Field(
         None, description="Derived from the password by the client; stored as an Argon2id hash"
     )

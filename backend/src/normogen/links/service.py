@@ -18,7 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from normogen.auth.hashing import KeyHasher
 from normogen.auth.principal import Principal
-from normogen.crypto.shapes import b64decode
+from normogen.crypto.shapes import b64_max_chars, b64decode
 from normogen.db.client import Database, Document
 from normogen.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from normogen.events.coarse import coarse_agent, coarse_ip
@@ -91,23 +91,21 @@ def link_view(doc: Document, now: datetime, *, with_accesses: bool = False) -> d
     return view
 
 
-def _payload_bytes(data: str) -> int:
-    return len(data) // 4 * 3 - data[-2:].count("=") if data else 0
-
-
 async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) -> Document:
     settings = ctx.runtime.settings
     now = now_ms()
     latest = now + timedelta(days=settings.LINK_MAX_DAYS)
     if not now < body.expires_at <= latest:
         raise InvalidInput(
-            "Invalid input: expires_at must be in the future and at most "
-            f"{settings.LINK_MAX_DAYS} days ahead"
+            "body.expires_at",
+            f"must be in the future and at most {settings.LINK_MAX_DAYS} days ahead",
         )
-    size = _payload_bytes(body.payload.data)
-    if size > settings.LINK_MAX_BYTES:
+    # Counted as the OpenAPI document states it (normogen/openapi.py): base64 characters.
+    longest = b64_max_chars(settings.LINK_MAX_BYTES)
+    if len(body.payload.data) > longest:
         raise PayloadTooLarge(
-            f"payload is {size} bytes; at most {settings.LINK_MAX_BYTES} are allowed",
+            f"payload is {len(body.payload.data)} base64 characters; at most {longest} "
+            f"({settings.LINK_MAX_BYTES} bytes) are allowed",
             code="link_too_large",
         )
     if await repository.count_open(ctx.db, principal.user_id, now) >= MAX_OPEN_LINKS_PER_OWNER:

@@ -2,8 +2,8 @@
 
 Listings and writes are scoped by `Access.scope()` in the query itself; an id-addressed route
 fetches its object by `_id` and `find_with_role` decides with `role_of` on the document, the same
-rule. Either way a caller who may not see an object gets the same 404 as for a missing one (SPEC
-principle 2). Records carry a copy of their profile's scope fields (`scope_fields`), so a
+rule. Either way a caller who may not see an object gets the same 404 as for a missing one
+(docs/api.md, Errors). Records carry a copy of their profile's scope fields (`scope_fields`), so a
 record's document alone says who may see it.
 
 Family membership (owner, caregiver, viewer) joins here: `resolve` loads the caller's
@@ -33,7 +33,7 @@ from normogen.profiles import repository
 
 
 class Role(StrEnum):
-    """The caller's relation to a profile (SPEC, Families: owner, caregiver, viewer)."""
+    """The caller's relation to a profile (README, Families: owner, caregiver, viewer)."""
 
     OWNER = "owner"
     CAREGIVER = "caregiver"
@@ -147,20 +147,3 @@ async def access_revoked(db: Database, caller: Access, profile_id: str) -> bool:
         return False
     scope = {"family_id": {"$in": removed}}
     return await repository.find_profile(db, profile_id, scope, include_deleted=True) is not None
-
-
-async def authorize(
-    db: Database, caller: Access, profile_id: str, *, include_deleted: bool = False
-) -> tuple[Document, Role] | None:
-    """The profile and the caller's role on it, or None when they may not see it."""
-    doc = await repository.find_profile(
-        db, profile_id, caller.scope(), include_deleted=include_deleted
-    )
-    role = None if doc is None else caller.role_of(doc)
-    return None if doc is None or role is None else (doc, role)
-
-
-async def role_for_profile(db: Database, principal: Principal, profile_id: str) -> Role | None:
-    """The caller's role on a live profile, or None when they may not see it (or it is gone)."""
-    found = await authorize(db, await resolve(db, principal), profile_id)
-    return None if found is None else found[1]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from normogen.auth.dependencies import CurrentUser
-from normogen.conditional import json_response, parse_if_match
+from normogen.conditional import IfMatchHeader, json_response, parse_if_match
 from normogen.dependencies import DatabaseDep, RuntimeDep
+from normogen.errors import responses
 from normogen.profiles import service
 from normogen.profiles.access import Role
 from normogen.profiles.dependencies import (
@@ -22,10 +21,14 @@ from normogen.profiles.schemas import ProfileCreate, ProfileList, ProfileRead, P
 
 PREFIX = "/api/v1/profiles"
 router = APIRouter(prefix=PREFIX, tags=["profiles"])
-IfMatchHeader = Annotated[str | None, Header(alias="If-Match")]
 
 
-@router.post("", status_code=201, response_model=ProfileRead)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ProfileRead,
+    responses=responses(403, 404, 409, headers={201: ["ETag", "Location"]}),
+)
 async def create_profile(body: ProfileCreate, principal: CurrentUser, db: DatabaseDep) -> Response:
     """Create a profile (a person whose data you track), owned by the caller."""
     doc = await service.create_profile(db, principal, body)
@@ -41,14 +44,20 @@ async def list_profiles(caller: CallerAccess, db: DatabaseDep) -> Response:
     return json_response({"profiles": await service.list_profiles(db, caller)})
 
 
-@router.get("/{profile_id}", response_model=ProfileRead)
+@router.get(
+    "/{profile_id}", response_model=ProfileRead, responses=responses(404, headers={200: ["ETag"]})
+)
 async def get_profile(profile: ReadableProfile) -> Response:
     """One profile; its revision is the ETag."""
     view = service.profile_view(profile.doc, profile.role)
     return json_response(view, revision=profile.doc["revision"])
 
 
-@router.patch("/{profile_id}", response_model=ProfileRead)
+@router.patch(
+    "/{profile_id}",
+    response_model=ProfileRead,
+    responses=responses(403, 404, 412, headers={200: ["ETag"]}),
+)
 async def update_profile(
     profile: WritableProfile,
     body: ProfileUpdate,
@@ -61,7 +70,7 @@ async def update_profile(
     return json_response(service.profile_view(doc, profile.role), revision=doc["revision"])
 
 
-@router.delete("/{profile_id}", status_code=204)
+@router.delete("/{profile_id}", status_code=204, responses=responses(403, 404, 412))
 async def delete_profile(
     profile: OwnedProfile,
     db: DatabaseDep,

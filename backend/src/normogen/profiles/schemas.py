@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from normogen.crypto.shapes import Envelope, WrappedKey, require_v2
 from normogen.profiles.access import Role
 from normogen.records.schemas import Uuid
-from normogen.schemas import StrictModel
+from normogen.schemas import WHOLE_NUMBER, Omittable, PartialUpdate, StrictModel
 
-KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000)]
+KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000), WHOLE_NUMBER]
 
 
 class ProfileCreate(StrictModel):
@@ -32,6 +32,27 @@ class ProfileCreate(StrictModel):
         None, description="With family_id: the family key epoch that wraps the profile key"
     )
 
+    # The rule of `_family_epoch`, as JSON Schema states it: both null or left out, or both set.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "properties": {
+                        "family_id": {"type": "null"},
+                        "family_epoch": {"type": "null"},
+                    }
+                },
+                {
+                    "required": ["family_id", "family_epoch"],
+                    "properties": {
+                        "family_id": {"type": "string"},
+                        "family_epoch": {"type": "integer"},
+                    },
+                },
+            ]
+        }
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _v2(cls, data: Any) -> Any:
@@ -44,24 +65,16 @@ class ProfileCreate(StrictModel):
         return self
 
 
-class ProfileUpdate(StrictModel):
+class ProfileUpdate(PartialUpdate):
     """Fields to replace (at least one); a new `wrapped_key` re-wraps the same profile key."""
 
-    encrypted: Envelope | None = None
-    wrapped_key: WrappedKey | None = None
+    encrypted: Omittable[Envelope] = None
+    wrapped_key: Omittable[WrappedKey] = None
 
     @model_validator(mode="before")
     @classmethod
     def _v2(cls, data: Any) -> Any:
         return require_v2(data, retired_fields=("profile_type",))
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> ProfileUpdate:
-        if not self.model_fields_set or all(
-            getattr(self, name) is None for name in self.model_fields_set
-        ):
-            raise ValueError("name at least one field to change")
-        return self
 
 
 class ProfileRead(BaseModel):

@@ -127,15 +127,23 @@ def list_queries(
     tags: list[str] | None,
     low: str,
     high: str,
+    max_queries: int = 32,
 ) -> list[Document]:
     """One query per (kind, tag) combination, each `sort_key` in [low, high); tombstones have
-    no sort_key, so the range alone excludes them."""
+    no sort_key, so the range alone excludes them. Past `max_queries` combinations there is
+    one query per tag, with the kinds as an `$in` filter (so every filter the route's types
+    admit is served, with at most `max_queries` queries)."""
     kind_options: list[str | None] = [*kinds] if kinds else [None]
     tag_options: list[str | None] = [*tags] if tags else [None]
+    any_kind: list[str] | None = None
+    if len(kind_options) * len(tag_options) > max_queries and kinds:
+        kind_options, any_kind = [None], list(kinds)
     queries = []
     for kind in kind_options:
         for tag in tag_options:
             query: Document = {"profile_id": profile_id}
+            if any_kind is not None:
+                query["kind"] = {"$in": any_kind}
             if kind is not None:
                 query["kind"] = kind
             if tag is not None:

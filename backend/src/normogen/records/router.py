@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from normogen.auth.dependencies import CurrentUser, current_user
-from normogen.conditional import json_response, parse_if_match, require_if_match
+from normogen.auth.dependencies import TOKEN_REQUIRED, CurrentUser, current_user
+from normogen.conditional import IfMatchHeader, json_response, parse_if_match, require_if_match
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep, RuntimeDep, runtime_of
 from normogen.direct_routes import direct_get
+from normogen.errors import responses
 from normogen.profiles.dependencies import ReadableProfile, writable_profile
 from normogen.records import service
 from normogen.records.dependencies import GatesDep, WritableRecord, readable_record
@@ -32,7 +33,16 @@ from normogen.records.views import record_view
 
 PREFIX = "/api/v1/records"
 router = APIRouter(prefix=PREFIX, tags=["records"])
-IfMatchHeader = Annotated[str | None, Header(alias="If-Match")]
+MAX_KIND_FILTER = len(get_args(RecordKind))
+
+
+CREATE_RESPONSES = responses(403, 404, 409, 413, headers={201: ["ETag", "Location"]})
+# A create retried with the same id and content answers the record again, with 200.
+CREATE_RESPONSES[200] = {
+    "model": RecordRead,
+    "description": "The record this id already names, with the same content",
+    "headers": CREATE_RESPONSES[201]["headers"],
+}
 
 
 def _created(doc: Document, status: int) -> Response:
@@ -40,7 +50,12 @@ def _created(doc: Document, status: int) -> Response:
     return json_response(record_view(doc), status, revision=doc["revision"], location=location)
 
 
-@router.post("", status_code=201, response_model=RecordRead)
+@router.post(
+    "",
+    status_code=201,
+    response_model=RecordRead,
+    responses=CREATE_RESPONSES,
+)
 async def create_record(
     body: RecordCreate,
     principal: CurrentUser,
@@ -55,18 +70,21 @@ async def create_record(
     return _created(doc, 201 if created else 200)
 
 
-@router.get("", response_model=RecordPage)
+@router.get("", response_model=RecordPage, responses=responses(404))
 async def list_records(
     profile: ReadableProfile,
     db: DatabaseDep,
-    kind: Annotated[list[RecordKind] | None, Query(max_length=6)] = None,
+    kind: Annotated[list[RecordKind] | None, Query(max_length=MAX_KIND_FILTER)] = None,
     tag: Annotated[list[Tag] | None, Query(max_length=MAX_TAGS)] = None,
     occurred_from: Annotated[UtcDatetime | None, Query(alias="from")] = None,
     occurred_to: Annotated[UtcDatetime | None, Query(alias="to")] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(pattern=service.CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
 ) -> Response:
-    """A profile's records, newest `occurred_at` first; `from` inclusive, `to` exclusive."""
+    """A profile's records, newest `occurred_at` first; `from` inclusive, `to` exclusive.
+
+    Filters: any of the `kind`s, any of the `tag`s; `from` at or after `to` is an empty page.
+    """
     records, next_cursor = await service.list_records(
         db,
         profile.id,
@@ -80,7 +98,12 @@ async def list_records(
     return json_response({"records": records, "next_cursor": next_cursor})
 
 
-@router.get("/{record_id}", response_model=RecordRead)
+@router.get(
+    "/{record_id}",
+    response_model=RecordRead,
+    openapi_extra=TOKEN_REQUIRED,
+    responses=responses(404, headers={200: ["ETag"]}),
+)
 async def get_record(record_id: UUID, request: Request) -> Response:
     """One record; its revision is the ETag to send back as If-Match."""
     # The busiest route is served directly (normogen.direct_routes), without dependencies.
@@ -94,7 +117,11 @@ async def get_record(record_id: UUID, request: Request) -> Response:
 DIRECT_ROUTES = [direct_get(PREFIX + "/{record_id:uuid}", get_record)]
 
 
-@router.put("/{record_id}", response_model=RecordRead)
+@router.put(
+    "/{record_id}",
+    response_model=RecordRead,
+    responses=responses(403, 404, 412, 413, 428, headers={200: ["ETag"]}),
+)
 async def replace_record(
     record: WritableRecord,
     body: RecordUpdate,
@@ -112,7 +139,7 @@ async def replace_record(
     return json_response(record_view(doc), revision=doc["revision"])
 
 
-@router.delete("/{record_id}", status_code=204)
+@router.delete("/{record_id}", status_code=204, responses=responses(403, 404, 412))
 async def delete_record(
     record: WritableRecord,
     principal: CurrentUser,

@@ -1,4 +1,4 @@
-"""Record request and response bodies: an encrypted payload plus the plaintext SPEC allows."""
+"""Record request and response bodies: an encrypted payload plus the plaintext docs/api.md lists."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pydantic import (
     model_validator,
 )
 
-from normogen.crypto.shapes import B64, Envelope, retired
-from normogen.schemas import StrictModel
+from normogen.crypto.shapes import B64Text, Envelope, retired
+from normogen.schemas import WHOLE_NUMBER, StrictModel
 
 RecordKind = Literal[
     "health_data", "lab_result", "medication", "medication_dose", "appointment", "note"
@@ -48,10 +48,7 @@ def _utc_ms(value: datetime) -> datetime:
 
 
 def _canonical_uuid(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ValueError("must be a UUID") from None
+    return str(uuid.UUID(value))  # the pattern admits exactly what uuid.UUID parses here
 
 
 def _unique(tags: list[str]) -> list[str]:
@@ -61,7 +58,13 @@ def _unique(tags: list[str]) -> list[str]:
 UtcDatetime = Annotated[
     AwareDatetime, BeforeValidator(_require_text), Field(strict=False), AfterValidator(_utc_ms)
 ]
-Uuid = Annotated[str, Field(min_length=32, max_length=36), AfterValidator(_canonical_uuid)]
+# 32 hex digits, hyphens between the usual groups optional; stored in the canonical form.
+UUID_PATTERN = r"^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$"
+Uuid = Annotated[
+    str,
+    Field(min_length=32, max_length=36, pattern=UUID_PATTERN),
+    AfterValidator(_canonical_uuid),
+]
 # Opaque client-computed tags (e.g. keyed hashes of a tag name): a narrow alphabet, no spaces.
 Tag = Annotated[
     str, Field(min_length=1, max_length=MAX_TAG_LENGTH, pattern=r"^[A-Za-z0-9._~+/=:-]+$")
@@ -70,13 +73,13 @@ Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_unique)]
 # Where a record came from, as a short enum: free text could name a device that reveals a
 # condition (docs/crypto.md, "Records").
 Source = Literal["manual", "device", "import", "lab", "shared"]
-KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000)]
+KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000), WHOLE_NUMBER]
 
 
 class RecordPayload(Envelope):
     """The encrypted record body (its size is bounded by MAX_RECORD_BYTES)."""
 
-    data: Annotated[str, B64(0, PAYLOAD_TYPE_LIMIT)]
+    data: Annotated[str, B64Text(max_bytes=PAYLOAD_TYPE_LIMIT)]
 
 
 class RecordFields(StrictModel):
@@ -117,7 +120,7 @@ class RecordRead(BaseModel):
     profile_id: str
     kind: RecordKind
     key_epoch: int
-    payload: Envelope
+    payload: RecordPayload
     occurred_at: datetime
     tags: list[str]
     source: str | None

@@ -84,7 +84,8 @@ class CORSMiddleware:
             (b"content-length", b"0"),
         ]
         if requested_headers:
-            # "Any header" (the seed): echo what was asked; "*" is not honoured with credentials.
+            # "Any request header" (docs/api.md, CORS): echo what was asked; "*" is not honoured
+            # with credentials.
             response_headers.append((b"access-control-allow-headers", requested_headers))
         await send({"type": "http.response.start", "status": 204, "headers": response_headers})
         await send({"type": "http.response.body", "body": b""})

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 
-from normogen.accounts.registry import registered
 from tests.accounts import PASSWORD, RegisteredUser, auth_settings, login, register_user
 from tests.integration.accounts.owned import NOTES, notes_domain
 from tests.support import async_wait_until, running_server
@@ -116,9 +115,3 @@ async def test_registering_the_email_of_an_interrupted_deletion_finishes_it(
         fresh = await register_user(auth_http, email=user.email)
         assert await _references(db, user.user_id) == {}
         assert (await auth_http.get(ME, headers=fresh.headers)).json()["email"] == user.email
-
-
-def test_sessions_are_deleted_first_and_events_late() -> None:
-    names = [owned.name for owned in registered()]
-    assert names[0] == "sessions"  # tokens stop working before anything else is touched
-    assert names.index("security_events") > 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 
-from normogen.auth import session_cache
 from tests.accounts import PASSWORD, RegisteredUser, auth_settings, login, register_user
 from tests.support import async_wait_until, running_server
 
@@ -71,15 +70,6 @@ async def test_logout_all_ends_every_session(
     assert response.status_code == 204
     for token in (user.access_token, phone["access_token"]):
         assert (await auth_http.get(ME, headers=_bearer(token))).status_code == 401
-
-
-def test_the_session_cache_lives_at_most_one_second() -> None:
-    assert session_cache.TTL_SECONDS <= 1.0
-    cache = session_cache.SessionCache()
-    cache.put("s", "u", True, checked_at=100.0)
-    assert cache.get("s", "u", now=100.5) is True
-    assert cache.get("s", "other-user", now=100.5) is None
-    assert cache.get("s", "u", now=101.0) is None  # expired: the database is asked again
 
 
 async def test_logout_on_one_replica_is_effective_on_another(mongodb_uri: str) -> None:

@@ -16,7 +16,7 @@ from pymongo import AsyncMongoClient
 from normogen.db.embedded import EmbeddedMongo
 from tests.accounts import RegisteredUser, auth_settings, register_user
 from tests.links_support import LINKS, create_link, open_link, verifier
-from tests.support import async_wait_until, running_server
+from tests.support import DAY, async_wait_until, in_one_window, running_server
 
 OPENERS = 16
 
@@ -50,21 +50,31 @@ async def test_exactly_max_count_concurrent_openers_succeed(
 
 
 async def test_concurrent_password_guesses_are_limited_exactly(mongodb_uri: str) -> None:
-    settings = auth_settings(mongodb_uri, LINK_PASSWORD_ATTEMPTS=3, LINK_RATE_LIMIT_REQUESTS=1000)
+    settings = auth_settings(
+        mongodb_uri,
+        LINK_PASSWORD_ATTEMPTS=3,
+        LINK_PASSWORD_WINDOW_SECONDS=DAY,
+        LINK_RATE_LIMIT_REQUESTS=1000,
+        LINK_RATE_LIMIT_DURATION_SECONDS=DAY,
+    )
     with running_server(settings) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             owner: RegisteredUser = await register_user(http)
-            secret = verifier()
-            link = await create_link(http, owner, password_verifier=secret)
-            guesses = await asyncio.gather(
-                *(open_link(http, link["id"], verifier()) for _ in range(OPENERS))
-            )
-            statuses = Counter(response.status_code for response in guesses)
-            assert statuses == {404: 3, 429: OPENERS - 3}
-            # The right password is refused too until the window ends: guessing stopped.
-            assert (await open_link(http, link["id"], secret)).status_code == 429
-            detail = (await http.get(f"{LINKS}/{link['id']}", headers=owner.headers)).json()
-            assert detail["access_count"] == 0
+
+            async def counted() -> None:
+                secret = verifier()
+                link = await create_link(http, owner, password_verifier=secret)
+                guesses = await asyncio.gather(
+                    *(open_link(http, link["id"], verifier()) for _ in range(OPENERS))
+                )
+                statuses = Counter(response.status_code for response in guesses)
+                assert statuses == {404: 3, 429: OPENERS - 3}
+                # The right password is refused too until the window ends: guessing stopped.
+                assert (await open_link(http, link["id"], secret)).status_code == 429
+                detail = (await http.get(f"{LINKS}/{link['id']}", headers=owner.headers)).json()
+                assert detail["access_count"] == 0
+
+            await in_one_window(DAY, counted)
 
 
 GUESS_ROUNDS = 8
@@ -116,15 +126,21 @@ async def test_parallel_wrong_passwords_get_exactly_the_allowed_checks_every_rou
     settings = auth_settings(
         durable_uri,
         LINK_PASSWORD_ATTEMPTS=attempts,
+        LINK_PASSWORD_WINDOW_SECONDS=DAY,
         LINK_RATE_LIMIT_REQUESTS=10_000,
+        LINK_RATE_LIMIT_DURATION_SECONDS=DAY,
         TRUSTED_PROXIES="127.0.0.1/32",
     )
     with running_server(settings) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             owner: RegisteredUser = await register_user(http)
             for round_no in range(GUESS_ROUNDS):
-                link = await create_link(http, owner, password_verifier=verifier())
                 address = {"X-Forwarded-For": f"198.51.100.{round_no + 1}"}
-                guesses = await _simultaneous_guesses(server.url, link["id"], address)
-                statuses = Counter(response.status_code for response in guesses)
-                assert statuses == {404: attempts, 429: GUESSERS - attempts}, round_no
+
+                async def one_round(address: dict[str, str] = address) -> None:
+                    link = await create_link(http, owner, password_verifier=verifier())
+                    guesses = await _simultaneous_guesses(server.url, link["id"], address)
+                    statuses = Counter(response.status_code for response in guesses)
+                    assert statuses == {404: attempts, 429: GUESSERS - attempts}
+
+                await in_one_window(DAY, one_round)

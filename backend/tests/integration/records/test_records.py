@@ -127,11 +127,16 @@ async def test_put_requires_a_current_if_match(
     assert missing.status_code == 428
     assert missing.json()["error"]["code"] == "precondition_required"
 
-    for stale in ('"2"', 'W/"1"', '"abc"', "1"):
+    for stale in ('"2"', 'W/"1"', '"abc"', '"9", "x"'):
         headers = {**user.headers, "If-Match": stale}
         response = await auth_http.put(url, json=update, headers=headers)
         assert response.status_code == 412, stale
         assert response.json()["error"]["code"] == "precondition_failed"
+    for malformed in ("1", '"1', '"1" "2"', ", ".join(['"1"'] * 17)):
+        headers = {**user.headers, "If-Match": malformed}
+        response = await auth_http.put(url, json=update, headers=headers)
+        assert response.status_code == 422, malformed
+        assert response.json()["error"]["details"][0]["field"] == "header.If-Match"
 
     ok = await auth_http.put(url, json=update, headers={**user.headers, "If-Match": '"1"'})
     assert ok.status_code == 200, ok.text
@@ -203,9 +208,11 @@ async def test_payload_bound_is_413(mongodb_uri: str) -> None:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
             user = await register_user(http)
             profile = await create_profile(http, user)
-            fits = record_body(profile["id"], payload=envelope(size=4096))
+            # Counted in base64 characters, as documented: 4 * (4096 // 3) = 5460 encode 4095
+            # bytes; the next longer text (5464 characters, 4096 bytes) is over the limit.
+            fits = record_body(profile["id"], payload=envelope(size=4095))
             assert (await http.post(RECORDS, json=fits, headers=user.headers)).status_code == 201
-            big = record_body(profile["id"], payload=envelope(size=4097))
+            big = record_body(profile["id"], payload=envelope(size=4096))
             response = await http.post(RECORDS, json=big, headers=user.headers)
             assert response.status_code == 413
             assert response.json()["error"]["code"] == "record_too_large"

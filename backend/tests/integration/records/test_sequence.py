@@ -93,19 +93,28 @@ async def test_concurrent_transactions_only_ever_show_a_prefix(
     writers, per_writer = 12, 8
     finished = asyncio.Event()
     observed: list[list[int]] = []
+    read_done = asyncio.Condition()
 
     async def write(tag: int) -> None:
         async def callback(session: AsyncClientSession) -> None:
             seq = await bump(db, session)
             await db["items"].insert_one({"seq": seq, "writer": tag}, session=session)
 
-        for _ in range(per_writer):
+        for i in range(per_writer):
+            # Interleave by construction: the i-th write of each writer waits for i + 1 reads.
+            def enough(needed: int = i + 1) -> bool:
+                return len(observed) >= needed
+
+            async with read_done:
+                await read_done.wait_for(enough)
             await run_transaction(client, callback, attempts=1000)
 
     async def read() -> None:
         while not finished.is_set():
             seqs = [d["seq"] async for d in db["items"].find({}, {"seq": 1}).sort("seq", 1)]
-            observed.append(seqs)
+            async with read_done:
+                observed.append(seqs)
+                read_done.notify_all()
             await asyncio.sleep(0)
 
     reader = asyncio.create_task(read())
@@ -114,7 +123,7 @@ async def test_concurrent_transactions_only_ever_show_a_prefix(
     await reader
     final = [d["seq"] async for d in db["items"].find({}).sort("seq", 1)]
     assert final == list(range(1, writers * per_writer + 1))
-    assert len(observed) > 5
+    assert len(observed) >= per_writer
     assert [seqs for seqs in observed if gaps(seqs)] == []
 
 

@@ -1,8 +1,8 @@
 """`NormogenClient`: the auth and account API over HTTP, with the client-side crypto built in.
 
 Passwords, recovery phrases and keys stay in this process: the server receives auth keys,
-KDF parameters and wrapped keys only (SPEC section 2). Slow key derivations run in a worker
-thread so the caller's event loop keeps going. Access tokens are refreshed automatically
+KDF parameters and wrapped keys only (clients/python/README.md). Slow key derivations run in a
+worker thread so the caller's event loop keeps going. Access tokens are refreshed automatically
 shortly before they expire, and once more when the server answers 401.
 
     async with NormogenClient("http://127.0.0.1:8000") as client:
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +192,59 @@ class NormogenClient(Transport):
         if self.keys is None:
             raise NotLoggedIn("register or log in first")
         return self.keys
+
+    # --- a session carried between processes ------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The logged-in state as JSON (tokens and unwrapped keys): store it only encrypted.
+
+        `resume` restores it in another process; the access token's expiry is kept as wall
+        time, since `Tokens.expires_at` is a monotonic deadline of this process. The trust
+        store and the rollback guard (`trust`, `seen`) are the caller's to persist.
+        """
+        tokens = self.session()
+        if self.keys is None or self._kdf is None or self.email is None:
+            raise NotLoggedIn("register or log in first")
+        keys = {
+            "user_id": self.keys.user_id,
+            "user_key": b64e(self.keys.user_key),
+            "private_key": b64e(self.keys.private_key),
+            "public_key": b64e(self.keys.public_key),
+            "identity_seed": b64e(self.keys.identity_seed),
+            "identity_key": b64e(self.keys.identity_key),
+        }
+        return {
+            "email": self.email,
+            "user_id": tokens.user_id,
+            "session_id": tokens.session_id,
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "access_expires_at": time.time() + (tokens.expires_at - time.monotonic()),
+            "keys": keys,
+            "kdf": self._kdf.to_json(),
+        }
+
+    def resume(self, state: Mapping[str, Any]) -> None:
+        """Adopt a `snapshot` taken earlier (possibly by another process)."""
+        remaining = float(state["access_expires_at"]) - time.time()
+        self.tokens = Tokens(
+            user_id=str(state["user_id"]),
+            session_id=str(state["session_id"]),
+            access_token=str(state["access_token"]),
+            refresh_token=str(state["refresh_token"]),
+            expires_at=time.monotonic() + remaining,
+        )
+        keys = state["keys"]
+        self.keys = UnlockedKeys(
+            str(keys["user_id"]),
+            b64d(keys["user_key"]),
+            b64d(keys["private_key"]),
+            b64d(keys["public_key"]),
+            b64d(keys["identity_seed"]),
+            b64d(keys["identity_key"]),
+        )
+        self.email = str(state["email"])
+        self._kdf = KdfParams.from_json(state["kdf"], min_iterations=self.min_iterations)
 
     # --- sessions ----------------------------------------------------------------------------
 

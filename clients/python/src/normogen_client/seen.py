@@ -68,6 +68,18 @@ class SeenState:
         """A full resync (expired token): positions restart; revisions stay remembered."""
         self.feed.pop(profile_id, None)
 
+    def forget_all(self) -> None:
+        """Drop every mark: only on an explicit user decision (say, after the operator restored
+        the server from a backup, which looks exactly like a rollback)."""
+        for marks in (
+            self.revisions,
+            self.tombstones,
+            self.feed,
+            self.profile_epochs,
+            self.family_epochs,
+        ):
+            marks.clear()
+
     def profile_epoch(self, profile_id: str, epoch: int) -> None:
         self._epoch(self.profile_epochs, "profile", profile_id, epoch)
 
