@@ -150,13 +150,13 @@ export function labAnalytes(records: readonly HealthRecord[]): Analyte[] {
     const d = readLabResult(r.data);
     if (d === null || typeof d.value !== "number") continue;
     const key = analyteKey(d.test, d.loinc);
-    const entry = byKey.get(key) ?? { test: d.test, units: new Map<string, number>(), latest: 0 };
+    const entry = byKey.get(key) ?? { test: d.test.trim(), units: new Map<string, number>(), latest: 0 };
     const unit = d.unit ?? "";
     entry.units.set(unit, (entry.units.get(unit) ?? 0) + 1);
     const at = Date.parse(r.occurredAt);
     if (at >= entry.latest) {
       entry.latest = at;
-      entry.test = d.test;
+      entry.test = d.test.trim();
     }
     byKey.set(key, entry);
   }
