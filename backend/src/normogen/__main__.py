@@ -1,4 +1,4 @@
-"""The `normogen` command: serve | check-config | healthcheck | migrate | gen-secret."""
+"""The `normogen` command: serve | web | check-config | healthcheck | migrate | gen-secret | openapi."""
 
 from __future__ import annotations
 
@@ -69,6 +69,29 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from normogen.cli_support import openapi_document
+
+    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from normogen.web.server import serve_web
+
+    return serve_web(
+        dist=Path(args.dist),
+        api_url=args.api_url,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from normogen.cli_support import serve
 
@@ -100,6 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     health.set_defaults(func=cmd_healthcheck)
     commands.add_parser("migrate", help="create the database indexes (idempotent)")
     commands.choices["migrate"].set_defaults(func=cmd_migrate)
+    openapi = commands.add_parser("openapi", help="print the OpenAPI document (no server needed)")
+    openapi.add_argument("--output", default="-", help="file to write; '-' for stdout")
+    openapi.set_defaults(func=cmd_openapi)
+    web = commands.add_parser("web", help="serve the web app and proxy /api to the API server")
+    web.add_argument("--dist", default=os.environ.get("WEB_DIST", "../web/dist"))
+    web.add_argument("--api-url", default=os.environ.get("WEB_API_URL", "http://127.0.0.1:8000"))
+    web.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    web.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "6001")))
+    web.add_argument(
+        "--public-url",
+        default=os.environ.get("PUBLIC_WEB_URL"),
+        help="the address people open (share links point here); default http://HOST:PORT",
+    )
+    web.set_defaults(func=cmd_web)
     commands.add_parser("gen-secret", help="print a new random JWT_SECRET")
     commands.choices["gen-secret"].set_defaults(func=cmd_gen_secret)
     return parser

@@ -28,6 +28,16 @@ async def run_migrations(settings: Settings) -> dict[str, list[str]]:
         await client.close()
 
 
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI document, built in-process from the app (no database, no server)."""
+    from normogen.app import create_app
+    from normogen.config import Settings, ephemeral_secret
+
+    settings = Settings(NORMOGEN_ENV="development", JWT_SECRET=ephemeral_secret())
+    document: dict[str, Any] = create_app(settings).openapi()
+    return document
+
+
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """Server options shared by `normogen serve` and the tests' in-process servers."""
     return {

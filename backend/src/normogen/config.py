@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     # Deleted records and profiles stay as tombstones this long so offline devices learn of
     # the deletion; a sync token older than this is refused (410) and the device resyncs.
     RECORD_TOMBSTONE_DAYS: int = Field(90, ge=1, le=3650)
+    # Security events (coarse network and browser family only) expire after this many days.
+    SECURITY_EVENT_RETENTION_DAYS: int = Field(90, ge=1, le=3650)
     # Record writes (each a transaction) one process runs at once; the rest queue in memory.
     RECORD_WRITE_CONCURRENCY: int = Field(8, ge=1, le=1000)
 

@@ -11,6 +11,7 @@ from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from normogen.crypto.shapes import VERSION_ERROR
 from normogen.db.client import is_unavailable
 from normogen.errors import DatabaseUnavailable, NormogenError, error_body
 from normogen.ops.edge import request_id_of
@@ -62,6 +63,9 @@ async def validation_error(request: Request, exc: Exception) -> Response:
         for error in exc.errors()
     ]
     fields = ", ".join(sorted({d["field"] for d in details})) or "request"
+    retired = [d for d in details if d["type"] == VERSION_ERROR]
+    if retired:  # a v1-shaped write: say which contract this server speaks
+        return _json(request, 400, VERSION_ERROR, retired[0]["message"], details=details)
     return _json(request, 422, "validation_error", f"Invalid input: {fields}", details=details)
 
 

@@ -13,7 +13,7 @@ from normogen_client.crypto import (
     public_key_from_private,
     x25519,
 )
-from normogen_client.crypto.aead import _encrypt_with_iv
+from normogen_client.crypto.aead import encrypt_with_iv
 
 H = bytes.fromhex
 
@@ -133,7 +133,7 @@ GCM_VECTORS = [
     ("key", "iv", "pt", "aad", "ct", "tag"), GCM_VECTORS, ids=["tc13", "tc14", "tc15", "tc16"]
 )
 def test_aes_256_gcm_spec_vectors(key: str, iv: str, pt: str, aad: str, ct: str, tag: str) -> None:
-    envelope = _encrypt_with_iv(H(key), H(iv), H(pt), H(aad) if aad else None)
+    envelope = encrypt_with_iv(H(key), H(iv), H(pt), H(aad) if aad else None)
     assert envelope == Envelope(ALGORITHM, H(iv), H(ct), H(tag))
     assert decrypt(H(key), Envelope(ALGORITHM, H(iv), H(ct), H(tag)), H(aad)) == H(pt)
 

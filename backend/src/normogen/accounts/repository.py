@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from normogen.db import indexes
 from normogen.db.client import Database, Document
@@ -44,7 +45,13 @@ async def replace_auth_hash(db: Database, user_id: str, old: str, new: str, now:
 
 
 async def replace_credentials(
-    db: Database, user_id: str, expected_hash: str | None, changes: Document, now: datetime
+    db: Database,
+    user_id: str,
+    expected_hash: str | None,
+    changes: Document,
+    now: datetime,
+    *,
+    session: AsyncClientSession | None = None,
 ) -> bool:
     """Atomically swap the password credential (auth hash, KDF params, wrapped user key).
 
@@ -53,7 +60,9 @@ async def replace_credentials(
     query: dict[str, Any] = {"_id": user_id, "status": ACTIVE}
     if expected_hash is not None:
         query["auth_hash"] = expected_hash
-    result = await db[USERS].update_one(query, {"$set": {**changes, "updated_at": now}})
+    result = await db[USERS].update_one(
+        query, {"$set": {**changes, "updated_at": now}}, session=session
+    )
     return result.matched_count == 1
 
 
@@ -115,8 +124,9 @@ async def delete_user(db: Database, user_id: str) -> None:
 
 
 async def identities(db: Database, user_ids: list[str]) -> dict[str, Document]:
-    """Email and X25519 public key of active users (family members lists), by user id."""
+    """Email, X25519 public key and Ed25519 identity key of active users, by user id."""
     cursor = db[USERS].find(
-        {"_id": {"$in": user_ids}, "status": ACTIVE}, {"email": 1, "public_key": 1}
+        {"_id": {"$in": user_ids}, "status": ACTIVE},
+        {"email": 1, "public_key": 1, "identity_key": 1},
     )
     return {str(doc["_id"]): doc async for doc in cursor}

@@ -89,6 +89,8 @@ def _account_section(user: Document) -> dict[str, Any]:
         "wrapped_user_key": user["wrapped_user_key"],
         "public_key": user["public_key"],
         "wrapped_private_key": user["wrapped_private_key"],
+        "identity_key": user.get("identity_key"),
+        "wrapped_identity_key": user.get("wrapped_identity_key"),
         # The recovery wrap is ciphertext; its auth hash is a verifier and stays behind.
         "recovery": (
             {"kdf": recovery["kdf"], "wrapped_user_key": recovery["wrapped_user_key"]}

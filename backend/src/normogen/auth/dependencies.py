@@ -54,7 +54,11 @@ async def get_auth_context(
         db=db,
         hasher=runtime.hasher,
         cache=runtime.sessions,
-        origin=Origin(ip=ip, user_agent=agent),
+        origin=Origin(
+            ip=ip,
+            user_agent=agent,
+            retention_days=runtime.settings.SECURITY_EVENT_RETENTION_DAYS,
+        ),
     )
 
 

@@ -3,7 +3,8 @@
 The phrase never reaches the server. Setting it up needs the current auth key. Using it takes
 three calls: `prelogin` (recovery KDF parameters), `unlock` (proves the recovery auth key and
 returns the recovery-wrapped user key, which the client needs to re-wrap under a new password)
-and `complete` (replaces the password credential and ends every session). Failures look like
+and `complete` (replaces the password credential, deletes the recovery credential: a phrase
+works once, and the client sets up a new one at once, and ends every session). Failures look like
 login failures and are locked out the same way (their own counter, keyed by the email's HMAC).
 """
 
@@ -87,6 +88,7 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
         "auth_hash": await ctx.hasher.hash(b64decode(body.new_auth_key)),
         "kdf": body.new_kdf.to_doc(),
         "wrapped_user_key": body.new_wrapped_user_key.to_doc(),
+        "recovery": None,  # single use (docs/crypto.md): the client sets up a new phrase
     }
     user_id = str(user["_id"])
     now = datetime.now(UTC)

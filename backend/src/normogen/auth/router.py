@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from normogen.auth import recovery, service, sessions
+from normogen.auth import recovery, rotation, service, sessions
 from normogen.auth.dependencies import AuthContextDep, CurrentUser, per_ip_limit
 from normogen.auth.schemas import (
     ChangePasswordRequest,
@@ -18,6 +18,7 @@ from normogen.auth.schemas import (
     RecoveryUnlockResponse,
     RefreshRequest,
     RegisterRequest,
+    RotateUserKey,
     SessionList,
     SessionRead,
     TokenResponse,
@@ -95,6 +96,13 @@ async def change_password(
 ) -> TokenResponse:
     """Replace the credential and re-wrapped user key; every session ends, a new one starts."""
     return await service.change_password(ctx, user.user_id, user.session_id, body)
+
+
+@router.post("/rotate-user-key", status_code=204)
+async def rotate_user_key(body: RotateUserKey, user: CurrentUser, ctx: AuthContextDep) -> Response:
+    """Swap in a new user key: every wrap made with the old one is replaced atomically."""
+    await rotation.rotate_user_key(ctx, user.user_id, user.session_id, body)
+    return Response(status_code=NO_CONTENT)
 
 
 @router.put("/recovery", status_code=204)

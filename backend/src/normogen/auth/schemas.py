@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import B64Key32, KdfParams, WrappedKey
+from normogen.crypto.shapes import B64Key32, KdfParams, WrappedKey, require_v2
 from normogen.schemas import DeviceName, Email, StrictModel
 
+# 128 random bits as lowercase hex, chosen by the client: key wraps bind it (docs/crypto.md).
+UserId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 RefreshToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -22,13 +24,21 @@ class PreloginResponse(BaseModel):
 
 
 class RegisterRequest(StrictModel):
+    user_id: UserId
     email: Email
     auth_key: B64Key32
     kdf: KdfParams
     wrapped_user_key: WrappedKey
     public_key: B64Key32
     wrapped_private_key: WrappedKey
+    identity_key: B64Key32
+    wrapped_identity_key: WrappedKey
     device_name: DeviceName | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v2(cls, data: Any) -> Any:
+        return require_v2(data, required=("user_id", "identity_key", "wrapped_identity_key"))
 
 
 class LoginRequest(StrictModel):
@@ -57,6 +67,8 @@ class AccountKeys(BaseModel):
     wrapped_user_key: WrappedKey
     public_key: str
     wrapped_private_key: WrappedKey
+    identity_key: str
+    wrapped_identity_key: WrappedKey
 
 
 class LoginResponse(TokenResponse):
@@ -105,3 +117,28 @@ class RecoveryComplete(StrictModel):
     new_kdf: KdfParams
     new_wrapped_user_key: WrappedKey
     device_name: DeviceName | None = None
+
+
+class ProfileRewrap(StrictModel):
+    """A personal profile's key re-wrapped under the new user key."""
+
+    id: Annotated[str, Field(min_length=32, max_length=36)]
+    wrapped_key: WrappedKey
+
+
+class LabelRewrap(StrictModel):
+    """A link label re-encrypted under the new user key."""
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    label: WrappedKey | None
+
+
+class RotateUserKey(StrictModel):
+    """A new user key: every wrap made with the old one, replaced in one atomic swap."""
+
+    auth_key: B64Key32
+    wrapped_user_key: WrappedKey
+    wrapped_private_key: WrappedKey
+    wrapped_identity_key: WrappedKey
+    profiles: Annotated[list[ProfileRewrap], Field(max_length=1000)]
+    links: Annotated[list[LabelRewrap], Field(max_length=1000)] = Field(default_factory=list)

@@ -8,7 +8,6 @@ same work (a dummy Argon2 verification), same lockout behaviour.
 from __future__ import annotations
 
 import base64
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,7 +83,7 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
     require_kdf_minimum(body.kdf, ctx.settings, "kdf")
     now = datetime.now(UTC)
     user: Document = {
-        "_id": uuid.uuid4().hex,
+        "_id": body.user_id,
         "email": body.email,
         "status": users.ACTIVE,
         "created_at": now,
@@ -94,12 +93,18 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
         "wrapped_user_key": body.wrapped_user_key.to_doc(),
         "public_key": body.public_key,
         "wrapped_private_key": body.wrapped_private_key.to_doc(),
+        "identity_key": body.identity_key,
+        "wrapped_identity_key": body.wrapped_identity_key.to_doc(),
         "recovery": None,
         "settings": dict(DEFAULT_SETTINGS),
     }
     try:
         await users.insert_user(ctx.db, user)
-    except DuplicateKeyError:
+    except DuplicateKeyError as exc:
+        if _id_clash(exc):
+            raise Conflict(
+                "This user id is taken; generate another", code="user_id_taken"
+            ) from None
         existing = await users.find_by_email(ctx.db, body.email)
         if existing is None or existing.get("status") != users.DELETING:
             raise Conflict(
@@ -116,6 +121,12 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
     pair = await sessions.start_session(ctx, user["_id"], body.device_name)
     await record(ctx.db, user["_id"], EventType.REGISTERED, ctx.origin, pair.session_id)
     return to_tokens(pair)
+
+
+def _id_clash(exc: DuplicateKeyError) -> bool:
+    """The client-chosen `_id` exists already (as opposed to the email)."""
+    details = exc.details or {}
+    return details.get("keyPattern") == {"_id": 1} or "_id_" in str(details.get("errmsg", ""))
 
 
 async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:

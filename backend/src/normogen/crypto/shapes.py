@@ -1,7 +1,9 @@
-"""Pydantic types for ciphertext envelopes, keys and KDF parameters (SPEC section 2).
+"""Pydantic types for ciphertext envelopes, grants, keys and KDF parameters (docs/crypto.md).
 
 The server cannot decrypt anything; it checks shapes: standard padded base64, exact IV, tag
-and key lengths, bounded ciphertext sizes and `alg` equal to the configured algorithm.
+and key lengths, bounded ciphertext sizes, `alg` equal to the configured algorithm and the
+contract version `v`. A v1-shaped write fails with the `crypto_version_unsupported` error type,
+which the handlers turn into 400 naming the contract version (normogen/handlers.py).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import math
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from normogen.config import Settings
 from normogen.errors import InvalidInput
@@ -25,7 +28,10 @@ SUPPORTED_ALGORITHMS: tuple[str, ...] = get_args(
 )
 IV_BYTES = 12  # AES-GCM nonce (NIST SP 800-38D recommends 96 bits)
 TAG_BYTES = 16  # full 128-bit GCM tag
-KEY_BYTES = 32  # 256-bit keys: auth key, X25519 public key
+KEY_BYTES = 32  # 256-bit keys: auth key, X25519 and Ed25519 public keys
+SIGNATURE_BYTES = 64  # Ed25519
+CONTRACT_VERSION = 2  # docs/crypto.md
+VERSION_ERROR = "crypto_version_unsupported"
 MAX_WRAPPED_KEY_BYTES = 1024  # a wrapped 32-byte key plus generous room for a key structure
 MAX_ENVELOPE_BYTES = 256 * 1024  # one encrypted payload (the request body limit still applies)
 KDF_ALGORITHM = "pbkdf2-sha256"
@@ -65,19 +71,52 @@ def B64(minimum: int, maximum: int) -> Any:  # noqa: N802  # reads like a type i
     return AfterValidator(b64bytes(minimum, maximum))
 
 
+def retired(message: str) -> PydanticCustomError:
+    """The validation error of a v1-shaped write: 400 `crypto_version_unsupported`."""
+    return PydanticCustomError(
+        VERSION_ERROR,
+        "crypto contract v1 is retired; this server speaks v{version} (docs/crypto.md): {detail}",
+        {"version": CONTRACT_VERSION, "detail": message},
+    )
+
+
+def require_v2(
+    data: Any, *, required: tuple[str, ...] = (), retired_fields: tuple[str, ...] = ()
+) -> Any:
+    """A `mode="before"` check: v2 fields present, v1-only fields absent (else the 400 error)."""
+    if not isinstance(data, dict):
+        return data
+    gone = [name for name in retired_fields if name in data]
+    if gone:
+        raise retired(f"{', '.join(gone)} no longer travel in plaintext")
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise retired(f"v2 requests carry {', '.join(missing)}")
+    return data
+
+
 B64Key32 = Annotated[str, Field(max_length=64), B64(KEY_BYTES, KEY_BYTES)]
+B64Signature = Annotated[str, Field(max_length=128), B64(SIGNATURE_BYTES, SIGNATURE_BYTES)]
 Salt = Annotated[str, Field(max_length=128), B64(SALT_MIN_BYTES, SALT_MAX_BYTES)]
 
 
 class Envelope(StrictModel):
-    """`{"alg", "iv", "data", "authTag"}`: one AES-256-GCM ciphertext, shape-checked."""
+    """`{"v", "alg", "iv", "data", "authTag"}`: one AES-256-GCM ciphertext, shape-checked."""
 
+    v: Literal[2]
     alg: Annotated[str, Field(json_schema_extra={"enum": list(SUPPORTED_ALGORITHMS)})]
     iv: Annotated[str, Field(max_length=32), B64(IV_BYTES, IV_BYTES)]
     data: Annotated[str, B64(0, MAX_ENVELOPE_BYTES)]
     auth_tag: Annotated[str, Field(alias="authTag", max_length=32), B64(TAG_BYTES, TAG_BYTES)]
 
     model_config = ConfigDict(serialize_by_alias=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("v") != CONTRACT_VERSION:
+            raise retired(f'envelopes carry "v": {CONTRACT_VERSION}')
+        return data
 
     @field_validator("alg")
     @classmethod
@@ -95,6 +134,36 @@ class WrappedKey(Envelope):
     """An envelope holding a wrapped key: small ciphertext, at least one key's worth."""
 
     data: Annotated[str, B64(KEY_BYTES, MAX_WRAPPED_KEY_BYTES)]
+
+
+class Grant(StrictModel):
+    """A family key sealed to one member and signed by the owner's identity key."""
+
+    v: Literal[2]
+    epk: B64Key32
+    envelope: WrappedKey
+    signer_id: Annotated[str, Field(min_length=1, max_length=64)]
+    signature: B64Signature
+
+    @model_validator(mode="before")
+    @classmethod
+    def _signed(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (
+            "signature" not in data or data.get("v") != CONTRACT_VERSION
+        ):
+            raise retired(
+                "family keys travel as signed grants (v, epk, envelope, signer_id, signature)"
+            )
+        return data
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "v": self.v,
+            "epk": self.epk,
+            "envelope": self.envelope.to_doc(),
+            "signer_id": self.signer_id,
+            "signature": self.signature,
+        }
 
 
 class KdfParams(StrictModel):

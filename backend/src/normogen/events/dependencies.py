@@ -6,13 +6,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from normogen.dependencies import ClientIpDep
+from normogen.dependencies import ClientIpDep, RuntimeDep
 from normogen.events.service import Origin
 
 
-async def request_origin(request: Request, ip: ClientIpDep) -> Origin:
-    """The client's address (trusted proxies honoured) and user agent."""
-    return Origin(ip=ip, user_agent=request.headers.get("user-agent"))
+async def request_origin(request: Request, ip: ClientIpDep, runtime: RuntimeDep) -> Origin:
+    """The client's address (trusted proxies honoured), user agent and the event retention."""
+    return Origin(
+        ip=ip,
+        user_agent=request.headers.get("user-agent"),
+        retention_days=runtime.settings.SECURITY_EVENT_RETENTION_DAYS,
+    )
 
 
 RequestOrigin = Annotated[Origin, Depends(request_origin)]

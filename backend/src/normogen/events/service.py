@@ -17,9 +17,9 @@ from normogen.accounts.registry import ORDER_ACCOUNT, OwnedData, register_owned
 from normogen.db.client import Database, Document
 from normogen.errors import BadRequest
 from normogen.events import repository
+from normogen.events.coarse import coarse_agent, coarse_ip
 
-RETENTION = timedelta(days=365)
-MAX_USER_AGENT = 256
+DEFAULT_RETENTION_DAYS = 90  # SECURITY_EVENT_RETENTION_DAYS
 
 
 class EventType(StrEnum):
@@ -47,6 +47,8 @@ class EventType(StrEnum):
     FAMILY_MEMBER_ROLE_CHANGED = "family_member_role_changed"
     FAMILY_MEMBER_REMOVED = "family_member_removed"
     FAMILY_LEFT = "family_left"
+    FAMILY_KEY_ROTATED = "family_key_rotated"
+    USER_KEY_ROTATED = "user_key_rotated"
     # Share links (issue 5): `link_accessed` carries the opener's coarse address and agent.
     LINK_CREATED = "link_created"
     LINK_REVOKED = "link_revoked"
@@ -63,6 +65,11 @@ class Origin:
 
     ip: str | None
     user_agent: str | None = None
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+    def elsewhere(self) -> Origin:
+        """The origin of an event recorded for someone else: no address, same retention."""
+        return Origin(ip=None, retention_days=self.retention_days)
 
 
 _sequence = itertools.count()
@@ -83,9 +90,9 @@ async def record(
     session_id: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Append one event; it expires after RETENTION."""
+    """Append one event, storing only the network (IPv4 /24, IPv6 /48) and the browser and OS
+    family; it expires after the origin's retention (a TTL index on `expires_at`)."""
     created_at = now or datetime.now(UTC)
-    agent = origin.user_agent[:MAX_USER_AGENT] if origin.user_agent else None
     await repository.insert_event(
         db,
         {
@@ -93,9 +100,9 @@ async def record(
             "user_id": user_id,
             "type": event.value,
             "created_at": created_at,
-            "expires_at": created_at + RETENTION,
-            "ip": origin.ip,
-            "user_agent": agent,
+            "expires_at": created_at + timedelta(days=origin.retention_days),
+            "ip": coarse_ip(origin.ip),
+            "agent": coarse_agent(origin.user_agent),
             "session_id": session_id,
         },
     )
@@ -108,7 +115,7 @@ def public(doc: Document) -> dict[str, Any]:
         "type": doc["type"],
         "created_at": doc["created_at"],
         "ip": doc.get("ip"),
-        "user_agent": doc.get("user_agent"),
+        "agent": doc.get("agent"),
         "session_id": doc.get("session_id"),
     }
 

@@ -30,7 +30,6 @@ from normogen.families import repository
 from normogen.families.dependencies import FamilyAccess
 from normogen.families.schemas import InvitationCreate
 from normogen.families.service import (
-    ELSEWHERE,
     MAX_MEMBERS_PER_FAMILY,
     invitation_view,
     now_ms,
@@ -86,11 +85,15 @@ async def list_mine(db: Database, principal: Principal) -> list[dict[str, Any]]:
     if user is None:
         return []
     docs = await repository.invitations_for(db, user["email"], now_ms())
-    inviters = await accounts.identities(db, sorted({doc["invited_by"] for doc in docs}))
+    people = {doc["invited_by"] for doc in docs} | {doc["owner_id"] for doc in docs}
+    inviters = await accounts.identities(db, sorted(people))
     return [
         {
             "id": doc["_id"],
             "family_id": doc["family_id"],
+            "owner_id": doc["owner_id"],
+            "owner_identity_key": inviters.get(doc["owner_id"], {}).get("identity_key"),
+            "owner_public_key": inviters.get(doc["owner_id"], {}).get("public_key"),
             "role": doc["role"],
             "inviter_email": inviters.get(doc["invited_by"], {}).get("email"),
             "created_at": doc["created_at"],
@@ -134,7 +137,7 @@ async def accept(
         raise NotFound(INVITATION_NOT_FOUND)
     event = EventType.FAMILY_INVITATION_ACCEPTED
     await record(db, principal.user_id, event, origin, principal.session_id)
-    await record(db, invitation["owner_id"], event, ELSEWHERE)
+    await record(db, invitation["owner_id"], event, origin.elsewhere())
     return summary_view(family, membership)
 
 
@@ -146,4 +149,4 @@ async def decline(db: Database, principal: Principal, invitation_id: str, origin
         raise NotFound(INVITATION_NOT_FOUND)
     event = EventType.FAMILY_INVITATION_DECLINED
     await record(db, principal.user_id, event, origin, principal.session_id)
-    await record(db, invitation["owner_id"], event, ELSEWHERE)
+    await record(db, invitation["owner_id"], event, origin.elsewhere())

@@ -81,6 +81,10 @@ async def find_families(db: Database, family_ids: list[str]) -> dict[str, Docume
     return {doc["_id"]: doc async for doc in cursor}
 
 
+async def mark_rotation_needed(db: Database, family_id: str) -> None:
+    await db[FAMILIES].update_one({"_id": family_id}, {"$set": {"rotation_needed": True}})
+
+
 async def delete_family(db: Database, family_id: str, owner_id: str) -> None:
     await db[FAMILIES].delete_one({"_id": family_id, "owner_id": owner_id})
 
@@ -88,8 +92,10 @@ async def delete_family(db: Database, family_id: str, owner_id: str) -> None:
 # --- memberships ---------------------------------------------------------------------------
 
 
-async def find_membership(db: Database, family_id: str, user_id: str) -> Document | None:
-    return await db[MEMBERS].find_one({"_id": membership_id(family_id, user_id)})
+async def find_membership(
+    db: Database, family_id: str, user_id: str, *, session: AsyncClientSession | None = None
+) -> Document | None:
+    return await db[MEMBERS].find_one({"_id": membership_id(family_id, user_id)}, session=session)
 
 
 async def confirmed_memberships(db: Database, user_id: str) -> list[Document]:
@@ -110,9 +116,13 @@ async def removed_family_ids(db: Database, user_id: str) -> list[str]:
     return [doc["family_id"] async for doc in cursor]
 
 
-async def members_of(db: Database, family_id: str) -> list[Document]:
+async def members_of(
+    db: Database, family_id: str, *, session: AsyncClientSession | None = None
+) -> list[Document]:
     """Accepted and confirmed members of one family, oldest first."""
-    cursor = db[MEMBERS].find({"family_id": family_id, "status": {"$in": list(VISIBLE)}})
+    cursor = db[MEMBERS].find(
+        {"family_id": family_id, "status": {"$in": list(VISIBLE)}}, session=session
+    )
     docs = await cursor.to_list()
     docs.sort(key=lambda doc: (doc["created_at"], doc["_id"]))
     return docs
@@ -148,12 +158,63 @@ def _removal(now: datetime, expires_at: datetime) -> Document:
 
 
 async def remove_member(
-    db: Database, family_id: str, user_id: str, now: datetime, expires_at: datetime
+    db: Database,
+    family_id: str,
+    user_id: str,
+    now: datetime,
+    expires_at: datetime,
+    *,
+    session: AsyncClientSession | None = None,
 ) -> Document | None:
     """End a membership at once (its wrapped key is dropped); None when there was none."""
     return await db[MEMBERS].find_one_and_update(
         {"_id": membership_id(family_id, user_id), "status": {"$in": list(VISIBLE)}},
         _removal(now, expires_at),
+        session=session,
+    )
+
+
+async def advance_epoch(
+    db: Database,
+    family_id: str,
+    owner_id: str,
+    key_epoch: int,
+    encrypted: Document,
+    now: datetime,
+    session: AsyncClientSession,
+) -> Document | None:
+    """Move the family to `key_epoch` if it is at the one before (first write of a rotation)."""
+    result = await db[FAMILIES].update_one(
+        {"_id": family_id, "owner_id": owner_id, "key_epoch": key_epoch - 1},
+        {
+            "$set": {
+                "key_epoch": key_epoch,
+                "encrypted": encrypted,
+                "rotation_needed": False,
+                "updated_at": now,
+            }
+        },
+        session=session,
+    )
+    if result.matched_count == 0:
+        return None
+    return await db[FAMILIES].find_one({"_id": family_id}, session=session)
+
+
+async def set_grant(
+    db: Database,
+    family_id: str,
+    user_id: str,
+    grant: Document,
+    key_epoch: int,
+    now: datetime,
+    session: AsyncClientSession,
+) -> None:
+    """A confirmed member's grant of the new family key."""
+    await db[MEMBERS].update_one(
+        {"_id": membership_id(family_id, user_id), "status": CONFIRMED},
+        {"$set": {"wrapped_key": grant, "key_epoch": key_epoch, "updated_at": now}},
+        session=session,
     )
 
 

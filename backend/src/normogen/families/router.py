@@ -12,12 +12,13 @@ from normogen.auth.dependencies import CurrentUser
 from normogen.conditional import json_response
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.events.dependencies import RequestOrigin
-from normogen.families import invitations, service
+from normogen.families import invitations, rotation, service
 from normogen.families.dependencies import MemberFamily, OwnedFamily
 from normogen.families.schemas import (
     FamilyCreate,
     FamilyList,
     FamilyRead,
+    FamilyRotate,
     FamilySummary,
     InvitationCreate,
     InvitationList,
@@ -74,6 +75,18 @@ async def invite(
     """Invite an email with a role; the answer never reveals whether the email has an account."""
     view = await invitations.invite(db, runtime.settings, found, body, origin)
     return json_response(view, 201)
+
+
+@router.post("/{family_id}/rotate", response_model=FamilySummary)
+async def rotate_family_key(
+    found: OwnedFamily,
+    body: FamilyRotate,
+    db: DatabaseDep,
+    runtime: RuntimeDep,
+    origin: RequestOrigin,
+) -> Response:
+    """Rotate the family key (removing members): new grants and profile keys, atomically."""
+    return json_response(await rotation.rotate(db, runtime.settings, found, body, origin))
 
 
 @router.put("/{family_id}/members/{user_id}", response_model=MemberRead)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import B64Key32, Envelope, WrappedKey
+from normogen.crypto.shapes import Envelope, Grant, require_v2
 from normogen.profiles.access import Role
+from normogen.records.schemas import Uuid
 from normogen.schemas import Email, StrictModel
 
 # Roles an owner can hand out; there is exactly one owner, the creator.
@@ -21,21 +22,22 @@ class MemberStatus(StrEnum):
     CONFIRMED = "confirmed"  # full member
 
 
-class SealedKey(StrictModel):
-    """The family key sealed to one member's X25519 public key (client `seal_to_public_key`)."""
-
-    epk: B64Key32
-    envelope: WrappedKey
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"epk": self.epk, "envelope": self.envelope.to_doc()}
+KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000)]
+UserId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class FamilyCreate(StrictModel):
-    """A new family: its encrypted name and the family key sealed to the creator."""
+    """A new family: its id (chosen by the client, bound into the AADs), its encrypted name and
+    the family key granted (sealed and signed) to the creator, at key epoch 1."""
 
+    id: Uuid
     encrypted: Envelope
-    wrapped_key: SealedKey
+    wrapped_key: Grant
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v2(cls, data: Any) -> Any:
+        return require_v2(data, required=("id",))
 
 
 class InvitationCreate(StrictModel):
@@ -48,7 +50,7 @@ class InvitationCreate(StrictModel):
 class MemberUpdate(StrictModel):
     """Confirm a member (upload their sealed family key), re-wrap it, or change their role."""
 
-    wrapped_key: SealedKey | None = None
+    wrapped_key: Grant | None = None
     role: MemberRole | None = None
 
     @model_validator(mode="after")
@@ -65,6 +67,7 @@ class MemberRead(BaseModel):
     role: Role
     status: MemberStatus
     public_key: str | None
+    identity_key: str | None
     email: str | None = None  # shown to the owner only
     joined_at: datetime
 
@@ -84,10 +87,14 @@ class FamilySummary(BaseModel):
 
     id: str
     owner_id: str
+    owner_identity_key: str
+    owner_public_key: str
+    key_epoch: int
+    rotation_needed: bool
     encrypted: Envelope
     role: Role
     status: MemberStatus
-    wrapped_key: SealedKey | None
+    wrapped_key: Grant | None
     created_at: datetime
 
 
@@ -107,6 +114,9 @@ class InvitationRead(BaseModel):
 
     id: str
     family_id: str
+    owner_id: str
+    owner_identity_key: str | None
+    owner_public_key: str | None
     role: MemberRole
     inviter_email: str | None
     created_at: datetime
@@ -115,3 +125,22 @@ class InvitationRead(BaseModel):
 
 class InvitationList(BaseModel):
     invitations: list[InvitationRead]
+
+
+class ProfileRotation(StrictModel):
+    """One family profile's new key: wrapped by the new family key, with its earlier keys."""
+
+    id: Uuid
+    key_epoch: KeyEpoch
+    wrapped_key: Envelope
+    key_history: Envelope
+
+
+class FamilyRotate(StrictModel):
+    """A new family key epoch: members removed, the rest re-granted, every profile re-keyed."""
+
+    key_epoch: KeyEpoch
+    remove: Annotated[list[UserId], Field(max_length=50)] = Field(default_factory=list)
+    encrypted: Envelope
+    grants: Annotated[dict[UserId, Grant], Field(min_length=1, max_length=50)]
+    profiles: Annotated[list[ProfileRotation], Field(max_length=200)]

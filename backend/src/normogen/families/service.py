@@ -1,7 +1,9 @@
 """Family use cases: create, list, read, delete, and the owner's member management.
 
-The server never holds a usable family key: each member's copy is sealed to their X25519 public
-key by the owner's client (`{"epk", "envelope"}`), and the server only stores it. Access to a
+The server never holds a usable family key: each member's copy is a grant sealed to their X25519
+public key and signed by the owner's identity key (docs/crypto.md), and the server only stores
+it. Removing a confirmed member goes through a key rotation (`rotate`), which swaps the family
+key, every member's grant and every family profile's key in one transaction. Access to a
 family's profiles is decided per request from the confirmed memberships (`profiles.access`), so
 a removal takes effect on the member's very next request.
 
@@ -13,11 +15,11 @@ sync then answers `access_revoked`.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
 
 from normogen.accounts import repository as accounts
 from normogen.auth.principal import Principal
@@ -39,8 +41,7 @@ MAX_FAMILIES_PER_OWNER = 20
 MAX_MEMBERS_PER_FAMILY = 50  # members plus pending invitations
 MAX_FAMILY_PROFILES = 200
 MEMBER_NOT_FOUND = "Member not found"
-# Events recorded for the user an action concerns (not the actor) carry no address.
-ELSEWHERE = Origin(ip=None)
+FAMILIES_PATH = "/api/v1/families"
 
 
 def now_ms() -> datetime:
@@ -54,6 +55,10 @@ def summary_view(family: Document, membership: Document) -> dict[str, Any]:
     return {
         "id": family["_id"],
         "owner_id": family["owner_id"],
+        "owner_identity_key": family["owner_identity_key"],
+        "owner_public_key": family["owner_public_key"],
+        "key_epoch": family.get("key_epoch", 1),
+        "rotation_needed": bool(family.get("rotation_needed")),
         "encrypted": family["encrypted"],
         "role": membership["role"],
         "status": membership["status"],
@@ -68,6 +73,7 @@ def member_view(doc: Document, identity: Document | None, *, with_email: bool) -
         "role": doc["role"],
         "status": doc["status"],
         "public_key": identity.get("public_key") if identity else None,
+        "identity_key": identity.get("identity_key") if identity else None,
         "joined_at": doc["created_at"],
     }
     if with_email:
@@ -93,11 +99,21 @@ async def create_family(
     if await repository.count_owned(db, principal.user_id) >= MAX_FAMILIES_PER_OWNER:
         message = f"At most {MAX_FAMILIES_PER_OWNER} families per account"
         raise Conflict(message, code="family_limit")
+    if body.wrapped_key.signer_id != principal.user_id:
+        raise Conflict("The creator signs the family key grant", code="grant_signer_mismatch")
+    owner_keys = (await accounts.identities(db, [principal.user_id])).get(principal.user_id)
+    if owner_keys is None:
+        raise NotFound("Account not found")
     now = now_ms()
-    family_id = str(uuid.uuid4())
+    family_id = body.id
     family: Document = {
         "_id": family_id,
         "owner_id": principal.user_id,
+        # Denormalised for members and invitees: they verify grants against these (pinned).
+        "owner_identity_key": owner_keys["identity_key"],
+        "owner_public_key": owner_keys["public_key"],
+        "key_epoch": 1,
+        "rotation_needed": False,
         "encrypted": body.encrypted.to_doc(),
         "created_at": now,
         "updated_at": now,
@@ -118,7 +134,10 @@ async def create_family(
     async def callback(session: AsyncClientSession) -> None:
         await repository.insert_family(db, family, owner, session)
 
-    await run_transaction(db.client, callback)
+    try:
+        await run_transaction(db.client, callback)
+    except DuplicateKeyError:
+        raise Conflict("A family already uses this id", code="family_id_conflict") from None
     await record(db, principal.user_id, EventType.FAMILY_CREATED, origin, principal.session_id)
     return summary_view(family, owner)
 
@@ -171,7 +190,7 @@ async def delete_family(
     await repository.delete_membership(db, found.id, owner_id)
     await record(db, owner_id, EventType.FAMILY_DELETED, origin, found.principal.session_id)
     for user_id in removed:
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, ELSEWHERE)
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
 
 
 async def update_member(
@@ -188,6 +207,10 @@ async def update_member(
     changes: Document = {"updated_at": now}
     confirming = target["status"] == repository.ACCEPTED
     if body.wrapped_key is not None:
+        if body.wrapped_key.signer_id != owner_id:
+            raise Conflict(
+                "Family key grants are signed by the owner", code="grant_signer_mismatch"
+            )
         changes["wrapped_key"] = body.wrapped_key.to_doc()
         changes["status"] = repository.CONFIRMED
         if confirming:
@@ -211,7 +234,7 @@ async def update_member(
         if happened:
             await record(db, owner_id, event, origin, session)
             if user_id != owner_id:
-                await record(db, user_id, event, ELSEWHERE)
+                await record(db, user_id, event, origin.elsewhere())
     identities = await accounts.identities(db, [user_id])
     return member_view(updated, identities.get(user_id), with_email=True)
 
@@ -227,14 +250,27 @@ async def remove_member(
         raise Conflict(message, code="owner_cannot_leave")
     if user_id != caller and found.role is not Role.OWNER:
         raise Forbidden("Only the family's owner may remove other members")
+    target = await repository.find_membership(db, found.id, user_id)
+    if target is None or target["status"] not in repository.VISIBLE:
+        raise NotFound(MEMBER_NOT_FOUND)
+    if user_id != caller and target["status"] == repository.CONFIRMED:
+        raise Conflict(
+            "Removing a confirmed member rotates the family key: "
+            f"POST {FAMILIES_PATH}/{found.id}/rotate (docs/crypto.md, rotation)",
+            code="rotation_required",
+        )
     now = now_ms()
     keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
-    if await repository.remove_member(db, found.id, user_id, now, keep_until) is None:
+    removed = await repository.remove_member(db, found.id, user_id, now, keep_until)
+    if removed is None:
         raise NotFound(MEMBER_NOT_FOUND)
+    if removed["status"] == repository.CONFIRMED:
+        # They held the family key: the owner's client rotates it when it next opens the family.
+        await repository.mark_rotation_needed(db, found.id)
     session = found.principal.session_id
     if user_id == caller:
         await record(db, caller, EventType.FAMILY_LEFT, origin, session)
-        await record(db, owner_id, EventType.FAMILY_LEFT, ELSEWHERE)
+        await record(db, owner_id, EventType.FAMILY_LEFT, origin.elsewhere())
     else:
         await record(db, caller, EventType.FAMILY_MEMBER_REMOVED, origin, session)
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, ELSEWHERE)
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())

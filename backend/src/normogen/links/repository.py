@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from normogen.accounts.registry import OwnedData, register_owned
 from normogen.conditional import as_exported
@@ -40,6 +41,29 @@ def _open(now: datetime) -> Document:
 
 async def insert_link(db: Database, doc: Document) -> None:
     await db[LINKS].insert_one(doc)
+
+
+async def labelled_ids(
+    db: Database, owner_id: str, *, session: AsyncClientSession | None = None
+) -> set[str]:
+    """Ids of the owner's links that carry a label (user-key rotation re-encrypts those)."""
+    cursor = db[LINKS].find(
+        {"owner_id": owner_id, "label": {"$ne": None}}, {"_id": 1}, session=session
+    )
+    return {doc["_id"] async for doc in cursor}
+
+
+async def set_label(
+    db: Database,
+    link_id: str,
+    owner_id: str,
+    label: Document | None,
+    *,
+    session: AsyncClientSession | None = None,
+) -> None:
+    await db[LINKS].update_one(
+        {"_id": link_id, "owner_id": owner_id}, {"$set": {"label": label}}, session=session
+    )
 
 
 async def count_open(db: Database, owner_id: str, now: datetime) -> int:

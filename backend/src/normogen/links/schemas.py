@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import B64, B64Key32, Envelope
+from normogen.crypto.shapes import B64, B64Key32, Envelope, require_v2
 from normogen.records.schemas import UtcDatetime
 from normogen.schemas import StrictModel
 
@@ -24,9 +24,15 @@ class LinkEnvelope(Envelope):
     data: Annotated[str, B64(0, PAYLOAD_TYPE_LIMIT)]
 
 
-class LinkCreate(StrictModel):
-    """A new link: ciphertext, a mandatory expiry, optional access count and password."""
+# 192 random bits as base64url (32 characters), chosen by the client: the payload's AAD binds
+# it (docs/crypto.md). Whoever knows an id still needs the key from the URL fragment.
+LinkId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{32}$")]
 
+
+class LinkCreate(StrictModel):
+    """A new link: its id, ciphertext, a mandatory expiry, optional access count and password."""
+
+    id: LinkId
     payload: LinkEnvelope
     expires_at: UtcDatetime = Field(description="At most LINK_MAX_DAYS ahead")
     max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT)] | None = None
@@ -36,6 +42,11 @@ class LinkCreate(StrictModel):
     label: Envelope | None = Field(
         None, description="The owner's own note about the link, encrypted under their user key"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v2(cls, data: Any) -> Any:
+        return require_v2(data, required=("id",))
 
 
 class LinkOpen(StrictModel):

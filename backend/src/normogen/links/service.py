@@ -10,24 +10,25 @@ Missing, expired, revoked, exhausted and wrong-password links all get the same 4
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from pymongo.errors import DuplicateKeyError
 
 from normogen.auth.hashing import KeyHasher
 from normogen.auth.principal import Principal
 from normogen.crypto.shapes import b64decode
 from normogen.db.client import Database, Document
 from normogen.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from normogen.events.coarse import coarse_agent, coarse_ip
 from normogen.events.service import EventType, Origin, record
 from normogen.links import guard, repository
-from normogen.links.coarse import coarse_agent, coarse_ip
 from normogen.links.schemas import LinkCreate
 from normogen.runtime import Runtime
 from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
 
-LINK_ID_BYTES = 24  # 192 bits from the OS CSPRNG: 32 URL-safe characters
+LINK_ID_BYTES = 24  # the client draws 192 random bits: 32 URL-safe characters
 LINK_ID_CHARS = 32
 MAX_OPEN_LINKS_PER_OWNER = 200
 LINK_NOT_FOUND = "Link not found"
@@ -115,7 +116,7 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
         )
     verifier = body.password_verifier
     doc: Document = {
-        "_id": secrets.token_urlsafe(LINK_ID_BYTES),
+        "_id": body.id,
         "owner_id": principal.user_id,
         "payload": body.payload.to_doc(),
         "label": body.label.to_doc() if body.label is not None else None,
@@ -128,7 +129,10 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
         "revoked": False,
         "accesses": [],
     }
-    await repository.insert_link(ctx.db, doc)
+    try:
+        await repository.insert_link(ctx.db, doc)
+    except DuplicateKeyError:
+        raise Conflict("A link already uses this id", code="link_id_conflict") from None
     await record(
         ctx.db, principal.user_id, EventType.LINK_CREATED, ctx.origin, principal.session_id
     )
@@ -190,8 +194,8 @@ async def open_link(ctx: LinkContext, link_id: str, verifier: str | None) -> dic
         raise LinkNotFound()  # a reserved password attempt stays counted
     if reservation is not None:
         await reservation.release()
-    where = Origin(ip=coarse_ip(client_ip), user_agent=coarse_agent(ctx.origin.user_agent))
-    entry = {"at": now, "ip": where.ip, "agent": where.user_agent}
+    where = Origin(client_ip, ctx.origin.user_agent, ctx.origin.retention_days)
+    entry = {"at": now, "ip": coarse_ip(client_ip), "agent": coarse_agent(ctx.origin.user_agent)}
     opened = await repository.consume(ctx.db, link_id, link.get("max_access_count"), now, entry)
     if opened is None:
         raise LinkNotFound()  # exhausted, or expired or revoked a moment ago

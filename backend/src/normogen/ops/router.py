@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from normogen import __version__
+from normogen.crypto.shapes import CONTRACT_VERSION
 from normogen.dependencies import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["server"])
@@ -14,15 +15,17 @@ router = APIRouter(prefix="/api/v1", tags=["server"])
 class ServerInfo(BaseModel):
     version: str
     encryption_algorithm: str
+    crypto_contract: int
     max_request_bytes: int
 
 
 @router.get("/server")
 async def server_info(runtime: RuntimeDep) -> ServerInfo:
-    """Version, the required ciphertext algorithm and the request size limit."""
+    """Version, the ciphertext algorithm, the crypto contract (docs/crypto.md), the body limit."""
     settings = runtime.settings
     return ServerInfo(
         version=__version__,
         encryption_algorithm=settings.ENCRYPTION_ALGORITHM,
+        crypto_contract=CONTRACT_VERSION,
         max_request_bytes=settings.MAX_REQUEST_BYTES,
     )

@@ -27,7 +27,7 @@ from typing import Any
 
 from normogen.auth.principal import Principal
 from normogen.db.client import Database, Document
-from normogen.errors import Forbidden, NotFound
+from normogen.errors import Conflict, Forbidden, NotFound
 from normogen.families import repository as families
 from normogen.profiles import repository
 
@@ -89,10 +89,13 @@ def new_profile_scope(principal: Principal) -> Document:
     return {"owner_id": principal.user_id}
 
 
-async def new_family_profile_scope(db: Database, caller: Access, family_id: str) -> Document:
+async def new_family_profile_scope(
+    db: Database, caller: Access, family_id: str, family_epoch: int | None = None
+) -> Document:
     """The access fields of a profile created in a family: owner or caregiver only.
 
-    404 when the caller is not a confirmed member (as for a missing family), 403 for a viewer.
+    404 when the caller is not a confirmed member (as for a missing family), 403 for a viewer,
+    409 `stale_key_epoch` when the profile key is wrapped under an older family key.
     """
     role = caller.families.get(family_id)
     family = None if role is None else await families.find_family(db, family_id)
@@ -100,6 +103,12 @@ async def new_family_profile_scope(db: Database, caller: Access, family_id: str)
         raise NotFound("Family not found")
     if not role.can_write:
         raise Forbidden("Your role in this family is read-only")
+    current = int(family.get("key_epoch", 1))
+    if family_epoch is not None and family_epoch != current:
+        raise Conflict(
+            f"The family key is at epoch {current}; wrap the profile key under it",
+            code="stale_key_epoch",
+        )
     return {"owner_id": family["owner_id"], "family_id": family_id}
 
 

@@ -16,7 +16,7 @@ from normogen.db.client import Database, Document
 
 PROFILES = "profiles"
 # Ciphertext fields, removed when a profile becomes a tombstone.
-SECRET_FIELDS = ("encrypted", "wrapped_key")
+SECRET_FIELDS = ("encrypted", "wrapped_key", "key_history")
 
 indexes.declare(
     PROFILES,
@@ -52,9 +52,12 @@ def list_query(scope: Document) -> Document:
     return dict(scope)
 
 
-async def list_profiles(db: Database, scope: Document, limit: int) -> list[Document]:
+async def list_profiles(
+    db: Database, scope: Document, limit: int, *, session: AsyncClientSession | None = None
+) -> list[Document]:
     """Live profiles the scope reaches, oldest first (tombstones are few and skipped here)."""
-    docs = [doc async for doc in db[PROFILES].find(list_query(scope)) if not doc.get("deleted")]
+    cursor = db[PROFILES].find(list_query(scope), session=session)
+    docs = [doc async for doc in cursor if not doc.get("deleted")]
     docs.sort(key=lambda doc: (doc["created_at"], doc["_id"]))
     return docs[:limit]
 
@@ -90,6 +93,48 @@ async def update_profile(
     return await _update_live(db, profile_id, query, {"$set": changes, "$inc": {"revision": 1}})
 
 
+async def rekey_profile(
+    db: Database,
+    profile_id: str,
+    key_epoch: int,
+    wrapped_key: Document,
+    key_history: Document,
+    now: datetime,
+    session: AsyncClientSession,
+) -> None:
+    """A family profile's new key (rotation): wrapped key, epoch and earlier keys together."""
+    await db[PROFILES].update_one(
+        {"_id": profile_id, "deleted": False},
+        {
+            "$set": {
+                "wrapped_key": wrapped_key,
+                "key_epoch": key_epoch,
+                "key_history": key_history,
+                "updated_at": now,
+            },
+            "$inc": {"revision": 1},
+        },
+        session=session,
+    )
+
+
+async def rewrap_personal(
+    db: Database,
+    profile_id: str,
+    owner_id: str,
+    wrapped_key: Document,
+    now: datetime,
+    session: AsyncClientSession,
+) -> bool:
+    """A personal profile's key re-wrapped under a new user key (user-key rotation)."""
+    result = await db[PROFILES].update_one(
+        {"_id": profile_id, "owner_id": owner_id, "family_id": None, "deleted": False},
+        {"$set": {"wrapped_key": wrapped_key, "updated_at": now}, "$inc": {"revision": 1}},
+        session=session,
+    )
+    return result.matched_count == 1
+
+
 async def allocate_seq(
     db: Database,
     profile_id: str,
@@ -111,6 +156,12 @@ async def allocate_seq(
         return None
     doc = await db[PROFILES].find_one({"_id": profile_id}, {"seq": 1}, session=session)
     return None if doc is None else int(doc["seq"])
+
+
+async def key_epoch_of(db: Database, profile_id: str, session: AsyncClientSession) -> int:
+    """The profile key epoch inside the caller's transaction."""
+    doc = await db[PROFILES].find_one({"_id": profile_id}, {"key_epoch": 1}, session=session)
+    return 1 if doc is None else int(doc.get("key_epoch", 1))
 
 
 async def tombstone_profile(
@@ -150,10 +201,11 @@ def export_view(doc: Document) -> dict[str, Any]:
     updated: datetime = doc["updated_at"]
     return {
         "id": doc["_id"],
-        "profile_type": doc["profile_type"],
         "family_id": doc.get("family_id"),
         "encrypted": doc["encrypted"],
         "wrapped_key": doc["wrapped_key"],
+        "key_epoch": doc.get("key_epoch", 1),
+        "key_history": doc.get("key_history"),
         "revision": doc["revision"],
         "created_at": created,
         "updated_at": updated,

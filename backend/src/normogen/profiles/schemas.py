@@ -1,40 +1,59 @@
-"""Profile request and response bodies: ciphertext envelopes plus a plaintext profile type."""
+"""Profile request and response bodies: ciphertext envelopes and key epochs (docs/crypto.md)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import Envelope, WrappedKey
+from normogen.crypto.shapes import Envelope, WrappedKey, require_v2
 from normogen.profiles.access import Role
 from normogen.records.schemas import Uuid
 from normogen.schemas import StrictModel
 
-# Who the profile is about; plaintext so clients can pick icons and defaults without a key.
-ProfileType = Literal["self", "child", "adult", "elder", "other"]
+KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
 class ProfileCreate(StrictModel):
-    """A new profile: its encrypted name/metadata and its key wrapped by the user key.
+    """A new profile: its id (chosen by the client, bound into every AAD), its encrypted
+    metadata (the profile type included) and its key wrapped by the user key.
 
     With `family_id` it is a family profile (caller: the family's owner or a caregiver) and
     `wrapped_key` is the profile key wrapped by the family key instead.
     """
 
-    profile_type: ProfileType
+    id: Uuid
     encrypted: Envelope
     wrapped_key: WrappedKey
+    key_epoch: KeyEpoch
     family_id: Uuid | None = None
+    family_epoch: KeyEpoch | None = Field(
+        None, description="With family_id: the family key epoch that wraps the profile key"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v2(cls, data: Any) -> Any:
+        return require_v2(data, required=("id", "key_epoch"), retired_fields=("profile_type",))
+
+    @model_validator(mode="after")
+    def _family_epoch(self) -> ProfileCreate:
+        if (self.family_id is None) != (self.family_epoch is None):
+            raise ValueError("family_epoch goes with family_id, and only with it")
+        return self
 
 
 class ProfileUpdate(StrictModel):
     """Fields to replace (at least one); a new `wrapped_key` re-wraps the same profile key."""
 
-    profile_type: ProfileType | None = None
     encrypted: Envelope | None = None
     wrapped_key: WrappedKey | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v2(cls, data: Any) -> Any:
+        return require_v2(data, retired_fields=("profile_type",))
 
     @model_validator(mode="after")
     def _not_empty(self) -> ProfileUpdate:
@@ -49,10 +68,11 @@ class ProfileRead(BaseModel):
     """A profile as the API returns it (`revision` is also the ETag)."""
 
     id: str
-    profile_type: ProfileType
     family_id: str | None = None
     encrypted: Envelope
     wrapped_key: WrappedKey
+    key_epoch: int
+    key_history: Envelope | None
     role: Role
     revision: int
     created_at: datetime

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
 
 from normogen.auth.principal import Principal
 from normogen.conditional import IfMatch
@@ -41,7 +41,7 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         scope = access.new_profile_scope(principal)
     else:
         caller = await access.resolve(db, principal)
-        scope = await access.new_family_profile_scope(db, caller, body.family_id)
+        scope = await access.new_family_profile_scope(db, caller, body.family_id, body.family_epoch)
     owned = await repository.list_profiles(db, scope, MAX_PROFILES_PER_OWNER)
     if len(owned) >= MAX_PROFILES_PER_OWNER:
         raise Conflict(
@@ -49,11 +49,12 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         )
     now = now_ms()
     doc: Document = {
-        "_id": str(uuid.uuid4()),
+        "_id": body.id,
         **scope,
-        "profile_type": body.profile_type,
         "encrypted": body.encrypted.to_doc(),
         "wrapped_key": body.wrapped_key.to_doc(),
+        "key_epoch": body.key_epoch,
+        "key_history": None,
         "revision": 1,
         "seq": 0,  # the records' sequence counter (see records.sync)
         "deleted": False,
@@ -61,7 +62,12 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         "updated_at": now,
         "created_by": principal.user_id,
     }
-    await repository.insert_profile(db, doc)
+    if body.key_epoch != 1:
+        raise Conflict("A new profile starts at key epoch 1", code="stale_key_epoch")
+    try:
+        await repository.insert_profile(db, doc)
+    except DuplicateKeyError:
+        raise Conflict("A profile already uses this id", code="profile_id_conflict") from None
     return doc
 
 
@@ -79,8 +85,6 @@ async def update_profile(
     db: Database, profile: AuthorizedProfile, body: ProfileUpdate, if_match: IfMatch | None
 ) -> Document:
     changes: Document = {"updated_at": now_ms()}
-    if body.profile_type is not None:
-        changes["profile_type"] = body.profile_type
     if body.encrypted is not None:
         changes["encrypted"] = body.encrypted.to_doc()
     if body.wrapped_key is not None:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    model_validator,
+)
 
-from normogen.crypto.shapes import B64, Envelope
+from normogen.crypto.shapes import B64, Envelope, require_v2, retired
 from normogen.schemas import StrictModel
 
 RecordKind = Literal[
@@ -16,7 +23,6 @@ RecordKind = Literal[
 ]
 MAX_TAGS = 32
 MAX_TAG_LENGTH = 64  # an HMAC-SHA256 in hex is 64 characters
-MAX_SOURCE_LENGTH = 64
 # The type bound is the largest MAX_RECORD_BYTES the settings accept; the configured (smaller)
 # limit is checked by the service and answered with 413.
 PAYLOAD_TYPE_LIMIT = 16 * 1024 * 1024
@@ -43,12 +49,6 @@ def _canonical_uuid(value: str) -> str:
         raise ValueError("must be a UUID") from None
 
 
-def _printable(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError("must not contain control characters")
-    return value
-
-
 def _unique(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
@@ -62,9 +62,10 @@ Tag = Annotated[
     str, Field(min_length=1, max_length=MAX_TAG_LENGTH, pattern=r"^[A-Za-z0-9._~+/=:-]+$")
 ]
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_unique)]
-Source = Annotated[
-    str, Field(min_length=1, max_length=MAX_SOURCE_LENGTH), AfterValidator(_printable)
-]
+# Where a record came from, as a short enum: free text could name a device that reveals a
+# condition (docs/crypto.md, "Records").
+Source = Literal["manual", "device", "import", "lab", "shared"]
+KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
 class RecordPayload(Envelope):
@@ -77,17 +78,32 @@ class RecordFields(StrictModel):
     """What a client writes: everything but the profile and the server's fields."""
 
     kind: RecordKind
+    key_epoch: KeyEpoch
     payload: RecordPayload
     occurred_at: UtcDatetime
     tags: Tags = Field(default_factory=list)
     source: Source | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _v2(cls, data: Any) -> Any:
+        source = data.get("source") if isinstance(data, dict) else None
+        if isinstance(source, str) and source not in get_args(Source):
+            raise retired(f"source is one of {', '.join(get_args(Source))} (or null)")
+        return require_v2(data, required=("key_epoch",))
+
 
 class RecordCreate(RecordFields):
-    """A new record; `id` (a UUID) lets an offline client create it idempotently."""
+    """A new record; its `id` (a UUID, bound into the payload's AAD) is chosen by the client,
+    which also lets an offline client create it idempotently."""
 
-    id: Uuid | None = None
+    id: Uuid
     profile_id: Uuid
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v2_id(cls, data: Any) -> Any:
+        return require_v2(data, required=("id",))
 
 
 class RecordUpdate(RecordFields):
@@ -100,6 +116,7 @@ class RecordRead(BaseModel):
     id: str
     profile_id: str
     kind: RecordKind
+    key_epoch: int
     payload: Envelope
     occurred_at: datetime
     tags: list[str]

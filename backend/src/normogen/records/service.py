@@ -21,7 +21,14 @@ from normogen.conditional import IfMatch
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
-from normogen.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, PreconditionFailed
+from normogen.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from normogen.profiles import access
 from normogen.profiles import repository as profiles
 from normogen.profiles.access import Access
@@ -58,6 +65,7 @@ def _content(body: RecordFields) -> Document:
     """The client's fields as stored (the same dict a retried create is compared with)."""
     return {
         "kind": body.kind,
+        "key_epoch": body.key_epoch,
         "payload": body.payload.to_doc(),
         "occurred_at": body.occurred_at,
         "tags": list(body.tags),
@@ -82,6 +90,7 @@ async def create_record(
         seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
         if seq is None:
             raise NotFound("Profile not found")  # deleted since the request was authorised
+        await _require_epoch(db, profile["_id"], body.key_epoch, session)
         now = now_ms()
         doc: Document = {
             "_id": record_id,
@@ -107,6 +116,23 @@ async def create_record(
         if not _is_id_clash(exc):
             raise
     return await _replayed_create(db, record_id, profile, content), False
+
+
+async def _require_epoch(
+    db: Database, profile_id: str, key_epoch: int, session: AsyncClientSession
+) -> None:
+    """Refuse a payload under an old profile key (after a family key rotation).
+
+    Read after `allocate_seq` wrote the profile in this transaction, so a rotation cannot
+    commit in between unnoticed (the two writes conflict and one retries).
+    """
+    current = await profiles.key_epoch_of(db, profile_id, session)
+    if key_epoch != current:
+        raise Conflict(
+            f"The profile's key is at epoch {current}; re-read the profile and encrypt under "
+            "its current key (docs/crypto.md, rotation)",
+            code="stale_key_epoch",
+        )
 
 
 def _is_id_clash(exc: DuplicateKeyError) -> bool:
@@ -145,12 +171,18 @@ async def replace_record(
     """PUT: the revision check and the write are one atomic update (no lost updates)."""
     check_size(body, settings)
     content = _content(body)
+    if if_match.any or len(if_match.revisions) != 1:
+        raise PreconditionRequired(
+            "A record replacement needs If-Match with exactly one revision: the payload's AAD "
+            "binds the revision the write produces (docs/crypto.md)"
+        )
     revision = if_match.revision_filter()
 
     async def callback(session: AsyncClientSession) -> Document:
         seq = await profiles.allocate_seq(db, record["profile_id"], 1, session)
         if seq is None:
             raise NotFound(RECORD_NOT_FOUND)  # its profile was deleted
+        await _require_epoch(db, record["profile_id"], body.key_epoch, session)
         fields = {
             **content,
             "sort_key": repository.sort_key(body.occurred_at, record["_id"]),

@@ -13,6 +13,7 @@ def record_view(doc: Document) -> dict[str, Any]:
         "id": doc["_id"],
         "profile_id": doc["profile_id"],
         "kind": doc["kind"],
+        "key_epoch": doc.get("key_epoch", 1),
         "payload": doc["payload"],
         "occurred_at": doc["occurred_at"],
         "tags": doc.get("tags", []),

@@ -1,26 +1,48 @@
-"""Client-side crypto for Normogen: the one place keys exist (see clients/python/README.md)."""
+"""Client-side crypto for Normogen, contract v2: the one place keys exist (docs/crypto.md)."""
 
+from normogen_client.crypto.aad import CONTRACT_VERSION, encode
 from normogen_client.crypto.account import (
     AccountSecrets,
+    Unlocked,
     create_account,
     login_auth_key,
+    new_user_id,
     registration_payload,
     rewrap_for_new_password,
     unlock,
+    unlock_with_user_key,
 )
 from normogen_client.crypto.aead import (
     ALGORITHM,
     IV_BYTES,
     KEY_BYTES,
     TAG_BYTES,
+    VERSION,
     Envelope,
     decrypt,
     decrypt_json,
     encrypt,
     encrypt_json,
+    encrypt_with_iv,
 )
 from normogen_client.crypto.encoding import b64d, b64e
 from normogen_client.crypto.errors import CryptoError, DecryptionError
+from normogen_client.crypto.grants import (
+    Party,
+    SignatureError,
+    grant_signer,
+    make_grant,
+    open_grant,
+)
+from normogen_client.crypto.identity import (
+    fingerprint,
+    generate_identity,
+    identity_public,
+    normalize_safety_number,
+    safety_number,
+    sign,
+    verify,
+)
 from normogen_client.crypto.kdf import (
     INFO_AUTH_KEY,
     INFO_RECOVERY_AUTH_KEY,
@@ -36,10 +58,6 @@ from normogen_client.crypto.kdf import (
     pbkdf2_sha256,
 )
 from normogen_client.crypto.keys import (
-    AAD_FAMILY_KEY,
-    AAD_PRIVATE_KEY,
-    AAD_PROFILE_KEY,
-    AAD_USER_KEY,
     INFO_SEAL,
     generate_keypair,
     key_from_fragment,
@@ -47,11 +65,12 @@ from normogen_client.crypto.keys import (
     new_key,
     open_sealed,
     public_key_from_private,
-    seal_to_public_key,
+    seal,
     unwrap_key,
     wrap_key,
     x25519,
 )
+from normogen_client.crypto.linkkeys import LINK_PASSWORD_ITERATIONS, link_keys, password_salt
 from normogen_client.crypto.recovery import (
     generate_recovery_phrase,
     normalize_recovery_phrase,
@@ -59,13 +78,11 @@ from normogen_client.crypto.recovery import (
     recovery_keys,
     recovery_material,
 )
+from normogen_client.crypto.tags import tag_key, tag_token
 
 __all__ = [
-    "AAD_FAMILY_KEY",
-    "AAD_PRIVATE_KEY",
-    "AAD_PROFILE_KEY",
-    "AAD_USER_KEY",
     "ALGORITHM",
+    "CONTRACT_VERSION",
     "INFO_AUTH_KEY",
     "INFO_RECOVERY_AUTH_KEY",
     "INFO_RECOVERY_WRAP_KEY",
@@ -74,14 +91,19 @@ __all__ = [
     "IV_BYTES",
     "KDF_ALGORITHM",
     "KEY_BYTES",
+    "LINK_PASSWORD_ITERATIONS",
     "MAX_ITERATIONS",
     "MIN_ITERATIONS",
     "TAG_BYTES",
+    "VERSION",
     "AccountSecrets",
     "CryptoError",
     "DecryptionError",
     "Envelope",
     "KdfParams",
+    "Party",
+    "SignatureError",
+    "Unlocked",
     "b64d",
     "b64e",
     "create_account",
@@ -89,17 +111,29 @@ __all__ = [
     "decrypt_json",
     "derive_auth_and_wrap_keys",
     "derive_master_key",
+    "encode",
     "encrypt",
     "encrypt_json",
+    "encrypt_with_iv",
+    "fingerprint",
+    "generate_identity",
     "generate_keypair",
     "generate_recovery_phrase",
+    "grant_signer",
     "hkdf_sha256",
+    "identity_public",
     "key_from_fragment",
     "key_to_fragment",
+    "link_keys",
     "login_auth_key",
+    "make_grant",
     "new_key",
+    "new_user_id",
     "normalize_recovery_phrase",
+    "normalize_safety_number",
+    "open_grant",
     "open_sealed",
+    "password_salt",
     "pbkdf2_sha256",
     "public_key_from_private",
     "recover_user_key",
@@ -107,9 +141,15 @@ __all__ = [
     "recovery_material",
     "registration_payload",
     "rewrap_for_new_password",
-    "seal_to_public_key",
+    "safety_number",
+    "seal",
+    "sign",
+    "tag_key",
+    "tag_token",
     "unlock",
+    "unlock_with_user_key",
     "unwrap_key",
+    "verify",
     "wrap_key",
     "x25519",
 ]

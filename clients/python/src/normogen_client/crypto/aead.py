@@ -1,4 +1,4 @@
-"""AES-256-GCM and the ciphertext envelope `{"alg","iv","data","authTag"}` (SPEC section 2)."""
+"""AES-256-GCM and the ciphertext envelope `{"v","alg","iv","data","authTag"}` (docs/crypto.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ KEY_BYTES = 32
 IV_BYTES = 12
 TAG_BYTES = 16
 
-_ENVELOPE_KEYS = frozenset({"alg", "iv", "data", "authTag"})
+VERSION = 2  # the crypto contract version every envelope names (docs/crypto.md)
+_ENVELOPE_KEYS = frozenset({"v", "alg", "iv", "data", "authTag"})
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,10 @@ class Envelope:
         if not isinstance(self.auth_tag, bytes) or len(self.auth_tag) != TAG_BYTES:
             raise CryptoError(f"envelope.authTag must be {TAG_BYTES} bytes")
 
-    def to_json(self) -> dict[str, str]:
-        """The wire form: every binary field as standard base64 with padding."""
+    def to_json(self) -> dict[str, Any]:
+        """The wire form: `v`, then every binary field as standard base64 with padding."""
         return {
+            "v": VERSION,
             "alg": self.alg,
             "iv": b64e(self.iv),
             "data": b64e(self.data),
@@ -55,7 +57,11 @@ class Envelope:
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Envelope:
         """Parse the wire form strictly: exact keys, known alg, canonical base64, sizes."""
+        if isinstance(obj, Mapping) and "v" not in obj:
+            raise CryptoError(f"envelope has no version: contract v{VERSION} envelopes carry v")
         fields = expect_object(obj, _ENVELOPE_KEYS, "envelope")
+        if type(fields["v"]) is not int or fields["v"] != VERSION:
+            raise CryptoError(f"envelope.v must be {VERSION} (crypto contract v{VERSION})")
         if fields["alg"] != ALGORITHM:
             raise CryptoError(f"envelope.alg must be {ALGORITHM!r}")
         return cls(
@@ -72,7 +78,7 @@ def _cipher(key: bytes, error: type[CryptoError]) -> AESGCM:
     return AESGCM(key)
 
 
-def _encrypt_with_iv(key: bytes, iv: bytes, plaintext: bytes, aad: bytes | None) -> Envelope:
+def encrypt_with_iv(key: bytes, iv: bytes, plaintext: bytes, aad: bytes | None) -> Envelope:
     """Encrypt under a caller-chosen IV: only for known-answer tests; never reuse an IV."""
     sealed = _cipher(key, CryptoError).encrypt(iv, plaintext, aad)
     return Envelope(ALGORITHM, iv, sealed[:-TAG_BYTES], sealed[-TAG_BYTES:])
@@ -82,7 +88,7 @@ def encrypt(key: bytes, plaintext: bytes, aad: bytes | None = None) -> Envelope:
     """AES-256-GCM under `key` with a fresh random 96-bit IV; `aad` is authenticated only."""
     if not isinstance(plaintext, bytes):
         raise CryptoError("plaintext must be bytes")
-    return _encrypt_with_iv(key, os.urandom(IV_BYTES), plaintext, aad)
+    return encrypt_with_iv(key, os.urandom(IV_BYTES), plaintext, aad)
 
 
 def decrypt(key: bytes, envelope: Envelope, aad: bytes | None = None) -> bytes:
@@ -96,13 +102,18 @@ def decrypt(key: bytes, envelope: Envelope, aad: bytes | None = None) -> bytes:
         raise DecryptionError("authentication failed") from None
 
 
-def encrypt_json(key: bytes, obj: Any, aad: bytes | None = None) -> Envelope:
-    """Encrypt a JSON value serialised compactly as UTF-8 (no NaN/Infinity)."""
+def json_bytes(obj: Any) -> bytes:
+    """A JSON value serialised compactly as UTF-8 (no NaN/Infinity)."""
     try:
         text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise CryptoError(f"value is not JSON-serialisable: {type(exc).__name__}") from None
-    return encrypt(key, text.encode("utf-8"), aad)
+    return text.encode("utf-8")
+
+
+def encrypt_json(key: bytes, obj: Any, aad: bytes | None = None) -> Envelope:
+    """Encrypt a JSON value serialised compactly as UTF-8 (no NaN/Infinity)."""
+    return encrypt(key, json_bytes(obj), aad)
 
 
 def _reject_constant(name: str) -> Any:

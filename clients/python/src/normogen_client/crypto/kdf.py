@@ -26,10 +26,10 @@ SALT_BYTES = 16
 MIN_SALT_BYTES = 16
 MAX_SALT_BYTES = 64
 
-INFO_AUTH_KEY = b"normogen/v1/auth-key"
-INFO_WRAP_KEY = b"normogen/v1/wrap-key"
-INFO_RECOVERY_AUTH_KEY = b"normogen/v1/recovery-auth-key"
-INFO_RECOVERY_WRAP_KEY = b"normogen/v1/recovery-wrap-key"
+INFO_AUTH_KEY = b"normogen/v2/auth-key"
+INFO_WRAP_KEY = b"normogen/v2/wrap-key"
+INFO_RECOVERY_AUTH_KEY = b"normogen/v2/recovery-auth-key"
+INFO_RECOVERY_WRAP_KEY = b"normogen/v2/recovery-wrap-key"
 
 Purpose = Literal["password", "recovery"]
 _INFOS: dict[str, tuple[bytes, bytes]] = {
@@ -119,9 +119,9 @@ def derive_master_key(secret: str, kdf: KdfParams) -> bytes:
 def derive_auth_and_wrap_keys(master: bytes, purpose: Purpose = "password") -> tuple[bytes, bytes]:
     """Split a master key into (auth_key, wrap_key) with HKDF-SHA256, no salt.
 
-    purpose "password" uses infos `normogen/v1/auth-key` and `normogen/v1/wrap-key`;
-    purpose "recovery" (a recovery-phrase master) uses `normogen/v1/recovery-auth-key` and
-    `normogen/v1/recovery-wrap-key`, so the two schedules are separated by construction.
+    purpose "password" uses infos `normogen/v2/auth-key` and `normogen/v2/wrap-key`;
+    purpose "recovery" (a recovery-phrase master) uses `normogen/v2/recovery-auth-key` and
+    `normogen/v2/recovery-wrap-key`, so the two schedules are separated by construction.
     """
     if not isinstance(master, bytes) or len(master) != KEY_BYTES:
         raise CryptoError(f"master key must be {KEY_BYTES} bytes")

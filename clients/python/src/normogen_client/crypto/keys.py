@@ -1,30 +1,19 @@
-"""Random keys, key wrapping with fixed AADs, and X25519 sealing of keys to a public key."""
+"""Random keys, key wrapping under a context AAD, and X25519 sealing to a public key."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import os
-from collections.abc import Mapping
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from normogen_client.crypto.aead import KEY_BYTES, Envelope, decrypt, encrypt
-from normogen_client.crypto.encoding import b64_field, b64e, expect_object
+from normogen_client.crypto.aead import KEY_BYTES, Envelope, decrypt, encrypt, encrypt_with_iv
 from normogen_client.crypto.errors import CryptoError, DecryptionError
 from normogen_client.crypto.kdf import hkdf_sha256
 
-# Each wrapped key is bound to its role through the GCM AAD, so a server cannot swap, say, a
-# wrapped profile key into the slot of a wrapped user key.
-AAD_USER_KEY = b"normogen/v1/user-key"
-AAD_PRIVATE_KEY = b"normogen/v1/private-key"
-AAD_PROFILE_KEY = b"normogen/v1/profile-key"
-AAD_FAMILY_KEY = b"normogen/v1/family-key"
-
 X25519_BYTES = 32
-INFO_SEAL = b"normogen/v1/seal"
-_SEALED_KEYS = frozenset({"epk", "envelope"})
+INFO_SEAL = b"normogen/v2/seal"
 
 
 def new_key() -> bytes:
@@ -112,26 +101,37 @@ def _seal_key(shared: bytes, epk: bytes, recipient_public: bytes) -> bytes:
     return hkdf_sha256(shared, epk + recipient_public, INFO_SEAL, KEY_BYTES)
 
 
-def seal_to_public_key(recipient_public: bytes, plaintext: bytes, aad: bytes) -> dict[str, Any]:
-    """Encrypt to an X25519 public key: `{"epk": <b64 ephemeral public>, "envelope": {...}}`.
+def seal(
+    recipient_public: bytes,
+    plaintext: bytes,
+    aad: bytes,
+    *,
+    ephemeral: bytes | None = None,
+    iv: bytes | None = None,
+) -> tuple[bytes, Envelope]:
+    """Encrypt to an X25519 public key; returns (ephemeral public key, envelope).
 
     key = HKDF-SHA256(X25519(ephemeral, recipient), salt = epk || recipient_public,
-    info = "normogen/v1/seal"), then AES-256-GCM with `aad`.
+    info = "normogen/v2/seal"), then AES-256-GCM with `aad`. `ephemeral` and `iv` are for
+    known-answer vectors only: a fresh ephemeral key and IV are drawn otherwise.
     """
     _check_aad(aad)
-    ephemeral, epk = generate_keypair()
+    if ephemeral is None:
+        ephemeral, epk = generate_keypair()
+    else:
+        epk = public_key_from_private(ephemeral)
     shared = x25519(ephemeral, recipient_public)
-    envelope = encrypt(_seal_key(shared, epk, recipient_public), plaintext, aad)
-    return {"epk": b64e(epk), "envelope": envelope.to_json()}
+    key = _seal_key(shared, epk, recipient_public)
+    envelope = (
+        encrypt(key, plaintext, aad) if iv is None else encrypt_with_iv(key, iv, plaintext, aad)
+    )
+    return epk, envelope
 
 
-def open_sealed(private: bytes, sealed: Mapping[str, Any], aad: bytes) -> bytes:
-    """Open `seal_to_public_key` output; every failure raises DecryptionError."""
+def open_sealed(private: bytes, epk: bytes, envelope: Envelope, aad: bytes) -> bytes:
+    """Open `seal` output; every failure raises DecryptionError."""
     _check_aad(aad)
     try:
-        fields = expect_object(sealed, _SEALED_KEYS, "sealed")
-        epk = b64_field(fields, "epk", "sealed", X25519_BYTES)
-        envelope = Envelope.from_json(fields["envelope"])
         recipient_public = public_key_from_private(private)
         shared = x25519(private, epk)
     except DecryptionError:

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from normogen_client.crypto.aead import Envelope
+from normogen_client.crypto.contexts import recovery_user_key_aad
 from normogen_client.crypto.errors import CryptoError
 from normogen_client.crypto.kdf import (
     MIN_ITERATIONS,
@@ -13,7 +14,7 @@ from normogen_client.crypto.kdf import (
     derive_auth_and_wrap_keys,
     derive_master_key,
 )
-from normogen_client.crypto.keys import AAD_USER_KEY, unwrap_key, wrap_key
+from normogen_client.crypto.keys import unwrap_key, wrap_key
 
 # Crockford base32: no I, L, O, U; on input I/L read as 1 and O as 0.
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -76,15 +77,17 @@ def recovery_keys(phrase: str, kdf: KdfParams) -> tuple[bytes, bytes]:
 
 
 def recovery_material(
-    phrase: str, user_key: bytes, iterations: int = MIN_ITERATIONS
+    user_id: str, phrase: str, user_key: bytes, iterations: int = MIN_ITERATIONS
 ) -> tuple[bytes, KdfParams, Envelope]:
     """(recovery auth_key, recovery kdf, user key wrapped by the recovery wrap key)."""
     kdf = KdfParams.new(iterations)
     auth_key, wrap = recovery_keys(phrase, kdf)
-    return auth_key, kdf, wrap_key(wrap, user_key, AAD_USER_KEY)
+    return auth_key, kdf, wrap_key(wrap, user_key, recovery_user_key_aad(user_id))
 
 
-def recover_user_key(phrase: str, kdf: KdfParams, wrapped_user_key: Envelope) -> bytes:
+def recover_user_key(
+    user_id: str, phrase: str, kdf: KdfParams, wrapped_user_key: Envelope
+) -> bytes:
     """The user key from its recovery wrap; DecryptionError for a wrong (valid) phrase."""
     _, wrap = recovery_keys(phrase, kdf)
-    return unwrap_key(wrap, wrapped_user_key, AAD_USER_KEY)
+    return unwrap_key(wrap, wrapped_user_key, recovery_user_key_aad(user_id))
