@@ -14,6 +14,7 @@ import { useUnlocked } from "../../session/hooks";
 import { ProfilesPage } from "../profiles/ProfilesPage";
 import type { KeyHolders } from "../profiles/store";
 import { ProfileRecordsPage } from "./ProfileRecordsPage";
+import "./records.css";
 import { authHttp } from "./http";
 import type { UnitPreferences } from "./services";
 import { METRIC_UNITS, RecordsProvider, useRecordsServices } from "./services";
