@@ -127,7 +127,8 @@ web-e2e: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## Playwright 
 web-test: web-lint web-unit web-api-check web-e2e ## everything for the web app
 
 web-bench: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the web app (bundle size, unlock time)
-	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen node bench/platform.mjs
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
+		npx playwright test --config bench/platform.config.ts
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) $(BACKEND)/.data .venv-deploy .tools

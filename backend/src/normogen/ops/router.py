@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from normogen import __version__
 from normogen.crypto.shapes import CONTRACT_VERSION
@@ -17,6 +17,7 @@ class ServerInfo(BaseModel):
     encryption_algorithm: str
     crypto_contract: int
     max_request_bytes: int
+    web_url: str = Field(description="The web app's public address; share links point here")
 
 
 @router.get("/server")
@@ -28,4 +29,5 @@ async def server_info(runtime: RuntimeDep) -> ServerInfo:
         encryption_algorithm=settings.ENCRYPTION_ALGORITHM,
         crypto_contract=CONTRACT_VERSION,
         max_request_bytes=settings.MAX_REQUEST_BYTES,
+        web_url=settings.PUBLIC_WEB_URL,
     )
