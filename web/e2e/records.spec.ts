@@ -31,6 +31,8 @@ async function openProfile(page: Page, name: string): Promise<void> {
 }
 
 test("caregiver journey: child profile, medications and doses, labs and vitals, charts, conflict, undo", async ({ page, context }) => {
+  // A long story on a shared machine: two logins (600,000 PBKDF2 rounds each) and about forty steps.
+  test.setTimeout(420_000);
   const email = uniqueEmail("caregiver");
   await registerAccount(page, email, PASSWORD);
 
