@@ -179,7 +179,9 @@ test("caregiver journey: child profile, medications and doses, labs and vitals, 
   await expect(weight.getByRole("cell", { name: "18.82" })).toBeVisible(); // 41.5 lb × 0.45359237
   const ldl = page.getByRole("figure", { name: /LDL cholesterol/ });
   await expect(ldl.getByRole("img", { name: /LDL cholesterol: 2 values; latest LDL cholesterol 3.1/ })).toBeVisible();
-  await expect(ldl.getByText("The shaded band is the reference range.")).toBeVisible();
+  await expect(ldl.getByText(/The dashed lines mark the reference range/)).toBeVisible();
+  // The pulse taken with the blood pressure has its own chart.
+  await expect(page.getByRole("img", { name: /Heart rate: 1 value; latest Heart rate 92/ })).toBeVisible();
   await expect(page.getByText("Typical ranges are not drawn for children")).toBeVisible();
   await checkPage(page, "records-charts");
 

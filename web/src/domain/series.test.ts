@@ -52,6 +52,11 @@ describe("vital series", () => {
 
   it("lists the vital types present in display order", () => {
     expect(vitalTypesPresent(records)).toEqual(["blood_pressure", "heart_rate", "weight"]);
+    // A pulse recorded with a blood pressure brings the heart-rate chart on its own.
+    const bpOnly = [rec("health_data", "2026-03-03T08:00:00.000Z", { type: "blood_pressure", systolic: 128, diastolic: 82, pulse: 71, unit: "mm[Hg]" })];
+    expect(vitalTypesPresent(bpOnly)).toEqual(["blood_pressure", "heart_rate"]);
+    const noPulse = [rec("health_data", "2026-03-03T08:00:00.000Z", { type: "blood_pressure", systolic: 128, diastolic: 82, unit: "mm[Hg]" })];
+    expect(vitalTypesPresent(noPulse)).toEqual(["blood_pressure"]);
   });
 });
 

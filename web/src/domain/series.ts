@@ -221,6 +221,8 @@ export function vitalTypesPresent(records: readonly HealthRecord[]): VitalType[]
     if (r.kind !== "health_data") continue;
     const t = r.data.type;
     if (typeof t === "string") seen.add(t);
+    // A pulse taken with a blood pressure is drawn on the heart-rate chart.
+    if (t === "blood_pressure" && typeof r.data.pulse === "number") seen.add("heart_rate");
   }
   return (["blood_pressure", "heart_rate", "weight", "glucose", "temperature"] as const).filter(
     (t) => seen.has(t),

@@ -57,6 +57,13 @@ function options(data: ChartData, width: number, timeZone: string): uPlot.Option
     series,
     bands,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
+    // A single point (or points on one day) gets a day either side instead of a span of years.
+    scales: {
+      x: {
+        time: true,
+        range: (_u, min, max) => (max - min < 86_400 ? [min - 86_400, max + 86_400] : [min, max]),
+      },
+    },
     axes: [{}, { label: unitLabel(data.unit), size: 56 }],
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
@@ -97,7 +104,9 @@ export function Chart({ data }: { data: ChartData }): ReactNode {
         <h3>
           {data.title} <span className="unit">({unitLabel(data.unit)})</span>
         </h3>
-        {data.bands.length > 0 ? <p className="hint">The shaded band is the {data.bands[0]?.label.toLowerCase()}.</p> : null}
+        {data.bands.length > 0 ? (
+          <p className="hint">The dashed lines mark the {data.bands[0]?.label.toLowerCase()} (shaded where both bounds are known).</p>
+        ) : null}
         {data.skipped > 0 ? (
           <p className="hint">
             {data.skipped} result{data.skipped === 1 ? " is" : "s are"} in another unit and not drawn here.
