@@ -9,17 +9,32 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy \
-	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench web-bench-records
+.PHONY: help install run test check lint types unit lock bench clean delete-data deploy-tools \
+	test-image lock-deploy check-config migrate backup restore verify-backup gen-secret \
+	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench \
+	web-bench-records
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# One line, before anything is created, when the interpreter is too old (pip would fail deep in
+# dependency resolution instead). PYTHON=python3.12 make ... picks another interpreter.
+MIN_PYTHON := 3.11
+PY_VERSION_OK = import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY_VERSION = import sys; print("%d.%d" % sys.version_info[:2])
 
 $(BIN)/python:
+	@$(PYTHON) -c '$(PY_VERSION_OK)' 2>/dev/null || { echo "make: Normogen needs Python \
+	$(MIN_PYTHON) or newer, but $(PYTHON) is $$($(PYTHON) -c '$(PY_VERSION)' 2>/dev/null || \
+	echo missing); install it or run with PYTHON=python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Hash-checked install of the pinned set, then the two local packages without dependencies.
+# A .venv left by an older interpreter is named instead of failing inside pip.
 $(STAMP): $(BIN)/python $(REQ)/dev.txt backend/pyproject.toml clients/python/pyproject.toml
+	@$(BIN)/python -c '$(PY_VERSION_OK)' || { echo "make: $(VENV) was created by Python \
+	$$($(BIN)/python -c '$(PY_VERSION)'), Normogen needs $(MIN_PYTHON)+: make clean, then \
+	make install (local data in $(BACKEND)/.data is kept)" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
 		--no-deps -r $(REQ)/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
@@ -28,12 +43,40 @@ $(STAMP): $(BIN)/python $(REQ)/dev.txt backend/pyproject.toml clients/python/pyp
 
 install: $(STAMP) ## create .venv with the pinned development dependencies
 
-run: $(STAMP) web-build ## start the web app on http://127.0.0.1:6001 and the API on :8000 (embedded database unless MONGODB_URI is set)
+# The local instance: NORMOGEN_ENV and SERVER_HOST default to development and 127.0.0.1 unless
+# the environment or backend/config/.env sets them (the environment wins over the file).
+ENV_FILE := $(BACKEND)/config/.env
+file_value = $(shell sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*//p' $(ENV_FILE) 2>/dev/null \
+	| tail -n 1 | tr -d "\"'")
+LOCAL := NORMOGEN_ENV=$${NORMOGEN_ENV:-$(or $(call file_value,NORMOGEN_ENV),development)} \
+	SERVER_HOST=$${SERVER_HOST:-$(or $(call file_value,SERVER_HOST),127.0.0.1)}
+NORMOGEN := cd $(BACKEND) && $(LOCAL) ../$(BIN)/normogen
+ARCHIVE ?= backups/normogen-$(shell date -u +%Y%m%dT%H%M%SZ).tar.gz
+
+run: $(STAMP) web-build ## the web app on http://127.0.0.1:6001 and the API on :8000 (embedded database unless MONGODB_URI is set)
 	cd $(BACKEND) && trap 'kill $$web 2>/dev/null; wait $$web 2>/dev/null' EXIT; \
 		../$(BIN)/normogen web --dist ../$(WEB)/dist --port $${WEB_PORT:-6001} \
 			--api-url http://127.0.0.1:$${SERVER_PORT:-8000} & web=$$!; \
-		NORMOGEN_ENV=$${NORMOGEN_ENV:-development} SERVER_HOST=$${SERVER_HOST:-127.0.0.1} \
-		../$(BIN)/normogen serve
+		$(LOCAL) ../$(BIN)/normogen serve
+
+check-config: $(STAMP) ## validate the local settings and print them, secrets masked
+	$(NORMOGEN) check-config
+
+migrate: $(STAMP) ## apply the schema migrations to the local database (idempotent)
+	$(NORMOGEN) migrate
+
+backup: $(STAMP) ## write a verifiable archive of the local database to ARCHIVE (backups/...)
+	@mkdir -p $(dir $(abspath $(ARCHIVE)))
+	$(NORMOGEN) backup --output $(abspath $(ARCHIVE))
+
+verify-backup: $(STAMP) ## check the archive ARCHIVE=... (manifest, counts, checksums)
+	$(NORMOGEN) restore --verify-only $(abspath $(ARCHIVE))
+
+restore: $(STAMP) ## load ARCHIVE=... into the empty local database (DROP=1 replaces its data)
+	$(NORMOGEN) restore $(if $(DROP),--drop) $(abspath $(ARCHIVE))
+
+gen-secret: $(STAMP) ## print a new random JWT_SECRET
+	@$(BIN)/normogen gen-secret
 
 test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check
@@ -134,5 +177,11 @@ web-bench-records: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## m
 	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
 		npx playwright test --config bench/records.config.ts
 
-clean: ## remove the virtual environment and local data
-	rm -rf $(VENV) $(BACKEND)/.data .venv-deploy .tools
+clean: ## remove the virtual environments and tools (keeps your data in backend/.data)
+	rm -rf $(VENV) .venv-deploy .tools
+
+delete-data: ## DELETE the local database in backend/.data (asks for CONFIRM=yes)
+	@if [ "$(CONFIRM)" != yes ]; then echo "make: this deletes every record in \
+	$(BACKEND)/.data; back it up (make backup), then run: make delete-data CONFIRM=yes" >&2; \
+	exit 1; fi
+	rm -rf $(BACKEND)/.data

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "health": "bench.health",
     "login_stall": "bench.login_stall",
     "records": "bench.records",
+    "tag_filter": "bench.tag_filter",
 }
 
 

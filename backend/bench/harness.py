@@ -121,7 +121,8 @@ def database() -> Iterator[str]:
 
 
 @contextmanager
-def process(argv: list[str], env: Mapping[str, str], health_url: str) -> Iterator[None]:
+def process(argv: list[str], env: Mapping[str, str], health_url: str) -> Iterator[int]:
+    """Run `argv` until the block ends; yields its process id once `health_url` answers."""
     proc = subprocess.Popen(
         argv,
         env={**os.environ, **env},
@@ -131,7 +132,7 @@ def process(argv: list[str], env: Mapping[str, str], health_url: str) -> Iterato
     )
     try:
         wait_healthy(health_url)
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         proc.wait(30)
@@ -140,6 +141,13 @@ def process(argv: list[str], env: Mapping[str, str], health_url: str) -> Iterato
 @contextmanager
 def normogen_server(mongodb_uri: str, **env: str) -> Iterator[str]:
     """`normogen serve` with production settings (full middleware stack) on a free port."""
+    with normogen_process(mongodb_uri, **env) as (url, _):
+        yield url
+
+
+@contextmanager
+def normogen_process(mongodb_uri: str, **env: str) -> Iterator[tuple[str, int]]:
+    """`normogen_server`, yielding its URL and process id (for memory measurements)."""
     port = free_port()
     settings = {
         "NORMOGEN_ENV": "production",
@@ -153,5 +161,5 @@ def normogen_server(mongodb_uri: str, **env: str) -> Iterator[str]:
         **env,
     }
     url = f"http://127.0.0.1:{port}"
-    with process([sys.executable, "-m", "normogen", "serve"], settings, f"{url}/health"):
-        yield url
+    with process([sys.executable, "-m", "normogen", "serve"], settings, f"{url}/health") as pid:
+        yield url, pid

@@ -34,6 +34,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = 50
 PROFILES = 50
 READ_TARGET = 0.6
+ID_SLOT = "@@RECORD_ID@@"  # replaced per request by the wrk script (no Lua pattern magic)
 SAMPLE = {"drug": "Ramipril", "dose_mg": 5, "notes": "x" * 700}  # ~1 KiB of ciphertext
 
 
@@ -47,8 +48,11 @@ async def prepare(url: str) -> tuple[str, str, list[str]]:
         record = await health.create_record(profiles[0], "medication", SAMPLE, occurred_at=now)
         bodies = []
         for profile in profiles:
-            body = record_fields(profile, record.id, "medication", SAMPLE, now, ["heart"], None)
-            bodies.append(json.dumps({**body, "profile_id": profile.id}))
+            # Encrypted for one id; every request swaps in a fresh id (ID_SLOT) so each POST
+            # creates a record. The AAD then names another id, which only a reader would notice:
+            # the server checks shapes, and this measures the server.
+            body = record_fields(profile, record.id, "medication", SAMPLE, now, ["heart"], None, 1)
+            bodies.append(json.dumps({**body, "id": ID_SLOT, "profile_id": profile.id}))
         return client.session().access_token, record.id, bodies
 
 
@@ -62,9 +66,22 @@ def post_script(directory: Path, name: str, bodies: list[str], token: str | None
     lines += [
         "}",
         "local n = 0",
+        # A fresh id per request: the run's start, the wrk thread, the request counter.
+        "local threads = 0",
+        "function setup(thread)",
+        "  thread:set('tid', threads)",
+        "  threads = threads + 1",
+        "end",
+        "local start = os.time() % 0x10000000",
+        "local function uuid()",
+        "  local hi, lo = math.floor(n / 0x1000000), n % 0x1000000",
+        "  return string.format('%08x-%04x-4000-8000-%06x%06x', start, tid or 0, hi, lo)",
+        "end",
         "request = function()",
         "  n = n + 1",
-        "  return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])",
+        "  local body = bodies[(n % #bodies) + 1]",
+        f"  body = string.gsub(body, '{ID_SLOT}', uuid())",
+        "  return wrk.format(nil, nil, nil, body)",
         "end",
     ]
     path = directory / f"{name}.lua"

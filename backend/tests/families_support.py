@@ -35,8 +35,7 @@ def family_body(owner_id: str) -> dict[str, Any]:
 
 
 async def create_family(http: httpx.AsyncClient, owner: RegisteredUser) -> dict[str, Any]:
-    body = family_body(owner.user_id)
-    response = await http.post(FAMILIES, json=body, headers=owner.headers)
+    response = await http.post(FAMILIES, json=family_body(owner.user_id), headers=owner.headers)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body

@@ -18,7 +18,7 @@ from normogen.accounts.deletion import resume_deletions
 from normogen.auth import router as auth_router
 from normogen.config import Settings, ephemeral_secret
 from normogen.db.client import create_client
-from normogen.db.indexes import migrate
+from normogen.db.migrations import SchemaTooNew, migrate
 from normogen.families import router as families_router
 from normogen.links import router as links_router
 from normogen.ops import router as ops_router
@@ -39,7 +39,11 @@ _MIGRATE_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
 
 
 async def _migrate_until_done(runtime: Runtime) -> None:
-    """Create indexes at start-up; if MongoDB is not up yet, keep trying in the background."""
+    """Migrate at start-up; if MongoDB is not up yet, keep trying in the background.
+
+    A database migrated by a newer release is never served (the schema gate stays closed, so
+    every /api request gets 503): see db/migrations.py.
+    """
     attempt = 0
     while True:
         try:
@@ -47,6 +51,13 @@ async def _migrate_until_done(runtime: Runtime) -> None:
             runtime.schema_ready.set()  # requests may reach the routes from now on
             # Finish account deletions a previous process started (no orphans survive a crash).
             await resume_deletions(runtime.db)
+            return
+        except SchemaTooNew as exc:
+            log.error("refusing to serve this database: %s", exc, extra={"found": exc.found})
+            return
+        except Exception:
+            # A bug, not an outage: say so (the schema gate stays closed, /api answers 503).
+            log.exception("migration failed; not serving the database")
             return
         except PyMongoError as exc:
             delay = _MIGRATE_RETRY_SECONDS[min(attempt, len(_MIGRATE_RETRY_SECONDS) - 1)]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import (
-    AliasChoices,
     Field,
     SecretStr,
     ValidationError,
@@ -31,7 +33,18 @@ PLACEHOLDER_SECRETS = frozenset(
 MIN_SECRET_BYTES = 32  # HS256 key of at least the hash size (RFC 7518, section 3.2)
 SECRET_FIELDS = ("JWT_SECRET", "MONGODB_URI")
 LogLevel = Literal["trace", "debug", "info", "warning", "warn", "error", "critical"]
+LOG_LEVEL_NAMES = ("trace", "debug", "info", "warn", "warning", "error", "critical", "off")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The settings file the CLI reads when present (relative to the working directory), unless
+# NORMOGEN_ENV_FILE names another. The environment always wins over it.
+DEFAULT_ENV_FILE = Path("config/.env")
+# False while a command that signs nothing (migrate, backup, restore) loads its settings.
+_SECRET_REQUIRED: ContextVar[bool] = ContextVar("secret_required", default=True)
+# Names that set the same thing: a source that names one of them sets the whole group.
+_SAME_SETTING = {
+    "LOG_LEVEL": ("LOG_LEVEL", "RUST_LOG"),
+    **{name: (name, f"{name}_FILE") for name in SECRET_FIELDS},
+}
 
 
 class ConfigError(Exception):
@@ -89,6 +102,9 @@ class Settings(BaseSettings):
     MONGODB_CONNECT_TIMEOUT_MS: int = Field(2000, ge=100, le=60_000)
     MONGODB_SOCKET_TIMEOUT_MS: int = Field(10_000, ge=100, le=300_000)
     MONGODB_HEARTBEAT_MS: int = Field(2000, ge=500, le=60_000)
+    # Pooled connections are retired after this much idleness: below the 300 s after which the
+    # embedded engine (and many proxies, NATs and firewalls) silently drop an idle connection.
+    MONGODB_MAX_IDLE_TIME_MS: int = Field(240_000, ge=1000, le=3_600_000)
 
     JWT_SECRET: SecretStr | None = None
     JWT_ACCESS_TOKEN_EXPIRY_MINUTES: int = Field(15, ge=1, le=24 * 60)
@@ -140,7 +156,9 @@ class Settings(BaseSettings):
     LINK_PASSWORD_ATTEMPTS: int = Field(5, ge=1)
     LINK_PASSWORD_WINDOW_SECONDS: int = Field(900, ge=1, le=86_400)
 
-    LOG_LEVEL: LogLevel = Field("info", validation_alias=AliasChoices("LOG_LEVEL", "RUST_LOG"))
+    LOG_LEVEL: LogLevel = "info"
+    # The seed's name: a directive list (`warn,normogen=debug`); see `log_levels`.
+    RUST_LOG: str | None = None
     LOG_FORMAT: Literal["json", "console"] = "json"
 
     # Production needs: proxies whose X-Forwarded-For is believed, body limit, drain delay.
@@ -160,24 +178,33 @@ class Settings(BaseSettings):
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod
     def _log_level(cls, value: Any) -> Any:
-        # RUST_LOG may carry directives ("info,tower_http=debug"): keep the global level.
         if isinstance(value, str):
-            return value.split(",")[0].split("=")[-1].strip().lower()
+            if value.strip().lower() not in LOG_LEVEL_NAMES[:-1]:
+                raise ValueError(f"{value!r} is not a level: {', '.join(LOG_LEVEL_NAMES[:-1])}")
+            return value.strip().lower()
         return value
+
+    @field_validator("RUST_LOG")
+    @classmethod
+    def _rust_log(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_log_directives(value)  # raises ValueError naming the bad directive
+            return value.strip()
+        return None
+
+    @model_validator(mode="after")
+    def _one_log_setting(self) -> Settings:
+        if self.RUST_LOG is not None and "LOG_LEVEL" in self.model_fields_set:
+            raise ValueError("set either LOG_LEVEL or RUST_LOG, not both")
+        return self
 
     @field_validator("ALLOWED_ORIGINS", mode="before")
     @classmethod
     def _origins(cls, value: Any) -> Any:
         origins = _split_csv(value)
-        for origin in origins if isinstance(origins, list) else []:
-            if origin == "*":
-                # Credentials are allowed, so a wildcard would hand every site the user's session.
-                raise ValueError("list origins explicitly; '*' is not allowed with credentials")
-            if not origin.startswith(("http://", "https://")):
-                raise ValueError(f"origin {origin!r} must start with http:// or https://")
-            if origin.endswith("/"):
-                raise ValueError(f"origin {origin!r} must not end with '/'")
-        return [o.rstrip("/") for o in origins] if isinstance(origins, list) else origins
+        if isinstance(origins, list):
+            return [check_origin(origin) for origin in origins]
+        return origins
 
     @field_validator("PUBLIC_WEB_URL")
     @classmethod
@@ -191,7 +218,10 @@ class Settings(BaseSettings):
     @field_validator("TRUSTED_PROXIES", mode="before")
     @classmethod
     def _proxies(cls, value: Any) -> Any:
-        return _split_csv(value)
+        networks = _split_csv(value)
+        if isinstance(networks, list):
+            return [_network(item) for item in networks]
+        return networks
 
     @field_validator("MONGODB_URI")
     @classmethod
@@ -209,7 +239,7 @@ class Settings(BaseSettings):
     def _jwt_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         development = info.data.get("NORMOGEN_ENV") == "development"
         if value is None or not value.get_secret_value():
-            if development:
+            if development or not _SECRET_REQUIRED.get():
                 return None
             raise ValueError("is required outside development (try `normogen gen-secret`)")
         raw = value.get_secret_value()
@@ -249,6 +279,12 @@ class Settings(BaseSettings):
     def development(self) -> bool:
         return self.NORMOGEN_ENV == "development"
 
+    def log_levels(self) -> tuple[str, dict[str, str]]:
+        """The global level and per-logger levels: RUST_LOG when set, else LOG_LEVEL."""
+        if self.RUST_LOG is None:
+            return self.LOG_LEVEL, {}
+        return parse_log_directives(self.RUST_LOG)
+
     def masked(self) -> dict[str, Any]:
         """The effective configuration, safe to log: secrets shown only as set or unset."""
         out: dict[str, Any] = {}
@@ -262,20 +298,126 @@ class Settings(BaseSettings):
         return out
 
 
+# RUST_LOG targets are Rust module paths; the seed's `tower_http` (the HTTP layer) is our
+# access log, everything else names a Python logger (`normogen`, `uvicorn`, `pymongo`).
+_TARGET_ALIASES = {"tower_http": "normogen.access"}
+
+
+def parse_log_directives(value: str) -> tuple[str, dict[str, str]]:
+    """RUST_LOG's meaning: a bare level is the global one, `target=level` sets that logger.
+
+    Without a bare level the global level is `info`; the last bare level wins, as in
+    env_logger's directive syntax.
+    """
+    global_level = "info"
+    targets: dict[str, str] = {}
+    for raw in value.split(","):
+        directive = raw.strip()
+        if not directive:
+            continue
+        target, has_target, level = directive.rpartition("=")
+        level = level.strip().lower()
+        if level not in LOG_LEVEL_NAMES:
+            raise ValueError(
+                f"{directive!r}: {level!r} is not a level ({', '.join(LOG_LEVEL_NAMES)})"
+            )
+        if not has_target:
+            global_level = level
+            continue
+        name = target.strip().replace("::", ".")
+        if not name or any(c.isspace() for c in name):
+            raise ValueError(f"{directive!r}: the target before '=' must be a logger name")
+        targets[_TARGET_ALIASES.get(name, name)] = level
+    return global_level, targets
+
+
+def check_origin(origin: str) -> str:
+    """An origin is scheme://host[:port], exactly what a browser sends (RFC 6454)."""
+    if origin == "*":
+        # Credentials are allowed, so a wildcard would hand every site the user's session.
+        raise ValueError("list origins explicitly; '*' is not allowed with credentials")
+    parts = urlsplit(origin)
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"origin {origin!r} has an invalid port") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"origin {origin!r} must be http(s)://host[:port]")
+    if parts.path or parts.query or parts.fragment or "@" in parts.netloc or origin.endswith("?"):
+        raise ValueError(
+            f"origin {origin!r} must be scheme://host[:port] only (no path, no trailing '/')"
+        )
+    if port == 0:
+        raise ValueError(f"origin {origin!r} has an invalid port")
+    return origin
+
+
+def _network(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an IP network (CIDR such as 172.18.0.0/16, or an address)"
+        ) from None
+
+
 def _format_error(error: Any) -> str:
-    location = ".".join(str(part) for part in error["loc"]) or "configuration"
+    # Only the field's name: pydantic's locations of union members are internals.
+    location = str(error["loc"][0]) if error["loc"] else "configuration"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{location}: {message}"
 
 
+def env_file_path() -> Path | None:
+    """The settings file the CLI reads: NORMOGEN_ENV_FILE, else config/.env when present."""
+    named = os.environ.get("NORMOGEN_ENV_FILE")
+    if named:
+        return Path(named)
+    return DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+
+
+def _file_values(path: Path, given: set[str]) -> dict[str, Any]:
+    """The file's settings that neither the environment nor the caller set, by any name."""
+    if not path.is_file():
+        raise ConfigError([f"NORMOGEN_ENV_FILE: {path} is not a readable file"])
+    values = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        group = next((g for g in _SAME_SETTING.values() if name in g), (name,))
+        if not given.intersection(group):
+            out[name] = value
+    return out
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Read the environment (plus overrides) and return Settings, or raise ConfigError."""
+    """Settings from the overrides, then the environment, then defaults (no settings file)."""
+    return _load(overrides, needs_secret=True)
+
+
+def load_cli_settings(env_file: Path | None, *, needs_secret: bool = True) -> Settings:
+    """What the CLI runs on: the environment, then `env_file` (config/.env), then defaults.
+
+    One precedence rule: a setting given in a stronger source replaces it in every weaker
+    one, under all of its names (LOG_LEVEL and RUST_LOG, NAME and NAME_FILE). `needs_secret`
+    False (migrate, backup, restore) leaves JWT_SECRET optional: those commands sign nothing.
+    """
+    values = {} if env_file is None else _file_values(env_file, set(os.environ))
+    return _load(values, needs_secret=needs_secret)
+
+
+def _load(values: dict[str, Any], *, needs_secret: bool) -> Settings:
+    """Validate, or raise ConfigError listing every problem, one line each."""
+    token = _SECRET_REQUIRED.set(needs_secret)
     try:
-        settings = Settings(**overrides)
+        return Settings(**values)
     except ValidationError as exc:
-        # Never echo the rejected input: it may be a secret.
-        raise ConfigError([_format_error(e) for e in exc.errors(include_input=False)]) from None
-    return settings
+        # Never echo the rejected input: it may be a secret. One line per setting.
+        problems = dict.fromkeys(_format_error(e) for e in exc.errors(include_input=False))
+        raise ConfigError(list(problems)) from None
+    finally:
+        _SECRET_REQUIRED.reset(token)
 
 
 def ephemeral_secret() -> SecretStr:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from normogen.crypto.shapes import VERSION_ERROR
 from normogen.db.client import is_unavailable
 from normogen.errors import DatabaseUnavailable, NormogenError, error_body
-from normogen.ops.edge import request_id_of
+from normogen.ops.edge import log_unavailable, request_id_of
 
 log = logging.getLogger("normogen.error")
 _CODES = {
@@ -47,6 +47,8 @@ def _json(
 async def normogen_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, NormogenError):  # registered for NormogenError only
         raise exc
+    if isinstance(exc, DatabaseUnavailable):
+        log_unavailable(request.scope, exc)
     return _json(request, exc.status_code, exc.error_code, exc.message, exc.headers)
 
 

@@ -18,6 +18,7 @@ LEVELS = {
     "warn": logging.WARNING,
     "error": logging.ERROR,
     "critical": logging.CRITICAL,
+    "off": logging.CRITICAL + 10,
 }
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged as a field.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -71,8 +72,11 @@ class ConsoleFormatter(logging.Formatter):
         return text.rstrip()
 
 
-def configure_logging(level: str, fmt: str) -> None:
-    """Route every logger (ours, uvicorn's, pymongo's) through one stdout handler."""
+def configure_logging(level: str, fmt: str, targets: dict[str, str] | None = None) -> None:
+    """Route every logger (ours, uvicorn's, pymongo's) through one stdout handler.
+
+    `level` is the global level; `targets` sets named loggers (RUST_LOG's `target=level`).
+    """
     # No log line of ours uses source file, thread or process fields: skip gathering them on
     # every record (findCaller walks the stack; it showed up in the request profile).
     logging._srcfile = None
@@ -92,3 +96,5 @@ def configure_logging(level: str, fmt: str) -> None:
     logging.getLogger("uvicorn.access").disabled = True
     # The driver is chatty at debug level and may echo connection strings.
     logging.getLogger("pymongo").setLevel(max(LEVELS[level], logging.INFO))
+    for name, target_level in (targets or {}).items():
+        logging.getLogger(name).setLevel(LEVELS[target_level])

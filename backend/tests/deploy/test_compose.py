@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -16,12 +17,12 @@ from tests.support import TEST_JWT_SECRET
 PROD = BACKEND / "docker-compose.yml"
 DEV = BACKEND / "docker-compose.dev.yml"
 SEED_DEFAULTS = {
-    "LOG_LEVEL": "info",
-    "MONGODB_URI": "mongodb://mongodb:27017/normogen",
     "MONGODB_DATABASE": "normogen",
     "JWT_ACCESS_TOKEN_EXPIRY_MINUTES": "15",
     "JWT_REFRESH_TOKEN_EXPIRY_DAYS": "30",
 }
+SECRET_FILES = {"JWT_SECRET_FILE": "jwt_secret", "MONGODB_URI_FILE": "mongodb_uri"}
+DIGEST = r"@sha256:[0-9a-f]{64}"
 
 
 def env_file(path: Path) -> dict[str, str]:
@@ -51,7 +52,8 @@ def test_backend_service_follows_the_seed(prod: dict[str, Any]) -> None:
     backend = prod["services"]["backend"]
     assert backend["build"] == {"context": ".", "dockerfile": "docker/Dockerfile"}
     assert backend["container_name"] == "normogen-backend"
-    assert backend["ports"] == ["6000:8000"]
+    # Host port 6000, on the loopback unless the operator sets NORMOGEN_BIND (README).
+    assert backend["ports"] == ["${NORMOGEN_BIND:-127.0.0.1}:6000:8000"]
     assert backend["depends_on"] == {"mongodb": {"condition": "service_healthy"}}
     assert backend["restart"] == "unless-stopped"
     assert backend["networks"] == ["normogen-network"]
@@ -88,34 +90,98 @@ def test_environment_comes_from_config_env_over_the_seed_defaults(prod: dict[str
     # Later env files win: the seed's defaults first, the operator's config/.env last.
     assert backend["env_file"] == ["docker/compose-defaults.env", "config/.env"]
     assert env_file(BACKEND / "docker" / "compose-defaults.env") == SEED_DEFAULTS
-    # `environment:` beats env_file, so it holds only what the container fixes.
-    assert set(backend["environment"]) == {"NORMOGEN_ENV", "SERVER_HOST", "SERVER_PORT"}
+    # `environment:` beats env_file, so it holds only what the container fixes: the profile,
+    # the listener, and where the secrets are.
+    fixed = {"NORMOGEN_ENV", "SERVER_HOST", "SERVER_PORT", *SECRET_FILES}
+    assert set(backend["environment"]) == fixed
     assert backend["environment"]["SERVER_PORT"] == "8000"
 
 
-def test_compose_environment_is_a_valid_configuration(prod: dict[str, Any]) -> None:
+def _names_of_one_setting(names: set[str]) -> set[str]:
+    """Every name that sets the same thing as one of `names` (config.py's groups)."""
+    groups = [{"LOG_LEVEL", "RUST_LOG"}, {"JWT_SECRET", "JWT_SECRET_FILE"}]
+    groups.append({"MONGODB_URI", "MONGODB_URI_FILE"})
+    out = set(names)
+    for group in groups:
+        if group & names:
+            out |= group
+    return out
+
+
+def test_one_precedence_rule_nothing_is_silently_overridden(prod: dict[str, Any]) -> None:
+    """No layer sets a setting (under any of its names) that a stronger layer also sets."""
+    backend = prod["services"]["backend"]
+    defaults = set(env_file(BACKEND / "docker" / "compose-defaults.env"))
+    example = set(env_file(BACKEND / "config" / ".env.example"))
+    fixed = set(backend["environment"])
+    assert not _names_of_one_setting(fixed) & (defaults | example)
+    # The defaults may be overridden by config/.env (that is their purpose), but never under
+    # another name: RUST_LOG in config/.env must not meet a LOG_LEVEL default.
+    assert not (_names_of_one_setting(defaults) - defaults) & example
+    assert not {"LOG_LEVEL", "RUST_LOG"} & defaults
+
+
+def test_secrets_come_from_docker_secrets(prod: dict[str, Any], tmp_path: Path) -> None:
+    backend = prod["services"]["backend"]
+    assert backend["secrets"] == list(SECRET_FILES.values())
+    for variable, secret in SECRET_FILES.items():
+        assert backend["environment"][variable] == f"/run/secrets/{secret}"
+        assert prod["secrets"][secret] == {"file": f"./secrets/{secret}"}
+    gitignore = (BACKEND.parent / ".gitignore").read_text().splitlines()
+    assert "backend/secrets/" in gitignore
+
+
+def test_init_secrets_creates_a_valid_configuration_once(
+    prod: dict[str, Any], tmp_path: Path
+) -> None:
+    (tmp_path / "docker").mkdir()
+    script = tmp_path / "docker" / "init-secrets.sh"
+    script.write_bytes((BACKEND / "docker" / "init-secrets.sh").read_bytes())
+    first = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    secrets = tmp_path / "secrets"
+    assert secrets.stat().st_mode & 0o777 == 0o700
+    made = {p.name: p.read_text() for p in secrets.iterdir()}
+    assert set(made) == {*prod["secrets"]}
+    # The API's URI carries the application user's password; root's is another one.
+    app = made["mongodb_app_password"].strip()
+    assert f"normogen:{app}@mongodb:27017/normogen?" in made["mongodb_uri"]
+    assert made["mongodb_root_password"].strip() != app
+    second = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=False)
+    assert second.returncode == 0
+    assert {p.name: p.read_text() for p in secrets.iterdir()} == made  # never overwritten
     environment = prod["services"]["backend"]["environment"]
-    values = {**SEED_DEFAULTS, **environment, "JWT_SECRET": TEST_JWT_SECRET}
+    values = {**SEED_DEFAULTS, **env_file(BACKEND / "config" / ".env.example"), **environment}
+    values |= {var: str(secrets / name) for var, name in SECRET_FILES.items()}
     settings = load_settings(**values)
     assert settings.SERVER_PORT == 8000
+    assert settings.MONGODB_URI is not None
+    assert settings.JWT_SECRET is not None
     assert settings.MONGODB_DATABASE == "normogen"
-    assert settings.JWT_ACCESS_TOKEN_EXPIRY_MINUTES == 15
 
 
-def test_the_example_config_refuses_to_start_until_a_secret_is_set(prod: dict[str, Any]) -> None:
-    example = env_file(BACKEND / "config" / ".env.example")
-    values = {**SEED_DEFAULTS, **example, **prod["services"]["backend"]["environment"]}
-    with pytest.raises(ConfigError, match="JWT_SECRET"):
-        load_settings(**values)
+def test_a_secret_in_config_env_as_well_is_refused(prod: dict[str, Any], tmp_path: Path) -> None:
+    (tmp_path / "jwt").write_text(TEST_JWT_SECRET)
+    environment = {**prod["services"]["backend"]["environment"]}
+    environment["JWT_SECRET_FILE"] = str(tmp_path / "jwt")
+    environment["MONGODB_URI_FILE"] = str(tmp_path / "jwt")
+    with pytest.raises(ConfigError, match="set either JWT_SECRET or JWT_SECRET_FILE"):
+        load_settings(**environment, JWT_SECRET=TEST_JWT_SECRET)
+
+
+@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
+def test_mongodb_image_is_a_supported_release_pinned_by_digest(path: Path) -> None:
+    image = load_yaml(path)["services"]["mongodb"]["image"]
+    major = re.fullmatch(r"mongo:(\d+)\.(\d+)" + DIGEST, image)
+    assert major is not None, "a major.minor tag pinned by digest, never latest"
+    # 6.0 reached its end of life in July 2025 (README "Homelab with Docker Compose").
+    assert int(major.group(1)) >= 7
 
 
 def test_mongodb_service_follows_the_seed(prod: dict[str, Any]) -> None:
     mongodb = prod["services"]["mongodb"]
-    major = re.fullmatch(r"mongo:(\d+)\.(\d+)", mongodb["image"])
-    assert major is not None, "a pinned major.minor tag, never latest"
-    assert int(major.group(1)) >= 7
     assert mongodb["container_name"] == "normogen-mongodb"
-    assert mongodb["volumes"] == ["mongodb_data:/data/db", "mongodb_config:/data/configdb"]
+    assert mongodb["volumes"][:2] == ["mongodb_data:/data/db", "mongodb_config:/data/configdb"]
     assert mongodb["networks"] == ["normogen-network"]
     assert mongodb["deploy"]["resources"]["limits"] == {"cpus": "0.5", "memory": "512M"}
     assert set(prod["volumes"]) == {"mongodb_data", "mongodb_config"}
@@ -126,22 +192,61 @@ def test_mongodb_port_is_published_to_host_tools_only(prod: dict[str, Any]) -> N
     assert prod["services"]["mongodb"]["ports"] == ["127.0.0.1:27017:27017"]
 
 
+def test_mongodb_requires_authentication_with_a_least_privilege_app_user(
+    prod: dict[str, Any],
+) -> None:
+    mongodb = prod["services"]["mongodb"]
+    environment = mongodb["environment"]
+    # The image enables --auth when a root user is configured; its password is a secret.
+    assert environment["MONGO_INITDB_ROOT_PASSWORD_FILE"] == "/run/secrets/mongodb_root_password"
+    assert "MONGO_INITDB_ROOT_PASSWORD" not in environment
+    assert mongodb["secrets"] == ["mongodb_root_password", "mongodb_app_password"]
+    assert "./docker/mongo/initdb:/docker-entrypoint-initdb.d:ro" in mongodb["volumes"]
+    init = (BACKEND / "docker" / "mongo" / "initdb" / "10-normogen-user.js").read_text()
+    assert "/run/secrets/mongodb_app_password" in init
+    roles = re.findall(r"role: '(\w+)'", init)
+    assert roles == ["readWrite"]  # its own database only: no admin, no other database
+    # A replica set with authentication needs a member key file (created by the wrapper).
+    command = mongodb["command"]
+    assert command[command.index("--keyFile") + 1] == "/data/configdb/replica.key"
+    wrapper = (BACKEND / "docker" / "mongo" / "keyfile-entrypoint.sh").read_text()
+    assert "chmod 400" in wrapper
+    assert "exec docker-entrypoint.sh" in wrapper
+    # The backend's URI names the application user, never root (docker/init-secrets.sh).
+    assert "mongodb://normogen:" in (BACKEND / "docker" / "init-secrets.sh").read_text()
+
+
+def _healthcheck_script(path: Path) -> str:
+    test = load_yaml(path)["services"]["mongodb"]["healthcheck"]["test"]
+    assert test[0] == "CMD"
+    script: str = test[-1]
+    assert test[test.index("--eval") + 1] == script
+    return script
+
+
 @pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
 def test_mongodb_is_a_replica_set_initiated_by_its_healthcheck(path: Path) -> None:
     mongodb = load_yaml(path)["services"]["mongodb"]
     command = mongodb["command"]
     assert command[command.index("--replSet") + 1] == "rs0"
-    test = mongodb["healthcheck"]["test"]
-    assert test[:4] == ["CMD", "mongosh", "--quiet", "--eval"]
-    script = test[4]
-    assert "db.adminCommand('ping')" in script
-    assert "rs.initiate({ _id: 'rs0', members: [{ _id: 0, host: 'mongodb:27017' }] })" in script
+    script = " ".join(_healthcheck_script(path).split())
+    assert "ping" in script
+    assert "_id: 'rs0', members: [{ _id: 0, host: 'mongodb:27017' }]" in script
     assert "NotYetInitialized" in script  # only an uninitiated set is ever initiated
+
+
+def test_mongodb_healthcheck_authenticates_without_a_password_on_its_command_line(
+    prod: dict[str, Any],
+) -> None:
+    test = prod["services"]["mongodb"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "mongosh", "--quiet"]
+    assert "readFileSync('/run/secrets/mongodb_root_password'" in test[-1]
+    assert not any(arg in ("-p", "--password") for arg in test)
 
 
 @pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
 def test_mongodb_healthcheck_script_is_valid_javascript(path: Path) -> None:
-    script = load_yaml(path)["services"]["mongodb"]["healthcheck"]["test"][4]
+    script = _healthcheck_script(path)
     checker = "new Function(require('fs').readFileSync(0, 'utf8'))"
     result = subprocess.run(
         ["node", "-e", checker],  # Node.js from the machine, as dclint uses
@@ -162,7 +267,7 @@ def test_dev_stack_reloads_with_debug_logging_and_its_own_database(dev: dict[str
     backend = dev["services"]["backend"]
     assert backend["build"]["dockerfile"] == "docker/Dockerfile.dev"
     assert backend["container_name"] == "normogen-backend-dev"
-    assert backend["ports"] == ["6000:8000"]
+    assert backend["ports"] == ["127.0.0.1:6000:8000"]
     assert "./src:/app/src:ro" in backend["volumes"]
     env = backend["environment"]
     assert env["LOG_LEVEL"] == "debug"
@@ -173,3 +278,44 @@ def test_dev_stack_reloads_with_debug_logging_and_its_own_database(dev: dict[str
     mongodb = dev["services"]["mongodb"]
     assert mongodb["container_name"] == "normogen-mongodb-dev"
     assert mongodb["volumes"] == ["mongodb_dev_data:/data/db"]
+
+
+def test_images_are_referenced_by_the_released_version(prod: dict[str, Any]) -> None:
+    from normogen import __version__
+
+    image = prod["services"]["backend"]["image"]
+    assert image.endswith(f":${{NORMOGEN_VERSION:-{__version__}}}")
+    for overlay in ("homelab", "production"):
+        kustomization = load_yaml(BACKEND / "k8s" / "overlays" / overlay / "kustomization.yaml")
+        [entry] = kustomization["images"]
+        assert entry["newTag"] == __version__
+        assert entry["newName"].endswith("/normogen/normogen-backend")
+
+
+def test_pin_images_refreshes_every_digest(tmp_path: Path) -> None:
+    """The documented update step, with a stand-in `docker` that answers a known digest."""
+    files = ["docker/Dockerfile", "docker/Dockerfile.dev", *(p.name for p in COMPOSE_FILES)]
+    for name in [*files, "scripts/pin-images.sh"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((BACKEND / name).read_bytes())
+    fake = tmp_path / "bin" / "docker"
+    fake.parent.mkdir()
+    digest = "sha256:" + "ab" * 32
+    fake.write_text(f"#!/bin/sh\necho 'Name: x'\necho 'Digest: {digest}'\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake.parent}:{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "pin-images.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pinned = re.compile(r"[\w./:-]+@sha256:[0-9a-f]{64}")
+    for name in files:
+        before = set(pinned.findall((BACKEND / name).read_text()))
+        after = set(pinned.findall((tmp_path / name).read_text()))
+        assert before, name
+        assert {ref.split("@")[0] for ref in after} == {ref.split("@")[0] for ref in before}
+        assert {ref.split("@")[1] for ref in after} == {digest}, name

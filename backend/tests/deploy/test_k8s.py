@@ -163,6 +163,8 @@ def test_service_and_ingress_reach_the_pods(manifests: Manifests, overlay: str) 
     backend = ingress["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": service["metadata"]["name"], "port": {"name": "http"}}
     assert ingress["tls"][0]["hosts"] == [ingress["rules"][0]["host"]]
+    assert ingress["tls"][0]["secretName"] == "normogen-tls"
+    assert ingress["ingressClassName"] == {"homelab": "traefik", "production": "nginx"}[overlay]
     account = by_kind(docs, "ServiceAccount")
     assert pod(manifests, overlay)["spec"]["serviceAccountName"] == account["metadata"]["name"]
 
@@ -188,3 +190,14 @@ def test_secret_template_holds_no_real_secret() -> None:
         load_settings(**secret["stringData"])
     kustomization = load_yaml(BACKEND / "k8s" / "base" / "kustomization.yaml")
     assert path.name not in kustomization["resources"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_ingress_routes_the_api_only_never_metrics(manifests: Manifests, overlay: str) -> None:
+    """Only /api leaves the cluster: /metrics, /health, /ready and /docs stay inside it."""
+    ingress = by_kind(manifests[overlay], "Ingress")["spec"]
+    paths = [p for rule in ingress["rules"] for p in rule["http"]["paths"]]
+    assert [(p["path"], p["pathType"]) for p in paths] == [("/api", "Prefix")]
+    for internal in ("/metrics", "/health", "/ready", "/docs", "/openapi.json"):
+        # Prefix matching is per path element: /api never matches these.
+        assert not any(internal == p["path"] or internal.startswith(p["path"] + "/") for p in paths)

@@ -14,6 +14,7 @@ from tests.deploy.tooling import (
     COMPOSE_FILES,
     DOCKERFILES,
     OVERLAYS,
+    RELEASE_WORKFLOW,
     WORKFLOW,
     render,
     run,
@@ -79,6 +80,7 @@ def test_yamllint_passes_every_deployment_yaml_file() -> None:
         *COMPOSE_FILES,
         *sorted((BACKEND / "k8s").rglob("*.yaml")),
         WORKFLOW,
+        RELEASE_WORKFLOW,
         BACKEND / ".yamllint.yaml",
         BACKEND / ".dclintrc.yaml",
         BACKEND / ".checkov.yaml",
@@ -142,5 +144,6 @@ def test_every_checkov_skip_is_justified() -> None:
 
 
 def test_workflow_matches_the_github_actions_schema() -> None:
-    result = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", WORKFLOW)
+    workflows = (WORKFLOW, RELEASE_WORKFLOW)
+    result = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from typing import Any
 
 import pytest
 
-from tests.deploy.tooling import ROOT, WORKFLOW, load_yaml
+from tests.deploy.tooling import RELEASE_WORKFLOW, ROOT, WORKFLOW, load_yaml
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,46 @@ def test_deploy_job_is_a_placeholder_on_main_only(workflow: dict[Any, Any]) -> N
     deploy = workflow["jobs"]["deploy-homelab"]
     assert deploy["needs"] == "build"
     assert "github.ref == 'refs/heads/main'" in deploy["if"]
+
+
+@pytest.fixture(scope="module")
+def release() -> dict[Any, Any]:
+    loaded: dict[Any, Any] = load_yaml(RELEASE_WORKFLOW)
+    return loaded
+
+
+def test_release_runs_on_version_tags_only(release: dict[Any, Any]) -> None:
+    assert release[True] == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}
+    assert release["permissions"]["packages"] == "write"
+
+
+def test_release_builds_scans_writes_an_sbom_then_pushes(release: dict[Any, Any]) -> None:
+    job = release["jobs"]["image"]
+    [backend] = job["strategy"]["matrix"]["include"]
+    assert backend["name"] == "normogen-backend"
+    assert backend["dockerfile"] == "backend/docker/Dockerfile"
+    names = [s["name"] for s in job["steps"]]
+    order = ["Build", "Scan", "Write the SBOM", "Push"]
+    positions = [next(i for i, n in enumerate(names) if n.startswith(o)) for o in order]
+    assert positions == sorted(positions), "nothing is pushed before it is scanned"
+    by_name = {s["name"]: s for s in job["steps"]}
+    scan = next(s for n, s in by_name.items() if n.startswith("Scan"))
+    assert scan["uses"].startswith("aquasecurity/trivy-action@")
+    assert scan["with"]["exit-code"] == "1"
+    assert scan["with"]["severity"] == "HIGH,CRITICAL"
+    sbom = next(s for n, s in by_name.items() if n.startswith("Write the SBOM"))
+    assert sbom["with"]["format"] == "cyclonedx"
+    push = next(s for n, s in by_name.items() if n.startswith("Push"))["run"]
+    assert "--password-stdin" in push
+    assert "secrets.REGISTRY_TOKEN" in str(by_name[next(n for n in names if n.startswith("Push"))])
+
+
+def test_release_tag_must_match_the_package_version(release: dict[Any, Any]) -> None:
+    naming = next(s for s in release["jobs"]["image"]["steps"] if s["name"] == "Name the image")
+    script = naming["run"]
+    assert "__version__" in script
+    assert "exit 1" in script
+    result = subprocess.run(
+        ["bash", "-n"], input=script, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -16,6 +16,7 @@ DEPLOY_BIN = ROOT / ".venv-deploy" / "bin"
 DCLINT = ROOT / ".tools" / "node" / "node_modules" / ".bin" / "dclint"
 OVERLAYS = ("homelab", "production")
 WORKFLOW = ROOT / ".forgejo" / "workflows" / "backend-build.yml"
+RELEASE_WORKFLOW = ROOT / ".forgejo" / "workflows" / "release.yml"
 COMPOSE_FILES = (BACKEND / "docker-compose.yml", BACKEND / "docker-compose.dev.yml")
 # The one writable path inside the container (a path there, not a temporary file here).
 CONTAINER_TMP = "/tmp"  # noqa: S108

@@ -174,3 +174,23 @@ async def test_the_caregiver_story(
     assert decrypt_json(co_child.key, Envelope.from_json(stored["payload"]), aad)["data"] == {
         "text": "after gran left"
     }
+
+
+async def test_a_member_who_leaves_is_rotated_out_by_the_owner(new_client: ClientFactory) -> None:
+    parent, _ = await account(new_client)
+    aunt, aunt_email = await account(new_client)
+    parents, aunts = Families(parent), Families(aunt)
+    family = await parents.create("The Noethers")
+    await parents.invite(family.id, aunt_email, "caregiver")
+    [invitation] = await aunts.invitations()
+    await aunts.accept(invitation, trust_on_first_use=True)
+    await parents.confirm(family, aunt.session().user_id, trust_on_first_use=True)
+    [joined] = await aunts.list_families()
+    assert joined.key == family.key
+    await aunts.leave(family.id)
+    # The owner's client sees the family needs a new key and rotates it on opening it.
+    [reopened] = await parents.list_families()
+    assert reopened.key_epoch == 2
+    assert reopened.rotation_needed is False
+    assert reopened.key not in (None, family.key)
+    assert await aunts.list_families() == []

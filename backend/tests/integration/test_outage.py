@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,8 +48,10 @@ def test_outage_and_recovery(engine: EmbeddedMongo, api: ServerProcess) -> None:
         # Liveness does no I/O and stays up.
         assert http.get("/health").json() == {"status": "ok"}
         # Data routes answer 503 JSON, quickly, never 500 and never hanging.
+        unavailable: list[str] = []
         for _ in range(3):
             response = http.get("/api/v1/server")
+            unavailable.append(response.headers["x-request-id"])
             assert response.status_code == 503
             error = response.json()["error"]
             assert error["code"] == "database_unavailable"
@@ -71,4 +74,13 @@ def test_outage_and_recovery(engine: EmbeddedMongo, api: ServerProcess) -> None:
         )
     assert api.process is not None
     assert api.process.poll() is None  # the same process throughout
-    assert "Traceback" not in api.log_path.read_text()
+    log = api.log_path.read_text()
+    assert "Traceback" not in log
+    # Every 503 was logged with the driver's error class (the limiter's write failed first).
+    logged = {}
+    for line in log.splitlines():
+        entry = json.loads(line) if line.startswith("{") else {}
+        if entry.get("msg") == "database unavailable":
+            logged[entry.get("request_id")] = entry.get("error")
+    for request_id in unavailable:
+        assert logged.get(request_id) not in (None, "none"), request_id

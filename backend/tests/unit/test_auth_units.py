@@ -39,7 +39,7 @@ def test_b64decode_rejects_anything_else(text: str) -> None:
 
 
 def test_envelope_serialises_with_the_wire_names() -> None:
-    wire = {"alg": "aes-256-gcm", "iv": _b64(12), "data": _b64(5), "authTag": _b64(16)}
+    wire = {"v": 2, "alg": "aes-256-gcm", "iv": _b64(12), "data": _b64(5), "authTag": _b64(16)}
     envelope = Envelope.model_validate(wire)
     assert envelope.to_doc() == wire
     with pytest.raises(ValidationError):

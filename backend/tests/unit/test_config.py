@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from normogen.config import ConfigError, Settings, load_settings
+from normogen.config import (
+    ConfigError,
+    Settings,
+    env_file_path,
+    load_cli_settings,
+    load_settings,
+)
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 GOOD_SECRET = "k" * 40
@@ -14,7 +20,8 @@ GOOD_SECRET = "k" * 40
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [*Settings.model_fields, "RUST_LOG", "JWT_SECRET_FILE", "MONGODB_URI_FILE"]:
+    names = [*Settings.model_fields, "JWT_SECRET_FILE", "MONGODB_URI_FILE", "NORMOGEN_ENV_FILE"]
+    for name in names:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -40,8 +47,10 @@ def test_defaults_file_matches_the_settings_defaults() -> None:
         elif isinstance(actual, bool):
             actual = str(actual).lower()
         assert str(actual) == value or float(actual) == float(value), name
-    # Every setting is documented there, apart from the two secrets (no defaults).
-    assert set(Settings.model_fields) - set(documented) == {"JWT_SECRET", "MONGODB_URI"}
+    # Every setting is documented there, apart from the two secrets (no defaults) and
+    # RUST_LOG, the other name of the log level (documented as a comment: unset by default).
+    assert set(Settings.model_fields) - set(documented) == {"JWT_SECRET", "MONGODB_URI", "RUST_LOG"}
+    assert "# RUST_LOG=" in (CONFIG / "defaults.env").read_text()
 
 
 def test_seed_defaults() -> None:
@@ -88,18 +97,22 @@ def test_placeholder_secrets_are_refused(secret: str) -> None:
         load_settings(JWT_SECRET=secret, MONGODB_URI="mongodb://db:27017")
 
 
-def test_example_env_file_placeholder_is_refused() -> None:
+def test_example_env_file_holds_no_secrets() -> None:
     example = _env_file(CONFIG / ".env.example")
-    with pytest.raises(ConfigError, match="JWT_SECRET"):
-        load_settings(**example)
+    assert not {"JWT_SECRET", "MONGODB_URI", "JWT_SECRET_FILE", "MONGODB_URI_FILE"} & set(example)
 
 
-def test_example_env_file_is_valid_once_the_secret_is_set() -> None:
-    example = _env_file(CONFIG / ".env.example") | {"JWT_SECRET": GOOD_SECRET}
-    example.pop("RUST_LOG")
-    settings = load_settings(**example, LOG_LEVEL="info")
+def test_example_env_file_is_valid_with_secrets_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path / "jwt", GOOD_SECRET + "\n")
+    _write(tmp_path / "uri", "mongodb://normogen:pw@mongodb:27017/normogen?replicaSet=rs0\n")
+    monkeypatch.setenv("JWT_SECRET_FILE", str(tmp_path / "jwt"))
+    monkeypatch.setenv("MONGODB_URI_FILE", str(tmp_path / "uri"))
+    settings = load_cli_settings(CONFIG / ".env.example")
+    assert settings.log_levels() == ("info", {})
     assert settings.MONGODB_URI is not None
-    assert settings.MONGODB_URI.get_secret_value() == "mongodb://mongodb:27017/normogen"
+    assert settings.MONGODB_URI.get_secret_value().startswith("mongodb://normogen:pw@")
 
 
 def test_development_allows_missing_secret_and_database() -> None:
@@ -137,14 +150,151 @@ def test_missing_secret_file_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "level"), [("debug", "debug"), ("info,tower_http=debug", "info"), ("WARN", "warn")]
+    ("raw", "level", "targets"),
+    [
+        ("debug", "debug", {}),
+        ("WARN", "warn", {}),
+        # The README's example: the bare directive is the global level wherever it stands.
+        (
+            "normogen=debug,tower_http=info,warn",
+            "warn",
+            {"normogen": "debug", "normogen.access": "info"},
+        ),
+        ("normogen::access=trace", "info", {"normogen.access": "trace"}),
+        ("info, pymongo=error ,", "info", {"pymongo": "error"}),
+    ],
 )
-def test_rust_log_is_an_alias_for_log_level(
-    raw: str, level: str, monkeypatch: pytest.MonkeyPatch
+def test_rust_log_directives(
+    raw: str, level: str, targets: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RUST_LOG", raw)
     settings = load_settings(NORMOGEN_ENV="development")
-    assert level == settings.LOG_LEVEL
+    assert settings.log_levels() == (level, targets)
+
+
+def test_rust_log_directives_reach_the_loggers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from normogen.logging import TRACE, configure_logging
+
+    monkeypatch.setenv("RUST_LOG", "normogen=debug,tower_http=trace,warn")
+    level, targets = load_settings(NORMOGEN_ENV="development").log_levels()
+    configure_logging(level, "json", targets)
+    try:
+        assert logging.getLogger().level == logging.WARNING
+        assert logging.getLogger("normogen").getEffectiveLevel() == logging.DEBUG
+        assert logging.getLogger("normogen.access").getEffectiveLevel() == TRACE
+        assert logging.getLogger("uvicorn").getEffectiveLevel() == logging.WARNING
+    finally:
+        for name in ("normogen", "normogen.access"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("RUST_LOG", "verbose", "RUST_LOG: 'verbose': 'verbose' is not a level"),
+        ("RUST_LOG", "normogen=loud", "RUST_LOG: 'normogen=loud': 'loud' is not a level"),
+        ("RUST_LOG", "=debug", "RUST_LOG: '=debug': the target before '=' must be a logger"),
+        ("LOG_LEVEL", "verbose", "LOG_LEVEL: 'verbose' is not a level"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8,proxy", "TRUSTED_PROXIES: 'proxy' is not an IP network"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33", "TRUSTED_PROXIES: '10.0.0.0/33' is not an IP network"),
+        ("ALLOWED_ORIGINS", "http://localhost:3000/app", "ALLOWED_ORIGINS: origin"),
+        ("ALLOWED_ORIGINS", "https://a.example?x=1", "ALLOWED_ORIGINS: origin"),
+        ("ALLOWED_ORIGINS", "https://user@a.example", "ALLOWED_ORIGINS: origin"),
+        ("ALLOWED_ORIGINS", "https://a.example:99999", "ALLOWED_ORIGINS: origin"),
+        ("ALLOWED_ORIGINS", "ftp://a.example", "ALLOWED_ORIGINS: origin"),
+        ("ALLOWED_ORIGINS", "https://", "ALLOWED_ORIGINS: origin"),
+        ("SERVER_PORT", "http", "SERVER_PORT: Input should be a valid integer"),
+        ("ENABLE_DOCS", "maybe", "ENABLE_DOCS: Input should be a valid boolean"),
+    ],
+)
+def test_every_invalid_value_gets_one_line_naming_its_setting(
+    name: str, value: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(NORMOGEN_ENV="development")
+    assert len(caught.value.problems) == 1, caught.value.problems
+    (problem,) = caught.value.problems
+    assert problem.startswith(expected), problem
+    assert "\n" not in problem
+    assert "function-after" not in problem
+    assert "lax-or-strict" not in problem
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:3000", "https://app.example.org", "http://[::1]:8080"]
+)
+def test_origins_of_scheme_host_and_port_are_accepted(
+    origin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLOWED_ORIGINS", origin)
+    settings = load_settings(NORMOGEN_ENV="development")
+    assert [origin] == settings.ALLOWED_ORIGINS
+
+
+def test_log_level_and_rust_log_together_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "info")
+    monkeypatch.setenv("RUST_LOG", "debug")
+    with pytest.raises(ConfigError, match="set either LOG_LEVEL or RUST_LOG, not both"):
+        load_settings(NORMOGEN_ENV="development")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_settings_file_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = _write(
+        tmp_path / ".env",
+        "NORMOGEN_ENV=development\nSERVER_PORT=7001\nRATE_LIMIT_REQUESTS=7\n"
+        "RUST_LOG=debug\nJWT_SECRET_FILE=/nonexistent/secret\n",
+    )
+    monkeypatch.setenv("SERVER_PORT", "7002")
+    monkeypatch.setenv("LOG_LEVEL", "error")  # replaces the file's RUST_LOG: the same setting
+    monkeypatch.setenv("JWT_SECRET", GOOD_SECRET)  # replaces the file's JWT_SECRET_FILE
+    settings = load_cli_settings(env_file)
+    assert settings.NORMOGEN_ENV == "development"
+    assert settings.SERVER_PORT == 7002
+    assert settings.RATE_LIMIT_REQUESTS == 7
+    assert settings.log_levels() == ("error", {})
+    assert settings.JWT_SECRET is not None
+    assert settings.JWT_SECRET.get_secret_value() == GOOD_SECRET
+
+
+def test_settings_file_problems_are_reported_like_the_environment_s(tmp_path: Path) -> None:
+    env_file = _write(tmp_path / ".env", "NORMOGEN_ENV=development\nRUST_LOG=loud\n")
+    with pytest.raises(ConfigError, match="RUST_LOG: 'loud'"):
+        load_cli_settings(env_file)
+
+
+def test_the_file_s_settings_apply_only_to_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert env_file_path() is None
+    (tmp_path / "config").mkdir()
+    _write(tmp_path / "config" / ".env", "SERVER_PORT=7003\n")
+    assert env_file_path() == Path("config/.env")
+    monkeypatch.setenv("NORMOGEN_ENV_FILE", str(tmp_path / "other.env"))
+    assert env_file_path() == tmp_path / "other.env"
+    with pytest.raises(ConfigError, match=r"NORMOGEN_ENV_FILE: .* is not a readable file"):
+        load_cli_settings(env_file_path())
+
+
+def test_commands_that_sign_nothing_need_no_jwt_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI", "mongodb://db:27017")
+    with pytest.raises(ConfigError, match="JWT_SECRET"):
+        load_cli_settings(None)
+    assert load_cli_settings(None, needs_secret=False).JWT_SECRET is None
+    # A secret that is set must still be valid.
+    monkeypatch.setenv("JWT_SECRET", "short")
+    with pytest.raises(ConfigError, match="JWT_SECRET: must be at least"):
+        load_cli_settings(None, needs_secret=False)
 
 
 def test_origins_and_proxies_parse_from_csv(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,7 +305,9 @@ def test_origins_and_proxies_parse_from_csv(monkeypatch: pytest.MonkeyPatch) -> 
     assert [str(n) for n in settings.TRUSTED_PROXIES] == ["10.0.0.0/8", "::1/128"]
 
 
-@pytest.mark.parametrize("origin", ["*", "example.com", "https://example.com/"])
+@pytest.mark.parametrize(
+    "origin", ["*", "example.com", "https://example.com/", "http://localhost:3000/app"]
+)
 def test_bad_origins_are_refused(origin: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_ORIGINS", origin)
     with pytest.raises(ConfigError, match="ALLOWED_ORIGINS"):

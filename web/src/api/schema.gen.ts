@@ -851,6 +851,8 @@ export interface components {
             changes: components["schemas"]["Change"][];
             /** Next */
             next: string;
+            /** Epoch */
+            epoch: string;
             /** Done */
             done: boolean;
             /** Profile Deleted */
@@ -1649,6 +1651,11 @@ export interface components {
             crypto_contract: number;
             /** Max Request Bytes */
             max_request_bytes: number;
+            /**
+             * Web Url
+             * @description The web app's public address; share links point here
+             */
+            web_url: string;
         };
         /** SessionList */
         SessionList: {

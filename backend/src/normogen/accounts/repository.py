@@ -36,6 +36,11 @@ async def find_active(db: Database, user_id: str) -> Document | None:
     return await db[USERS].find_one({"_id": user_id, "status": ACTIVE})
 
 
+async def credential_state(db: Database, user_id: str) -> Document | None:
+    """The user's status and credential generation only (checked on every session check)."""
+    return await db[USERS].find_one({"_id": user_id}, {"status": 1, "generation": 1})
+
+
 async def replace_auth_hash(db: Database, user_id: str, old: str, new: str, now: datetime) -> None:
     """Store a rehash (new Argon2 parameters) unless the credential changed meanwhile."""
     await db[USERS].update_one(

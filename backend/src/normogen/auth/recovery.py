@@ -90,6 +90,7 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
         "kdf": body.new_kdf.to_doc(),
         "wrapped_user_key": body.new_wrapped_user_key.to_doc(),
         "recovery": None,  # single use (docs/crypto.md): the client sets up a new phrase
+        "generation": sessions.new_generation(),  # every session of the old credential dies
     }
     user_id = str(user["_id"])
     now = datetime.now(UTC)
@@ -99,6 +100,6 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
     await lockout.clear(ctx, lockout.lockout_key(ctx, "recovery", body.email))
     await lockout.clear(ctx, lockout.lockout_key(ctx, "login", body.email))
     await sessions.revoke_all(ctx, user_id)
-    pair = await sessions.start_session(ctx, user_id, body.device_name)
+    pair = await sessions.start_session(ctx, user_id, body.device_name, changes["generation"])
     await record(ctx.db, user_id, EventType.RECOVERY_USED, ctx.origin, pair.session_id)
     return login_response(pair, {**user, **changes})

@@ -97,6 +97,7 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
         "wrapped_identity_key": body.wrapped_identity_key.to_doc(),
         "recovery": None,
         "settings": dict(DEFAULT_SETTINGS),
+        "generation": sessions.new_generation(),
     }
     try:
         await users.insert_user(ctx.db, user)
@@ -147,7 +148,8 @@ async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
     await lockout.clear(ctx, key)
     await _rehash_if_needed(ctx, user, secret)
-    pair = await sessions.start_session(ctx, user["_id"], body.device_name)
+    # Bound to the credential just verified: a change or deletion since then voids it (401).
+    pair = await sessions.start_session(ctx, user["_id"], body.device_name, user.get("generation"))
     await record(ctx.db, user["_id"], EventType.LOGIN, ctx.origin, pair.session_id)
     return with_keys(pair, user)
 
@@ -193,6 +195,7 @@ async def change_password(
         "auth_hash": await ctx.hasher.hash(b64decode(body.new_auth_key)),
         "kdf": body.new_kdf.to_doc(),
         "wrapped_user_key": body.new_wrapped_user_key.to_doc(),
+        "generation": sessions.new_generation(),  # every session of the old credential dies
     }
     now = datetime.now(UTC)
     if not await users.replace_credentials(ctx.db, user_id, user["auth_hash"], changes, now):
@@ -200,6 +203,6 @@ async def change_password(
     current = await sessions.find_session(ctx, user_id, session_id)
     device = current.get("device_name") if current else None
     await sessions.revoke_all(ctx, user_id)
-    pair = await sessions.start_session(ctx, user_id, device)
+    pair = await sessions.start_session(ctx, user_id, device, changes["generation"])
     await record(ctx.db, user_id, EventType.PASSWORD_CHANGED, ctx.origin, pair.session_id)
     return to_tokens(pair)

@@ -1,8 +1,26 @@
-"""Sessions and their tokens: start, refresh with rotation and reuse detection, list, revoke."""
+"""Sessions and their tokens: start, refresh with rotation and reuse detection, list, revoke.
+
+A session is bound to the credential generation it was opened under: a random value on the user
+document that a password change or recovery replaces. A session whose generation is no longer
+the user's, or whose user is no longer active, is dead (`session_alive`), whether or not the
+revocation that follows a credential change has reached it yet. Every token-issuing write
+(a new session, a rotated refresh token) is checked again after it is stored: a credential
+change or a deletion that began meanwhile removes it there and the request gets 401, so a
+login that overlaps a password change or a deletion never leaves a working session behind.
+
+Refresh replays inside the grace window are idempotent: the successor of a refresh token is
+derived from it (HMAC under a key from JWT_SECRET), and the access token from the rotation time
+and the successor, so every replay of one token receives the same pair and a session never
+forks into parallel chains.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import contextlib
 import hashlib
+import hmac
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -10,6 +28,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
+from normogen.accounts import repository as users
 from normogen.accounts.registry import OwnedData, register_owned
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
@@ -20,6 +41,8 @@ from normogen.events.service import EventType, record
 
 REFRESH_TOKEN_BYTES = 32  # 256 bits from the OS CSPRNG
 INVALID_REFRESH = "Invalid or expired refresh token"
+# A sign-in that raced a credential change or deletion: the key it proved is no longer valid.
+SESSION_ENDED = "Invalid email or auth key"
 
 
 @dataclass(frozen=True)
@@ -43,31 +66,87 @@ def _refresh_expiry(ctx: AuthContext, now: datetime) -> datetime:
     return now + timedelta(days=ctx.settings.JWT_REFRESH_TOKEN_EXPIRY_DAYS)
 
 
-async def _issue(ctx: AuthContext, user_id: str, session_id: str, now: datetime) -> TokenPair:
-    """A new refresh token (stored hashed) and access token for an existing session."""
-    refresh = secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
-    expires_at = _refresh_expiry(ctx, now)
-    await repository.insert_refresh(
-        ctx.db,
-        {
-            "_id": hash_refresh_token(refresh),
-            "session_id": session_id,
-            "user_id": user_id,
-            "issued_at": now,
-            "expires_at": expires_at,
-            "rotated_at": None,
-        },
+def new_generation() -> str:
+    """A fresh credential generation (register, password change, recovery)."""
+    return secrets.token_hex(16)
+
+
+def _now_ms() -> datetime:
+    # MongoDB keeps milliseconds: a time read back from it must equal the one we used.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+async def session_alive(db: Database, session_id: str, user_id: str, now: datetime) -> bool:
+    """The session exists, is unexpired, and its user is active under the same credential."""
+    session, state = await asyncio.gather(
+        repository.find_active_session(db, session_id, user_id, now),
+        users.credential_state(db, user_id),
     )
+    return (
+        session is not None
+        and state is not None
+        and state.get("status") == users.ACTIVE
+        and session.get("generation") == state.get("generation")
+    )
+
+
+def _successor(ctx: AuthContext, token: str) -> str:
+    """The refresh token that replaces `token`: the same for every replay of it."""
+    digest = ctx.keyed_digest("refresh-successor", token)
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _token_id(ctx: AuthContext, refresh_token: str) -> str:
+    return hmac.new(
+        ctx.derived_key("access-jti"), refresh_token.encode(), hashlib.sha256
+    ).hexdigest()[:32]
+
+
+async def _issue(
+    ctx: AuthContext, user_id: str, session_id: str, issued_at: datetime, refresh: str
+) -> TokenPair | None:
+    """Store `refresh` (hashed) for the session and sign its access token; then make sure the
+    session is still alive, else end it and return None (a revocation, credential change or
+    deletion came first). Storing one refresh token twice (a replay) stores it once."""
+    # A concurrent replay of the same predecessor may have stored it first (DuplicateKeyError).
+    with contextlib.suppress(DuplicateKeyError):
+        await repository.insert_refresh(
+            ctx.db,
+            {
+                "_id": hash_refresh_token(refresh),
+                "session_id": session_id,
+                "user_id": user_id,
+                "issued_at": issued_at,
+                "expires_at": _refresh_expiry(ctx, issued_at),
+                "rotated_at": None,
+            },
+        )
+    if not await session_alive(ctx.db, session_id, user_id, datetime.now(UTC)):
+        await revoke(ctx, user_id, session_id)
+        return None
     ttl = ctx.settings.JWT_ACCESS_TOKEN_EXPIRY_MINUTES * 60
     access, _ = issue_access_token(
-        ctx.runtime.jwt_secret, user_id, session_id, ttl, now=now.timestamp()
+        ctx.runtime.jwt_secret,
+        user_id,
+        session_id,
+        ttl,
+        now=issued_at.timestamp(),
+        token_id=_token_id(ctx, refresh),
     )
     return TokenPair(user_id, session_id, access, refresh, ttl)
 
 
-async def start_session(ctx: AuthContext, user_id: str, device_name: str | None) -> TokenPair:
-    """Create a session (one device) and its first token pair."""
-    now = datetime.now(UTC)
+async def start_session(
+    ctx: AuthContext, user_id: str, device_name: str | None, generation: str | None = None
+) -> TokenPair:
+    """Create a session (one device) and its first token pair, bound to `generation`: the
+    credential generation the caller verified (None: the user's current one, for a session
+    opened right after the credential was written). 401 when it is no longer current."""
+    now = _now_ms()
+    if generation is None:
+        state = await users.credential_state(ctx.db, user_id)
+        generation = None if state is None else state.get("generation")
     session_id = uuid.uuid4().hex
     await repository.insert_session(
         ctx.db,
@@ -75,43 +154,59 @@ async def start_session(ctx: AuthContext, user_id: str, device_name: str | None)
             "_id": session_id,
             "user_id": user_id,
             "device_name": device_name,
+            "generation": generation,
             "created_at": now,
             "last_used_at": now,
             "expires_at": _refresh_expiry(ctx, now),
         },
     )
-    return await _issue(ctx, user_id, session_id, now)
+    pair = await _issue(ctx, user_id, session_id, now, secrets.token_urlsafe(REFRESH_TOKEN_BYTES))
+    if pair is None:
+        raise _rejected(ctx, "credential_changed", SESSION_ENDED, "invalid_credentials")
+    return pair
 
 
 async def refresh(ctx: AuthContext, token: str) -> TokenPair:
-    """Rotate a refresh token. Replays within the grace window get a new pair too (concurrent
-    refreshes from one device); a replay after it revokes the session (RFC 9700, 4.14.2)."""
-    now = datetime.now(UTC)
+    """Rotate a refresh token. Replays within the grace window (concurrent refreshes from one
+    device) get the same successor pair; a replay after it revokes the session (RFC 9700,
+    4.14.2)."""
+    now = _now_ms()
     token_hash = hash_refresh_token(token)
     doc = await repository.find_refresh(ctx.db, token_hash, now)
     if doc is None:
         raise _rejected(ctx, "unknown_refresh")
     user_id, session_id = str(doc["user_id"]), str(doc["session_id"])
-    if await repository.find_active_session(ctx.db, session_id, user_id, now) is None:
+    if not await session_alive(ctx.db, session_id, user_id, now):
         raise _rejected(ctx, "revoked_session")
     rotated_at = doc.get("rotated_at")
     if rotated_at is None and await repository.mark_rotated(ctx.db, token_hash, now):
-        pass  # first use: the normal rotation
+        rotated_at = now  # first use: the normal rotation
     else:
-        # Used before (or by a concurrent request a moment ago): inside the grace window?
-        rotated_at = rotated_at or now
+        if rotated_at is None:  # a concurrent request rotated it a moment ago: when?
+            again = await repository.find_refresh(ctx.db, token_hash, now)
+            rotated_at = None if again is None else again.get("rotated_at")
+            if rotated_at is None:
+                raise _rejected(ctx, "revoked_session")
         grace = timedelta(seconds=ctx.settings.JWT_REFRESH_REUSE_GRACE_SECONDS)
         if now - rotated_at > grace:
             await revoke(ctx, user_id, session_id)
             await record(ctx.db, user_id, EventType.REFRESH_REUSE, ctx.origin, session_id, now)
             raise _rejected(ctx, "refresh_reuse")
     await repository.touch_session(ctx.db, session_id, user_id, now, _refresh_expiry(ctx, now))
-    return await _issue(ctx, user_id, session_id, now)
+    pair = await _issue(ctx, user_id, session_id, rotated_at, _successor(ctx, token))
+    if pair is None:
+        raise _rejected(ctx, "revoked_session")
+    return pair
 
 
-def _rejected(ctx: AuthContext, reason: str) -> Unauthorized:
+def _rejected(
+    ctx: AuthContext,
+    reason: str,
+    message: str = INVALID_REFRESH,
+    code: str = "invalid_refresh_token",
+) -> Unauthorized:
     ctx.runtime.metrics.auth_failures.labels(reason).inc()
-    return Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+    return Unauthorized(message, code=code)
 
 
 async def find_session(ctx: AuthContext, user_id: str, session_id: str) -> Document | None:

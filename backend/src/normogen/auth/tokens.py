@@ -27,10 +27,17 @@ class AccessClaims:
 
 
 def issue_access_token(
-    secret: bytes, user_id: str, session_id: str, ttl_seconds: int, now: float | None = None
+    secret: bytes,
+    user_id: str,
+    session_id: str,
+    ttl_seconds: int,
+    now: float | None = None,
+    token_id: str | None = None,
 ) -> tuple[str, AccessClaims]:
+    """Sign a token; a given `now` and `token_id` make it reproducible (refresh replays)."""
     issued = int(now if now is not None else time.time())
-    claims = AccessClaims(user_id, session_id, uuid.uuid4().hex, issued, issued + ttl_seconds)
+    jti = token_id or uuid.uuid4().hex
+    claims = AccessClaims(user_id, session_id, jti, issued, issued + ttl_seconds)
     payload = {
         "sub": claims.user_id,
         "sid": claims.session_id,

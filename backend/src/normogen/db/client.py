@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import (
+    AutoReconnect,
+    ConnectionFailure,
+    NetworkTimeout,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 
 from normogen.config import Settings
 from normogen.ops.metrics import Metrics
 
+T = TypeVar("T")
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
 READY_PING_TIMEOUT_SECONDS = 1.0
+log = logging.getLogger("normogen.db")
 
 
 def create_client(settings: Settings, metrics: Metrics | None = None) -> AsyncMongoClient[Document]:
@@ -30,6 +40,7 @@ def create_client(settings: Settings, metrics: Metrics | None = None) -> AsyncMo
         connectTimeoutMS=settings.MONGODB_CONNECT_TIMEOUT_MS,
         socketTimeoutMS=settings.MONGODB_SOCKET_TIMEOUT_MS,
         heartbeatFrequencyMS=settings.MONGODB_HEARTBEAT_MS,
+        maxIdleTimeMS=settings.MONGODB_MAX_IDLE_TIME_MS,
         # Majority writes and reads: what a caregiver saved survives a primary failover.
         w="majority",
         tz_aware=True,
@@ -55,3 +66,28 @@ def is_unavailable(exc: BaseException) -> bool:
         return True
     # pymongo.timeout() deadlines surface as PyMongoError with timeout=True.
     return isinstance(exc, PyMongoError) and bool(getattr(exc, "timeout", False))
+
+
+def is_stale_connection(exc: BaseException) -> bool:
+    """A pooled connection failed (closed by the server, a proxy or a firewall while idle), as
+    opposed to an unreachable server or a timeout: the same operation on a fresh one may work.
+    PyMongo discards the pool's older connections on such an error, so one retry suffices."""
+    return isinstance(exc, AutoReconnect) and not isinstance(
+        exc, NetworkTimeout | ServerSelectionTimeoutError
+    )
+
+
+async def retry_once(operation: Callable[[], Awaitable[T]]) -> T:
+    """Run `operation`, and once more if a stale connection failed it (see above).
+
+    Only for operations that may run twice: reads, idempotent writes, or writes whose repeat
+    errs on the safe side (a rate-limit counter counting one hit twice). With
+    `retryWrites=false` (the embedded engine) the driver retries no write itself.
+    """
+    try:
+        return await operation()
+    except PyMongoError as exc:
+        if not is_stale_connection(exc):
+            raise
+        log.warning("retrying on a fresh connection", extra={"error": type(exc).__name__})
+    return await operation()

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from normogen.accounts.deletion import settle
 from normogen.accounts.registry import ORDER_ACCOUNT, OwnedData, register_owned
 from normogen.db.client import Database, Document
 from normogen.errors import BadRequest
@@ -91,7 +92,10 @@ async def record(
     now: datetime | None = None,
 ) -> None:
     """Append one event, storing only the network (IPv4 /24, IPv6 /48) and the browser and OS
-    family; it expires after the origin's retention (a TTL index on `expires_at`)."""
+    family; it expires after the origin's retention (a TTL index on `expires_at`). An event for
+    an account whose deletion began meanwhile is swept again (`accounts.deletion.settle`):
+    events are written for other users and by anonymous routes (login, link openings), not only
+    by the user's own requests."""
     created_at = now or datetime.now(UTC)
     await repository.insert_event(
         db,
@@ -106,6 +110,7 @@ async def record(
             "session_id": session_id,
         },
     )
+    await settle(db, user_id)
 
 
 def public(doc: Document) -> dict[str, Any]:
@@ -131,10 +136,12 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         position = json.loads(raw)
         created_at = datetime.fromisoformat(position["t"])
         event_id = position["i"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
+        if not isinstance(event_id, str) or created_at.tzinfo is None:
+            raise ValueError("not a cursor position")
+        # An offset may put the instant outside what a datetime (or BSON date) holds.
+        created_at = created_at.astimezone(UTC)
+    except (binascii.Error, ValueError, KeyError, TypeError, OverflowError):
         raise BadRequest("Invalid cursor", code="invalid_cursor") from None
-    if not isinstance(event_id, str) or created_at.tzinfo is None:
-        raise BadRequest("Invalid cursor", code="invalid_cursor")
     return created_at, event_id
 
 

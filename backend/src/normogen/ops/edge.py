@@ -51,8 +51,23 @@ def client_of(scope: Scope) -> str:
     return value if isinstance(value, str) else "unknown"
 
 
+def log_unavailable(scope: Scope, error: BaseException) -> None:
+    """Log a 503 `database_unavailable` with the driver's error class (never its text, which
+    may quote a URI); "none" when no driver error caused it (e.g. the start-up migration)."""
+    cause = error.__cause__ or error.__context__
+    error_log.warning(
+        "database unavailable",
+        extra={
+            "request_id": request_id_of(scope),
+            "error": type(cause).__name__ if cause is not None else "none",
+        },
+    )
+
+
 async def send_error(scope: Scope, send: Send, error: NormogenError) -> None:
     """Answer with `error` as the JSON error envelope (for pure-ASGI middleware)."""
+    if error.error_code == "database_unavailable":
+        log_unavailable(scope, error)
     body = error_body(error.error_code, error.message, request_id_of(scope))
     raw = [_JSON, (b"content-length", str(len(body)).encode())]
     raw += [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]

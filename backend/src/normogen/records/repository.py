@@ -6,12 +6,19 @@ engine, whose planner only uses an index for equalities on an index prefix follo
 one operator: a listing is one or more `{profile_id[, kind][, tags], sort_key: range}` queries
 (merged here), never `$or`; writes address a document by `_id` with `update_one` and read it
 back inside the same transaction.
+
+Record ids are chosen by clients (offline creation), so they are unique per profile, not
+globally: a record's `_id` is its id, except when another profile's record already had that
+`_id`; then it is stored under `namespaced_id(profile, id)` with the id in `id`. A client
+thus cannot learn from a create whether some other user's record has an id (the create
+succeeds all the same), and lookups by id try `_id` first, then `id` (`find_namespaced`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import heapq
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +34,7 @@ from normogen.records.views import record_view
 
 RECORDS = "records"
 # Client fields a tombstone drops: it keeps only what a syncing device needs (id, seq).
-CONTENT_FIELDS = ("kind", "payload", "occurred_at", "tags", "source", "sort_key")
+CONTENT_FIELDS = ("kind", "payload", "size", "occurred_at", "tags", "source", "sort_key")
 NEWEST_FIRST = [("sort_key", DESCENDING)]
 SEQ_ORDER = [("seq", ASCENDING)]
 # `sort_key` = occurred_at (ms since year 1, 14 hex digits) + "|" + id: one string whose order
@@ -35,6 +42,7 @@ SEQ_ORDER = [("seq", ASCENDING)]
 _YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
 KEY_MIN, KEY_MAX = "", "~"  # below / above every key ("~" sorts after hex digits and "|")
+MAX_NAMESPACED = 16  # copies of one public id read back (one per profile that chose it)
 
 # The sort_key fields are ascending in every index: MongoDB walks them backwards for the
 # newest-first sort just as well, and the embedded engine mis-evaluates ranges on descending
@@ -66,6 +74,8 @@ indexes.declare(
     # Scoped writes and replays by id, account export and deletion.
     IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
     indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
+    # Records stored under a namespaced `_id` (see above), found by their public id.
+    IndexModel([("id", ASCENDING)], name="public_id", sparse=True),
 )
 
 
@@ -76,6 +86,18 @@ def time_key(at: datetime) -> str:
 
 def sort_key(at: datetime, record_id: str) -> str:
     return f"{time_key(at)}|{record_id}"
+
+
+def namespaced_id(profile_id: str, record_id: str) -> str:
+    """The `_id` of a profile's record whose id another profile's record already has."""
+    return str(uuid.uuid5(uuid.UUID(profile_id), record_id))
+
+
+async def find_namespaced(db: Database, record_id: str) -> list[Document]:
+    """Live records known as `record_id` but stored under a namespaced `_id` (one per profile
+    that chose the id after another had it; callers pick the one they may see)."""
+    cursor = db[RECORDS].find({"id": record_id, "deleted": False}).limit(MAX_NAMESPACED)
+    return await cursor.to_list()
 
 
 async def insert_record(db: Database, doc: Document, session: AsyncClientSession) -> None:
@@ -123,11 +145,17 @@ def list_queries(
     return queries
 
 
-async def list_records(db: Database, queries: list[Document], limit: int) -> list[Document]:
-    """The first `limit` records of the union of `queries`, newest first, each once."""
+# What the first phase of a listing reads per record: the order and the size, no payload.
+_LISTING_KEYS = {"_id": 1, "sort_key": 1, "size": 1}
+
+
+async def list_keys(db: Database, queries: list[Document], limit: int) -> list[Document]:
+    """The first `limit` records of the union of `queries`, newest first, each once, as
+    `{_id, sort_key, size}` only: a listing merges on these before it loads any payload."""
 
     async def run(query: Document) -> list[Document]:
-        return await db[RECORDS].find(query).sort(NEWEST_FIRST).limit(limit).to_list()
+        cursor = db[RECORDS].find(query, _LISTING_KEYS).sort(NEWEST_FIRST).limit(limit)
+        return await cursor.to_list()
 
     results = await asyncio.gather(*(run(query) for query in queries))
     merged: list[Document] = []
@@ -139,6 +167,13 @@ async def list_records(db: Database, queries: list[Document], limit: int) -> lis
             if len(merged) == limit:
                 break
     return merged
+
+
+async def load_records(db: Database, ids: list[str]) -> dict[str, Document]:
+    """Full documents by `_id` (one query), keyed by `_id`."""
+    if not ids:
+        return {}
+    return {doc["_id"]: doc async for doc in db[RECORDS].find({"_id": {"$in": ids}})}
 
 
 async def live_ids(db: Database, profile_id: str, session: AsyncClientSession) -> list[str]:

@@ -38,7 +38,12 @@ def _require_text(value: Any) -> Any:
 
 def _utc_ms(value: datetime) -> datetime:
     # MongoDB stores milliseconds: normalise now, so what we return equals what we stored.
-    value = value.astimezone(UTC)
+    # An offset can push the instant outside years 1-9999 (0001-01-01T00:00+01:00): no
+    # datetime, and no BSON date, holds it, so it is a validation error (422), not a crash.
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must lie between years 1 and 9999 in UTC") from None
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
@@ -145,5 +150,8 @@ class ChangesPage(BaseModel):
 
     changes: list[Change]
     next: str
+    # The database's sync epoch (records/sync.py): it changes only when a backup is restored,
+    # and a token of another epoch gets 410 sync_epoch_changed.
+    epoch: str
     done: bool
     profile_deleted: bool

@@ -35,7 +35,7 @@ from normogen.profiles.access import Access
 from normogen.records import repository
 from normogen.records.gate import ProfileGates
 from normogen.records.schemas import RecordCreate, RecordFields
-from normogen.records.views import payload_size, record_view
+from normogen.records.views import payload_size, public_id, record_view
 
 RECORD_NOT_FOUND = "Record not found"
 # A listing runs one indexed query per kind-and-tag pair (see records.repository).
@@ -64,6 +64,8 @@ def check_size(body: RecordFields, settings: Settings) -> None:
 def _content(body: RecordFields) -> Document:
     """The client's fields as stored (the same dict a retried create is compared with)."""
     return {
+        # Ciphertext size, so a listing applies its byte budget before loading any payload.
+        "size": len(body.payload.data),
         "kind": body.kind,
         "key_epoch": body.key_epoch,
         "payload": body.payload.to_doc(),
@@ -86,36 +88,52 @@ async def create_record(
     record_id = body.id or str(uuid.uuid4())
     content = _content(body)
 
-    async def callback(session: AsyncClientSession) -> Document:
-        seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
-        if seq is None:
-            raise NotFound("Profile not found")  # deleted since the request was authorised
-        await _require_epoch(db, profile["_id"], body.key_epoch, session)
-        now = now_ms()
-        doc: Document = {
-            "_id": record_id,
-            "profile_id": profile["_id"],
-            **access.scope_fields(profile),
-            **content,
-            "sort_key": repository.sort_key(body.occurred_at, record_id),
-            "revision": 1,
-            "seq": seq,
-            "deleted": False,
-            "created_at": now,
-            "updated_at": now,
-            "created_by": principal.user_id,
-            "updated_by": principal.user_id,
-        }
-        await repository.insert_record(db, doc, session)
-        return doc
+    async def insert(storage_id: str) -> Document:
+        async def callback(session: AsyncClientSession) -> Document:
+            seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
+            if seq is None:
+                raise NotFound("Profile not found")  # deleted since the request was authorised
+            await _require_epoch(db, profile["_id"], body.key_epoch, session)
+            now = now_ms()
+            doc: Document = {
+                "_id": storage_id,
+                "profile_id": profile["_id"],
+                **access.scope_fields(profile),
+                **content,
+                "sort_key": repository.sort_key(body.occurred_at, record_id),
+                "revision": 1,
+                "seq": seq,
+                "deleted": False,
+                "created_at": now,
+                "updated_at": now,
+                "created_by": principal.user_id,
+                "updated_by": principal.user_id,
+            }
+            if storage_id != record_id:
+                doc["id"] = record_id
+            await repository.insert_record(db, doc, session)
+            return doc
 
-    try:
         async with gates.turn(profile["_id"]):
-            return await run_transaction(db.client, callback), True
+            return await run_transaction(db.client, callback)
+
+    storage_id = record_id
+    try:
+        return await insert(storage_id), True
     except DuplicateKeyError as exc:
         if not _is_id_clash(exc):
             raise
-    return await _replayed_create(db, record_id, profile, content), False
+    holder = await repository.find_record(db, record_id, None, include_deleted=True)
+    if holder is not None and holder["profile_id"] != profile["_id"]:
+        # Another profile's record has this `_id`: ids are per profile, so this one is stored
+        # under its namespaced `_id`, and the caller learns nothing about the other record.
+        storage_id = repository.namespaced_id(profile["_id"], record_id)
+        try:
+            return await insert(storage_id), True
+        except DuplicateKeyError as exc:
+            if not _is_id_clash(exc):
+                raise
+    return await _replayed_create(db, storage_id, profile, content), False
 
 
 async def _require_epoch(
@@ -144,7 +162,8 @@ def _is_id_clash(exc: DuplicateKeyError) -> bool:
 async def _replayed_create(
     db: Database, record_id: str, profile: Document, content: Document
 ) -> Document:
-    """Same id again: identical content is the same create retried; anything else is 409."""
+    """Same id in the same profile again: identical content is the same create retried
+    (200); anything else, a live record or a tombstone of this profile, is 409."""
     existing = await repository.find_record(
         db, record_id, access.scope_fields(profile), include_deleted=True
     )
@@ -185,7 +204,7 @@ async def replace_record(
         await _require_epoch(db, record["profile_id"], body.key_epoch, session)
         fields = {
             **content,
-            "sort_key": repository.sort_key(body.occurred_at, record["_id"]),
+            "sort_key": repository.sort_key(body.occurred_at, public_id(record)),
             "seq": seq,
             "updated_at": now_ms(),
             "updated_by": principal.user_id,
@@ -270,17 +289,53 @@ async def list_records(
     if cursor is not None:
         high = min(high, decode_cursor(cursor))
     queries = repository.list_queries(profile_id, kinds=kinds, tags=tags, low=low, high=high)
-    docs = await repository.list_records(db, queries, limit + 1)
+    # Phase 1: order and sizes only (one small query per kind-and-tag pair), merged on ids.
+    keys = await repository.list_keys(db, queries, limit + 1)
+    chosen: list[Document] = []
+    used = 0
+    for key in keys[:limit]:
+        size = key.get("size")
+        if chosen and size is not None and used + int(size) > PAGE_BYTES_BUDGET:
+            break
+        chosen.append(key)
+        used += int(size or 0)
+    # Phase 2: the payloads of the chosen records only, loaded once each (bounded by the page
+    # budget plus one record; records written before sizes were stored are checked below).
+    loaded = await repository.load_records(db, [str(key["_id"]) for key in chosen])
     page: list[Document] = []
     used = 0
-    for doc in docs[:limit]:
+    for key in chosen:
+        doc = loaded.get(key["_id"])
+        if doc is None or not _still_listed(doc, profile_id, kinds, tags, low, high):
+            continue  # deleted or changed between the two reads: no longer on this page
         if page and used + payload_size(doc) > PAGE_BYTES_BUDGET:
             break
         page.append(doc)
         used += payload_size(doc)
-    more = len(page) < len(docs)
-    next_cursor = encode_cursor(page[-1]) if more and page else None
+    more = len(page) < len(keys)
+    last = page[-1] if page else (chosen[-1] if chosen else None)
+    next_cursor = encode_cursor(last) if more and last is not None else None
     return [record_view(doc) for doc in page], next_cursor
+
+
+def _still_listed(
+    doc: Document,
+    profile_id: str,
+    kinds: list[str] | None,
+    tags: list[str] | None,
+    low: str,
+    high: str,
+) -> bool:
+    """Whether a record loaded in phase 2 still matches the listing phase 1 found it in."""
+    key = doc.get("sort_key")
+    return (
+        not doc.get("deleted")
+        and doc.get("profile_id") == profile_id
+        and isinstance(key, str)
+        and low <= key < high
+        and (not kinds or doc.get("kind") in kinds)
+        and (not tags or bool(set(tags) & set(doc.get("tags", ()))))
+    )
 
 
 def encode_cursor(doc: Document) -> str:

@@ -31,6 +31,14 @@ Tombstones expire after RECORD_TOMBSTONE_DAYS (TTL index). A tombstone with a nu
 older than the retention period (less a safety margin for clock skew between replicas) might
 have lost deletions to the TTL and is refused with 410 `sync_token_expired`: the device then
 syncs again from the start.
+
+Restores. `normogen restore` loads an older copy of the data, in which the counters are
+behind the tokens devices hold: the feed would answer "nothing new" to a device that has
+changes the restore removed, and later hand out the same numbers for other changes. So every
+token carries the database's sync epoch (db/meta.py), every page reports it as `epoch`, and
+a token of another epoch is refused with 410 `sync_epoch_changed`: the device syncs again
+from the start (omit `since`), then uploads whatever it holds that the server no longer has.
+Tokens of format 1 (before epochs existed) are accepted until the first restore.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from starlette.responses import Response
 
 from normogen.conditional import json_response
+from normogen.db import meta
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.dependencies import DatabaseDep, RuntimeDep
@@ -63,7 +72,11 @@ DEFAULT_CHANGES_PAGE = 100
 EXPIRY_MARGIN = timedelta(hours=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
-_VERSION = 1
+# The latest instant a datetime (and a BSON date) can hold, in milliseconds since the epoch.
+_MAX_MILLIS = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _MS
+_VERSION = 2
+_VERSION_BEFORE_EPOCHS = 1
+_MAX_EPOCH_CHARS = 64
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["sync"])
 
@@ -74,36 +87,61 @@ class SyncTokenExpired(NormogenError):
     default_message = "This sync token is too old; sync again from the start (omit `since`)"
 
 
+class SyncEpochChanged(NormogenError):
+    status_code = 410
+    code = "sync_epoch_changed"
+    default_message = (
+        "The server's data was restored from a backup since this token was issued; sync again "
+        "from the start (omit `since`) and upload local changes the server no longer has"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SyncToken:
-    """Changes up to `seq` were delivered; `at` is when change `seq` happened (None: never)."""
+    """Changes up to `seq` were delivered; `at` is when change `seq` happened (None: never).
+
+    `epoch` is the database's sync epoch when the token was issued (None: a format-1 token).
+    """
 
     seq: int
     at: datetime | None
+    epoch: str | None = None
 
     def encode(self, profile_id: str) -> str:
         millis = 0 if self.at is None else (self.at - _EPOCH) // _MS
-        raw = json.dumps([_VERSION, profile_id[:8], self.seq, millis], separators=(",", ":"))
+        fields = [_VERSION, profile_id[:8], self.seq, millis, self.epoch or ""]
+        raw = json.dumps(fields, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     @classmethod
     def decode(cls, token: str, profile_id: str) -> SyncToken:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            version, prefix, seq, millis = json.loads(raw)
+            fields = json.loads(raw)
+            version = fields[0]
+            if version == _VERSION_BEFORE_EPOCHS:
+                _, prefix, seq, millis = fields
+                epoch = None
+            else:
+                _, prefix, seq, millis, epoch = fields
             valid = (
-                version == _VERSION
+                version in (_VERSION, _VERSION_BEFORE_EPOCHS)
                 and prefix == profile_id[:8]
                 and isinstance(seq, int)
                 and isinstance(millis, int)
                 and 0 <= seq < 2**62
-                and 0 <= millis < 2**50
+                and 0 <= millis <= _MAX_MILLIS
+                and (epoch is None or (isinstance(epoch, str) and len(epoch) <= _MAX_EPOCH_CHARS))
             )
-        except (ValueError, TypeError, binascii.Error):
+        except (ValueError, TypeError, KeyError, IndexError, binascii.Error):
             valid = False
         if not valid:
             raise BadRequest("Invalid sync token for this profile", code="invalid_sync_token")
-        return cls(seq, None if millis == 0 else _EPOCH + millis * _MS)
+        return cls(seq, None if millis == 0 else _EPOCH + millis * _MS, epoch)
+
+    def from_epoch(self, epoch: str, restored: bool) -> bool:
+        """Whether this token belongs to the current epoch (format 1: no restore yet)."""
+        return (not restored) if self.epoch is None else self.epoch == epoch
 
     def expired(self, now: datetime, retention: timedelta) -> bool:
         return self.at is not None and now - self.at > retention - EXPIRY_MARGIN
@@ -119,14 +157,18 @@ class Changes:
 async def read_changes(
     db: Database, profile_id: str, since: SyncToken, limit: int, now: datetime
 ) -> Changes:
-    """One page of changes after `since`, read from a single snapshot."""
+    """One page of changes after `since`, read from a single snapshot (with the epoch)."""
 
-    async def callback(session: AsyncClientSession) -> tuple[list[Document], int]:
+    async def callback(
+        session: AsyncClientSession,
+    ) -> tuple[list[Document], int, tuple[str, bool]]:
         docs = await repository.changes_after(db, profile_id, since.seq, limit + 1, session)
         counter = await profiles.counter_of(db, profile_id, session)
-        return docs, counter
+        return docs, counter, await meta.read_epoch(db, session)
 
-    docs, counter = await run_transaction(db.client, callback)
+    docs, counter, (epoch, restored) = await run_transaction(db.client, callback)
+    if not since.from_epoch(epoch, restored) and (since.seq > 0 or since.epoch is not None):
+        raise SyncEpochChanged()
     page: list[Document] = []
     used = 0
     for doc in docs[:limit]:
@@ -137,11 +179,11 @@ async def read_changes(
     done = len(page) == len(docs)
     if page:
         last = page[-1]
-        return Changes(page, SyncToken(int(last["seq"]), last["updated_at"]), done)
+        return Changes(page, SyncToken(int(last["seq"]), last["updated_at"], epoch), done)
     if counter == since.seq:
         # Nothing happened after `since` at all, so no deletion can be lost: renew the time.
-        return Changes([], SyncToken(since.seq, now), True)
-    return Changes([], since, True)
+        return Changes([], SyncToken(since.seq, now, epoch), True)
+    return Changes([], SyncToken(since.seq, since.at, epoch), True)
 
 
 @router.get("/{profile_id}/changes", response_model=ChangesPage)
@@ -162,6 +204,7 @@ async def get_changes(
     body: dict[str, Any] = {
         "changes": [change_view(doc) for doc in changes.entries],
         "next": changes.next.encode(profile.id),
+        "epoch": changes.next.epoch,
         "done": changes.done,
         "profile_deleted": profile.deleted,
     }

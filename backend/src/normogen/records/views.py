@@ -7,10 +7,16 @@ from typing import Any
 from normogen.db.client import Document
 
 
+def public_id(doc: Document) -> str:
+    """The id clients know a record by: its `_id`, or `id` where that is stored separately
+    (a client-chosen id another profile's record already had: see `records.repository`)."""
+    return str(doc.get("id") or doc["_id"])
+
+
 def record_view(doc: Document) -> dict[str, Any]:
     """A live record as `RecordRead` describes it (datetimes are serialised by the caller)."""
     return {
-        "id": doc["_id"],
+        "id": public_id(doc),
         "profile_id": doc["profile_id"],
         "kind": doc["kind"],
         "key_epoch": doc.get("key_epoch", 1),
@@ -30,7 +36,7 @@ def change_view(doc: Document) -> dict[str, Any]:
     """One changes-feed entry: the record's latest state, or its tombstone."""
     deleted = bool(doc.get("deleted"))
     return {
-        "id": doc["_id"],
+        "id": public_id(doc),
         "seq": doc["seq"],
         "revision": doc["revision"],
         "deleted": deleted,

@@ -1,7 +1,8 @@
 """Rate limits shared by every replica: fixed-window counters in MongoDB with a TTL index.
 
-`RateLimiter.hit` counts each hit with one atomic upsert (`$inc` on a per-window document), so
-processes on one database count together exactly; the strict limits (login, recovery, links)
+`RateLimiter.hit` counts each hit with one atomic `$inc` on a per-window document (created by
+the window's first hit), whose returned total is exact, so processes on one database count
+together exactly; the strict limits (login, recovery, links)
 use it. The general /api limit uses `BatchedLimiter` (batching.py) on the same documents.
 Counter documents expire by TTL shortly after their window ends.
 
@@ -12,6 +13,7 @@ gain unlimited login attempts by overloading it. Probes and /metrics are never l
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import math
 import time
@@ -22,7 +24,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from normogen.db import indexes
-from normogen.db.client import is_unavailable
+from normogen.db.client import Document, is_unavailable, retry_once
 from normogen.errors import DatabaseUnavailable, RateLimited
 from normogen.runtime import Runtime
 
@@ -76,24 +78,34 @@ class RateLimiter:
         """Add `amount` hits to a window's counter atomically; return the new total."""
         expires_at = datetime.fromtimestamp(window_end, UTC) + _EXPIRY_SLACK
         collection = self.runtime.db[COLLECTION]
+
+        async def increment() -> Document | None:
+            return await collection.find_one_and_update(
+                {"_id": key}, {"$inc": {"n": amount}}, return_document=ReturnDocument.AFTER
+            )
+
+        async def create() -> None:
+            # Concurrent first hits: one insert wins, the others find the document there.
+            with contextlib.suppress(DuplicateKeyError):
+                await collection.insert_one({"_id": key, "n": 0, "expires_at": expires_at})
+
         try:
-            try:
-                doc = await collection.find_one_and_update(
-                    {"_id": key},
-                    {"$inc": {"n": amount}, "$setOnInsert": {"expires_at": expires_at}},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
-            except DuplicateKeyError:
-                # Two first hits raced to insert the window's document: the loser increments.
-                doc = await collection.find_one_and_update(
-                    {"_id": key}, {"$inc": {"n": amount}}, return_document=ReturnDocument.AFTER
-                )
+            # The first write after an idle spell may meet a connection the server dropped;
+            # a repeat that counts a hit twice only errs on the strict side.
+            doc = await retry_once(increment)
+            if doc is None:
+                # No counter for this window yet. Not an upsert: the embedded engine answers
+                # some concurrent upserts with no document although it counted them, and the
+                # total would be unknown. An increment of an existing document is exact.
+                await retry_once(create)
+                doc = await retry_once(increment)
         except PyMongoError as exc:
             if is_unavailable(exc):
                 raise DatabaseUnavailable() from None
             raise
-        return int(doc["n"]) if doc else amount
+        if doc is None:
+            raise DatabaseUnavailable()  # the counter vanished: refuse rather than guess
+        return int(doc["n"])
 
     async def hit(self, limit: Limit, subject: str, now: float | None = None) -> Decision:
         """Count one hit, exactly, in MongoDB."""

@@ -1,4 +1,5 @@
-"""Refresh-token rotation: new pair each time, grace window for races, reuse revokes."""
+"""Refresh-token rotation: new pair each time, one pair per token in the grace window, reuse
+revokes."""
 
 from __future__ import annotations
 
@@ -37,16 +38,31 @@ async def test_refresh_rotates_both_tokens(
     assert again.status_code == 200
 
 
-async def test_concurrent_refreshes_within_the_grace_window_all_succeed(
-    auth_http: httpx.AsyncClient, user: RegisteredUser
+async def _live_chains(mongo: Mongo, database: str, session_id: str) -> int:
+    """Unrotated refresh tokens of a session: each one is a chain that can still rotate."""
+    tokens = mongo[database]["refresh_tokens"]
+    return await tokens.count_documents({"session_id": session_id, "rotated_at": None})
+
+
+async def test_replays_within_the_grace_window_get_one_successor_pair(
+    auth_server: Any, auth_http: httpx.AsyncClient, user: RegisteredUser, mongo: Mongo
 ) -> None:
-    responses = await asyncio.gather(*(_refresh(auth_http, user.refresh_token) for _ in range(4)))
-    assert [r.status_code for r in responses] == [200] * 4
-    tokens = {r.json()["refresh_token"] for r in responses}
-    assert len(tokens) == 4
-    # The session survived: each new token still works.
-    for token in tokens:
-        assert (await _refresh(auth_http, token)).status_code == 200
+    database = auth_server.settings.MONGODB_DATABASE
+    token = user.refresh_token
+    for _ in range(8):  # rounds: each replays the newest token five times at once
+        responses = await asyncio.gather(*(_refresh(auth_http, token) for _ in range(5)))
+        assert [r.status_code for r in responses] == [200] * 5
+        pairs = {(r.json()["refresh_token"], r.json()["access_token"]) for r in responses}
+        assert len(pairs) == 1  # idempotent: the same pair, not five forks
+        ((successor, access),) = pairs
+        assert successor != token
+        # A late replay inside the window is answered with that pair again.
+        late = await _refresh(auth_http, token)
+        assert (late.json()["refresh_token"], late.json()["access_token"]) == (successor, access)
+        assert await _live_chains(mongo, database, user.session_id) == 1
+        me = await auth_http.get(ME, headers={"Authorization": f"Bearer {access}"})
+        assert me.status_code == 200
+        token = successor
 
 
 async def test_reuse_after_the_grace_window_revokes_the_session(

@@ -19,9 +19,20 @@ from tests.families_support import (
     sealed_key,
 )
 from tests.integration.records.test_access import routes as record_routes
-from tests.records_support import create_record
+from tests.records_support import create_record, envelope
 
 Route = tuple[str, str, dict[str, Any] | None]
+
+
+def rotation_body(user_id: str) -> dict[str, Any]:
+    """A shape-valid rotation (the route is reached by the owner only)."""
+    return {
+        "key_epoch": 2,
+        "remove": [user_id],
+        "encrypted": envelope(),
+        "grants": {user_id: sealed_key(user_id)},
+        "profiles": [],
+    }
 
 
 def family_routes(family_id: str, user_id: str) -> list[Route]:
@@ -31,6 +42,7 @@ def family_routes(family_id: str, user_id: str) -> list[Route]:
         ("POST", f"{url}/invitations", {"email": "someone@example.org", "role": "viewer"}),
         ("PUT", f"{url}/members/{user_id}", {"wrapped_key": sealed_key(user_id)}),
         ("PUT", f"{url}/members/{user_id}", {"role": "caregiver"}),
+        ("POST", f"{url}/rotate", rotation_body(user_id)),
         ("DELETE", f"{url}/members/{user_id}", None),
         ("DELETE", url, None),
     ]

@@ -117,3 +117,48 @@ async def test_tokenless_calls_are_401(
     record = await create_record(auth_http, user, profile["id"])
     response = await auth_http.request(method, f"{RECORDS}/{record['id']}", json=UPDATE)
     assert response.status_code == 401
+
+
+async def test_another_users_record_id_reveals_nothing_on_create(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    """Record ids are per profile: choosing an id that someone else's record has is answered
+    exactly as a fresh id is (201), and neither record can reach the other."""
+    mine = await create_profile(auth_http, user)
+    theirs = await create_profile(auth_http, other_user)
+    taken = await create_record(auth_http, other_user, theirs["id"], tags=["theirs"])
+    fresh_id, taken_id = str(uuid.uuid4()), taken["id"]
+    answers = {}
+    for record_id in (fresh_id, taken_id):
+        body = record_body(mine["id"], id=record_id, tags=["mine"])
+        created = await auth_http.post(RECORDS, json=body, headers=user.headers)
+        answers[record_id] = created
+        assert created.status_code == 201, created.text
+        assert created.json()["id"] == record_id
+        assert created.json()["profile_id"] == mine["id"]
+        # A retry is the same create (200); other content under my id is my conflict (409).
+        again = await auth_http.post(RECORDS, json=body, headers=user.headers)
+        assert again.status_code == 200
+        assert again.json() == created.json()
+        other = {**body, "tags": ["changed"]}
+        assert (await auth_http.post(RECORDS, json=other, headers=user.headers)).status_code == 409
+    assert answers[fresh_id].json().keys() == answers[taken_id].json().keys()
+    # Each user reads, changes and deletes their own record under the shared id.
+    url = f"{RECORDS}/{taken_id}"
+    mine_read = await auth_http.get(url, headers=user.headers)
+    assert mine_read.json()["tags"] == ["mine"]
+    assert (await auth_http.get(url, headers=other_user.headers)).json()["tags"] == ["theirs"]
+    replaced = await auth_http.put(
+        url, json=UPDATE, headers={**user.headers, "If-Match": mine_read.headers["ETag"]}
+    )
+    assert replaced.status_code == 200, replaced.text
+    assert (await auth_http.delete(url, headers=user.headers)).status_code == 204
+    assert (await auth_http.get(url, headers=user.headers)).status_code == 404
+    theirs_now = await auth_http.get(url, headers=other_user.headers)
+    assert theirs_now.status_code == 200
+    assert theirs_now.json() == taken  # untouched: same content and revision
+    listed = await auth_http.get(RECORDS, params={"profile_id": mine["id"]}, headers=user.headers)
+    assert [r["id"] for r in listed.json()["records"]] == [fresh_id]
+    changes = await auth_http.get(f"{PROFILES}/{mine['id']}/changes", headers=user.headers)
+    entries = {(c["id"], c["deleted"]) for c in changes.json()["changes"]}
+    assert entries == {(fresh_id, False), (taken_id, True)}

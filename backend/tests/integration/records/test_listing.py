@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from normogen.records.service import PAGE_BYTES_BUDGET
 from tests.accounts import RegisteredUser
-from tests.records_support import RECORDS, create_profile, create_record
+from tests.records_support import RECORDS, create_profile, create_record, envelope
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 KINDS = ["health_data", "lab_result", "medication", "appointment"]
@@ -150,3 +151,42 @@ async def test_bad_queries(
     response = await auth_http.get(RECORDS, params=query, headers=user.headers)
     assert response.status_code == status, response.text
     assert response.json()["error"]["request_id"] == response.headers["x-request-id"]
+
+
+async def test_a_many_tag_listing_pages_by_the_byte_budget_and_lists_each_record_once(
+    auth_http: httpx.AsyncClient, user: RegisteredUser
+) -> None:
+    """Large records carrying every tag of a 32-tag filter: each page stays within the page
+    byte budget (plus one record), and the pages list every record once, newest first."""
+    profile = await create_profile(auth_http, user)
+    tags = [f"t{n}" for n in range(32)]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    created = [
+        await create_record(
+            auth_http,
+            user,
+            profile["id"],
+            tags=tags,
+            payload=envelope(size=200_000),
+            occurred_at=iso(start + timedelta(minutes=n)),
+        )
+        for n in range(48)
+    ]
+    pages: list[list[dict[str, Any]]] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"profile_id": profile["id"], "tag": tags, "limit": 200}
+        if cursor:
+            params["cursor"] = cursor
+        response = await auth_http.get(RECORDS, params=params, headers=user.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append(body["records"])
+        sizes = [len(record["payload"]["data"]) for record in body["records"]]
+        assert sum(sizes[:-1]) <= PAGE_BYTES_BUDGET
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert len(pages) > 1  # the budget cut the first page
+    listed = [record["id"] for page in pages for record in page]
+    assert listed == [record["id"] for record in reversed(created)]

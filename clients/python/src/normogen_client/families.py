@@ -49,7 +49,7 @@ from normogen_client.records import (
     open_profile,
     parse_time,
 )
-from normogen_client.trust import TrustError, safety_number_of
+from normogen_client.trust import TrustError, UntrustedKeyError, safety_number_of
 
 FAMILIES = "/api/v1/families"
 INVITATIONS = "/api/v1/invitations"
@@ -202,9 +202,16 @@ class Families:
         )
 
     async def _after_open(self, family: Family) -> Family:
-        """The owner's client rotates a family a confirmed member left (key they still hold)."""
+        """The owner's client rotates a family a confirmed member left (key they still hold).
+
+        When a remaining member is not pinned on this device the rotation cannot be signed
+        for them yet: the family stays `rotation_needed` (the caller sees it) until verified.
+        """
         if family.rotation_needed and family.owner_id == self._me().user_id and family.key:
-            return await self.rotate(family)
+            try:
+                return await self.rotate(family)
+            except UntrustedKeyError:
+                return family
         return family
 
     # --- families ----------------------------------------------------------------------------

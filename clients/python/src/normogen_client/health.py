@@ -41,6 +41,9 @@ from normogen_client.seen import SeenState
 PROFILES = "/api/v1/profiles"
 RECORDS = "/api/v1/records"
 
+# Answers to a sync token that mean "sync again from the start" (410).
+RESYNC_CODES = frozenset({"sync_token_expired", "sync_epoch_changed"})
+
 
 def _if_match(revision: int | None) -> dict[str, str]:
     return {} if revision is None else {"If-Match": f'"{revision}"'}
@@ -262,9 +265,10 @@ class HealthRecords:
             try:
                 changes, token, done, profile_deleted = await self.changes(profile, state.token)
             except ApiError as error:
-                if error.code != "sync_token_expired" or reset:
+                if error.code not in RESYNC_CODES or reset:
                     raise
-                # Deletions older than the server keeps may be lost: rebuild from scratch.
+                # Deletions older than the server keeps may be lost, or the server's data was
+                # restored from a backup (a new sync epoch): rebuild from scratch.
                 state.token, state.records, reset = None, {}, True
                 self.seen.reset_feed(profile.id)
                 continue
