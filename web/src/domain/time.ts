@@ -72,10 +72,18 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
-/** The calendar day (`YYYY-MM-DD`) of an instant in a time zone. */
+const dayCache = new Map<string, string>();
+
+/** The calendar day (`YYYY-MM-DD`) of an instant in a time zone (memoised: timelines ask often). */
 export function localDate(instant: string | number, timeZone: string): string {
+  const key = `${timeZone}|${String(instant)}`;
+  const cached = dayCache.get(key);
+  if (cached !== undefined) return cached;
   const p = zonedParts(instant, timeZone);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  const day = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  if (dayCache.size > 50_000) dayCache.clear();
+  dayCache.set(key, day);
+  return day;
 }
 
 /** Milliseconds since local midnight of an instant in a time zone (wall clock). */
