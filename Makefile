@@ -12,7 +12,8 @@ BACKEND := backend
 .PHONY: help install run demo test check lint types dead unit tiers lock bench clean delete-data \
 	deploy-tools test-image lock-deploy check-config migrate backup restore verify-backup \
 	gen-secret \
-	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench
+	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench \
+	web-bench-records
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -189,6 +190,10 @@ web-test: web-lint web-unit web-api-check web-e2e ## everything for the web app
 web-bench: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the web app (bundle size, unlock time)
 	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
 		npx playwright test --config bench/platform.config.ts
+
+web-bench-records: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the records pages (5,000 records: first paint, all rendered, scrolling)
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
+		npx playwright test --config bench/records.config.ts
 
 clean: ## remove the virtual environments and tools (keeps your data in backend/.data)
 	rm -rf $(VENV) .venv-deploy .tools

@@ -4,10 +4,12 @@
  * The first unlocked route with `nav` (lowest order) is where "/" leads after login.
  */
 import { accountRoutes } from "../features/account/routes";
+import { recordsRoutes } from "../features/records/routes";
 import { shareRoutes } from "../features/share/routes";
 import type { FeatureRoute } from "./routes";
 
 export const featureRoutes: readonly FeatureRoute[] = [
   ...accountRoutes,
+  ...recordsRoutes,
   ...shareRoutes,
 ];

@@ -1,0 +1,200 @@
+/** A profile's timeline: kind and date filters, then every record by day in a virtual list. */
+
+import type { ReactNode } from "react";
+import { useCallback, useMemo } from "react";
+import { useSearchParams } from "react-router";
+
+import type { HealthRecord, RecordKind } from "../../domain/kinds";
+import { KIND_LABELS, RECORD_KINDS, isRecordKind } from "../../domain/kinds";
+import type { TimelineFilter, TimelineRow } from "../../domain/timeline";
+import { filterRecords, summarize, timelineRows } from "../../domain/timeline";
+import { isDate } from "../../domain/time";
+import { VirtualList } from "./VirtualList";
+import { dayHeading, timeOf } from "./format";
+import { useRecordsServices } from "./services";
+
+export const ROW_HEIGHTS = { day: 48, record: 76, panelHead: 44, panelItem: 40 } as const;
+
+function rowHeight(row: TimelineRow): number {
+  if (row.type === "day") return ROW_HEIGHTS.day;
+  if (row.type === "record") return ROW_HEIGHTS.record;
+  return ROW_HEIGHTS.panelHead + ROW_HEIGHTS.panelItem * row.records.length + 12;
+}
+
+/** The filter as kept in the address (so reload and back keep it). */
+export function useTimelineFilter(): [TimelineFilter, (next: TimelineFilter) => void] {
+  const [params, setParams] = useSearchParams();
+  const filter = useMemo<TimelineFilter>(() => {
+    const kinds = (params.get("kinds") ?? "").split(",").filter(isRecordKind);
+    const from = params.get("from") ?? "";
+    const to = params.get("to") ?? "";
+    return {
+      kinds,
+      from: isDate(from) ? from : null,
+      to: isDate(to) ? to : null,
+      text: params.get("q") ?? "",
+    };
+  }, [params]);
+  const set = useCallback(
+    (next: TimelineFilter) => {
+      const p = new URLSearchParams();
+      if (next.kinds && next.kinds.length > 0) p.set("kinds", next.kinds.join(","));
+      if (next.from) p.set("from", next.from);
+      if (next.to) p.set("to", next.to);
+      if (next.text) p.set("q", next.text);
+      setParams(p, { replace: true });
+    },
+    [setParams],
+  );
+  return [filter, set];
+}
+
+export function TimelineFilters({
+  filter,
+  onChange,
+}: {
+  filter: TimelineFilter;
+  onChange: (f: TimelineFilter) => void;
+}): ReactNode {
+  const kinds = new Set(filter.kinds ?? []);
+  const toggle = (k: RecordKind, on: boolean): void => {
+    const next = new Set(kinds);
+    if (on) next.add(k);
+    else next.delete(k);
+    onChange({ ...filter, kinds: RECORD_KINDS.filter((x) => next.has(x)) });
+  };
+  const badRange = filter.from !== null && filter.to !== null && filter.from > filter.to;
+  return (
+    <form className="filters" role="search" aria-label="Filter the timeline" onSubmit={(e) => e.preventDefault()}>
+      <fieldset className="kind-filter">
+        <legend>Show only</legend>
+        <div className="chips">
+          {RECORD_KINDS.map((k) => (
+            <label key={k} className="chip">
+              <input type="checkbox" checked={kinds.has(k)} onChange={(e) => toggle(k, e.target.checked)} />
+              {KIND_LABELS[k]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="timeline-from">From</label>
+          <input id="timeline-from" type="date" value={filter.from ?? ""} onChange={(e) => onChange({ ...filter, from: e.target.value || null })} />
+        </div>
+        <div className="field">
+          <label htmlFor="timeline-to">To</label>
+          <input
+            id="timeline-to"
+            type="date"
+            value={filter.to ?? ""}
+            aria-invalid={badRange || undefined}
+            aria-describedby={badRange ? "timeline-range-error" : undefined}
+            onChange={(e) => onChange({ ...filter, to: e.target.value || null })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="timeline-q">Search</label>
+          <input id="timeline-q" type="search" value={filter.text ?? ""} onChange={(e) => onChange({ ...filter, text: e.target.value })} />
+        </div>
+      </div>
+      {badRange ? (
+        <p className="error" id="timeline-range-error">
+          “To” is before “From”: nothing can match.
+        </p>
+      ) : null}
+      {(filter.kinds?.length ?? 0) > 0 || filter.from || filter.to || filter.text ? (
+        <button type="button" className="link" onClick={() => onChange({ kinds: [], from: null, to: null, text: "" })}>
+          Clear filters
+        </button>
+      ) : null}
+    </form>
+  );
+}
+
+export function Timeline({
+  records,
+  names,
+  filter,
+  onOpen,
+}: {
+  records: readonly HealthRecord[];
+  names: ReadonlyMap<string, string>;
+  filter: TimelineFilter;
+  onOpen: (record: HealthRecord) => void;
+}): ReactNode {
+  const { timeZone } = useRecordsServices();
+  const shown = useMemo(() => filterRecords(records, filter, timeZone, names), [records, filter, timeZone, names]);
+  const rows = useMemo(() => timelineRows(shown, timeZone), [shown, timeZone]);
+  const render = useCallback(
+    (row: TimelineRow): ReactNode => {
+      if (row.type === "day") {
+        return (
+          <h3 className="day-heading">
+            {dayHeading(row.date)} <span className="count">({row.count})</span>
+          </h3>
+        );
+      }
+      if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} />;
+      return (
+        <div className="panel-row">
+          <p className="panel-title">
+            <span className="kind">Lab panel</span> {row.panel}
+            <span className="time"> · {timeOf(row.records[0]?.occurredAt ?? "", timeZone)}</span>
+          </p>
+          <ul>
+            {row.records.map((r) => {
+              const s = summarize(r, names);
+              return (
+                <li key={r.id}>
+                  <button type="button" className="row-button compact" onClick={() => onOpen(r)}>
+                    <span className="title">{s.title}</span> <span className="detail">{s.detail}</span>
+                    {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      );
+    },
+    [names, onOpen, timeZone],
+  );
+  if (records.length > 0 && shown.length === 0) {
+    return <p className="empty">No records match these filters.</p>;
+  }
+  return (
+    <VirtualList
+      items={rows}
+      itemKey={(r) => r.key}
+      itemHeight={rowHeight}
+      renderItem={render}
+      label={`Timeline, ${shown.length} record${shown.length === 1 ? "" : "s"}`}
+    />
+  );
+}
+
+function RecordRow({
+  record,
+  names,
+  onOpen,
+  timeZone,
+}: {
+  record: HealthRecord;
+  names: ReadonlyMap<string, string>;
+  onOpen: (r: HealthRecord) => void;
+  timeZone: string;
+}): ReactNode {
+  const s = summarize(record, names);
+  return (
+    <button type="button" className={`row-button kind-${record.kind}`} onClick={() => onOpen(record)}>
+      <span className="time">{timeOf(record.occurredAt, timeZone)}</span>
+      <span className="body">
+        <span className="kind">{KIND_LABELS[record.kind]}</span>
+        <span className="title">{s.title}</span>
+        <span className="detail">{s.detail}</span>
+      </span>
+      {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+    </button>
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * The `RecordSource` over the API (`/api/v1/records`, README "Profiles, records and sync"):
+ * every payload is encrypted and decrypted here with the crypto layer (web/src/crypto/,
+ * docs/crypto.md §9); the server only ever sees ciphertext, tag tokens and the plain fields.
+ */
+
+import type { ProfileKey, RecordWire } from "../../crypto";
+import { decryptRecord, encryptRecord } from "../../crypto";
+import type { HealthRecord } from "../../domain/kinds";
+import { isRecordKind } from "../../domain/kinds";
+import type { RecordDraft, RecordSource } from "./source";
+import { ConflictError, SourceError } from "./source";
+
+/** The few HTTP calls this source makes, answered with status and parsed JSON body. */
+export interface Http {
+  request(
+    method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH",
+    path: string,
+    init?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: unknown }>;
+}
+
+/** Profile keys by profile id and epoch (the session unwrapped them). */
+export interface KeyRing {
+  current(profileId: string): Promise<ProfileKey>;
+  epoch(profileId: string, epoch: number): Promise<ProfileKey>;
+}
+
+const PAGE = 200;
+
+interface WireRecord extends RecordWire {
+  updated_at: string;
+}
+
+interface WirePage {
+  records: WireRecord[];
+  next_cursor: string | null;
+}
+
+/** The message of a `{"error": {"message"}}` answer, or a generic one naming the status. */
+export function errorMessage(status: number, body: unknown): string {
+  const err = (body as { error?: { message?: unknown } } | null)?.error;
+  if (typeof err?.message === "string" && err.message !== "") return err.message;
+  if (status === 0) return "The server could not be reached. Check your connection.";
+  return `The server answered ${status}.`;
+}
+
+function fail(status: number, body: unknown): never {
+  throw new SourceError(errorMessage(status, body), status);
+}
+
+/**
+ * Per record id, the highest revision seen: a server answering with an older revision (a
+ * rollback) is refused, as docs/crypto.md ("Rollback and resurrection rules") requires.
+ */
+class RevisionGuard {
+  private readonly seen = new Map<string, number>();
+
+  check(id: string, revision: number): void {
+    const before = this.seen.get(id) ?? 0;
+    if (revision < before) {
+      throw new SourceError(
+        "The server returned an older version of a record than this device has seen; it was refused.",
+        null,
+      );
+    }
+    this.seen.set(id, revision);
+  }
+}
+
+export class ApiRecordSource implements RecordSource {
+  private readonly guard = new RevisionGuard();
+
+  constructor(
+    private readonly http: Http,
+    private readonly keys: KeyRing,
+  ) {}
+
+  private async open(wire: WireRecord): Promise<HealthRecord> {
+    if (!isRecordKind(wire.kind)) throw new SourceError(`Unknown record kind ${wire.kind}.`, null);
+    this.guard.check(wire.id, wire.revision);
+    const key = await this.keys.epoch(wire.profile_id, wire.key_epoch);
+    const plain = await decryptRecord(key, wire);
+    return {
+      id: wire.id,
+      profileId: wire.profile_id,
+      kind: wire.kind,
+      occurredAt: new Date(wire.occurred_at).toISOString(),
+      data: plain.data,
+      tags: plain.tags,
+      revision: wire.revision,
+      updatedAt: wire.updated_at,
+      source: wire.source ?? null,
+    };
+  }
+
+  async list(
+    profileId: string,
+    onProgress?: (records: HealthRecord[]) => void,
+  ): Promise<HealthRecord[]> {
+    const all: HealthRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ profile_id: profileId, limit: String(PAGE) });
+      if (cursor !== null) query.set("cursor", cursor);
+      const res = await this.http.request("GET", `/api/v1/records?${query.toString()}`);
+      if (res.status !== 200) fail(res.status, res.body);
+      const page = res.body as WirePage;
+      const opened = await Promise.all(page.records.map((w) => this.open(w)));
+      all.push(...opened);
+      onProgress?.(opened);
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return all;
+  }
+
+  private async encrypt(profileId: string, id: string, revision: number, draft: RecordDraft) {
+    const key = await this.keys.current(profileId);
+    return encryptRecord(
+      key,
+      {
+        recordId: id,
+        kind: draft.kind,
+        revision,
+        occurredAt: draft.occurredAt,
+        source: draft.source ?? "manual",
+      },
+      { data: draft.data, tags: draft.tags },
+    );
+  }
+
+  private fromWrite(wire: WireRecord, draft: RecordDraft): HealthRecord {
+    this.guard.check(wire.id, wire.revision);
+    return {
+      id: wire.id,
+      profileId: wire.profile_id,
+      kind: draft.kind,
+      occurredAt: new Date(wire.occurred_at).toISOString(),
+      data: draft.data,
+      tags: draft.tags,
+      revision: wire.revision,
+      updatedAt: wire.updated_at,
+      source: wire.source ?? null,
+    };
+  }
+
+  async create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
+    const fields = await this.encrypt(profileId, id, 1, draft);
+    const res = await this.http.request("POST", "/api/v1/records", {
+      body: { id, profile_id: profileId, ...fields },
+    });
+    if (res.status !== 201 && res.status !== 200) fail(res.status, res.body);
+    return this.fromWrite(res.body as WireRecord, draft);
+  }
+
+  /** The server's current version of a record, or null when it is gone. */
+  private async current(id: string): Promise<HealthRecord | null> {
+    const res = await this.http.request("GET", `/api/v1/records/${encodeURIComponent(id)}`);
+    if (res.status === 404) return null;
+    if (res.status !== 200) fail(res.status, res.body);
+    return this.open(res.body as WireRecord);
+  }
+
+  async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
+    const fields = await this.encrypt(base.profileId, base.id, base.revision + 1, draft);
+    const res = await this.http.request("PUT", `/api/v1/records/${encodeURIComponent(base.id)}`, {
+      body: fields,
+      headers: { "If-Match": `"${base.revision}"` },
+    });
+    if (res.status === 412 || res.status === 404) throw new ConflictError(await this.current(base.id));
+    if (res.status !== 200) fail(res.status, res.body);
+    return this.fromWrite(res.body as WireRecord, draft);
+  }
+
+  async remove(base: HealthRecord): Promise<void> {
+    const res = await this.http.request("DELETE", `/api/v1/records/${encodeURIComponent(base.id)}`, {
+      headers: { "If-Match": `"${base.revision}"` },
+    });
+    if (res.status === 204 || res.status === 404) return;
+    if (res.status === 412) throw new ConflictError(await this.current(base.id));
+    fail(res.status, res.body);
+  }
+}

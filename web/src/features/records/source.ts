@@ -1,0 +1,50 @@
+/**
+ * The one seam between the records UI and wherever records come from. `RecordsStore`
+ * (store.ts) only talks to a `RecordSource`; today that is the API (apiSource.ts), and an
+ * offline copy with an outbox can implement the same interface underneath later.
+ */
+
+import type { HealthRecord, JsonObject, RecordKind } from "../../domain/kinds";
+
+/** What a form produces: everything a record holds that the user chose. */
+export interface RecordDraft {
+  kind: RecordKind;
+  data: JsonObject;
+  occurredAt: string;
+  /** Tag names (the source turns them into per-profile tokens). */
+  tags: string[];
+  source?: string | null;
+}
+
+/** The server holds a newer revision than the one an edit or delete was based on. */
+export class ConflictError extends Error {
+  constructor(
+    /** The version now on the server, decrypted; null when it was deleted meanwhile. */
+    readonly current: HealthRecord | null,
+  ) {
+    super("This record was changed elsewhere since you opened it.");
+    this.name = "ConflictError";
+  }
+}
+
+/** A request failed for a reason the user should read (network, 4xx with a message). */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = "SourceError";
+  }
+}
+
+export interface RecordSource {
+  /** Every live record of a profile, decrypted; `onProgress` sees each page as it arrives. */
+  list(profileId: string, onProgress?: (records: HealthRecord[]) => void): Promise<HealthRecord[]>;
+  /** Create with a client-chosen id (retrying the same create is safe). */
+  create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord>;
+  /** Replace `base` (its revision is the If-Match); ConflictError when it is stale. */
+  replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord>;
+  /** Delete `base` if it is still at its revision; ConflictError when it is not. */
+  remove(base: HealthRecord): Promise<void>;
+}

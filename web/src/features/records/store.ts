@@ -1,0 +1,253 @@
+/**
+ * The decrypted records of each profile, held in memory for the records pages: loading,
+ * creating, editing with conflict detection, and deleting with an undo window. React reads it
+ * through `useSyncExternalStore` (hooks.ts); all I/O goes through a `RecordSource` (source.ts).
+ */
+
+import type { HealthRecord } from "../../domain/kinds";
+import { newestFirst } from "../../domain/timeline";
+import type { RecordDraft, RecordSource } from "./source";
+import { ConflictError } from "./source";
+
+export type LoadStatus = "idle" | "loading" | "ready" | "error";
+
+/** What the pages render for one profile; a new object whenever anything changes. */
+export interface ProfileRecords {
+  status: LoadStatus;
+  error: string | null;
+  /** Live records minus those waiting out their undo window, newest first. */
+  records: readonly HealthRecord[];
+  /** Records deleted in the UI whose deletion can still be undone. */
+  pendingDeletes: readonly HealthRecord[];
+  /** A message about something that did not work in the background (a failed delete). */
+  notice: string | null;
+}
+
+export type UpdateResult =
+  | { ok: true; record: HealthRecord }
+  | { ok: false; current: HealthRecord | null };
+
+interface Entry {
+  status: LoadStatus;
+  error: string | null;
+  records: Map<string, HealthRecord>;
+  pending: Map<string, ReturnType<typeof setTimeout>>;
+  notice: string | null;
+  snapshot: ProfileRecords;
+  loading: Promise<void> | null;
+}
+
+const EMPTY: ProfileRecords = Object.freeze({
+  status: "idle",
+  error: null,
+  records: [],
+  pendingDeletes: [],
+  notice: null,
+});
+
+/** How long a deleted record can be brought back before the deletion is sent. */
+export const UNDO_MS = 8000;
+
+export class RecordsStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly source: RecordSource,
+    private readonly undoMs: number = UNDO_MS,
+    private readonly newId: () => string = () => crypto.randomUUID(),
+  ) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get(profileId: string): ProfileRecords {
+    return this.entries.get(profileId)?.snapshot ?? EMPTY;
+  }
+
+  private entry(profileId: string): Entry {
+    let e = this.entries.get(profileId);
+    if (e === undefined) {
+      e = {
+        status: "idle",
+        error: null,
+        records: new Map(),
+        pending: new Map(),
+        notice: null,
+        snapshot: EMPTY,
+        loading: null,
+      };
+      this.entries.set(profileId, e);
+    }
+    return e;
+  }
+
+  private changed(e: Entry): void {
+    const visible: HealthRecord[] = [];
+    const pending: HealthRecord[] = [];
+    for (const r of e.records.values()) (e.pending.has(r.id) ? pending : visible).push(r);
+    visible.sort(newestFirst);
+    e.snapshot = {
+      status: e.status,
+      error: e.error,
+      records: visible,
+      pendingDeletes: pending,
+      notice: e.notice,
+    };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Load a profile's records once (again with `force`); pages render as they arrive. */
+  load(profileId: string, force = false): Promise<void> {
+    const e = this.entry(profileId);
+    if (e.loading !== null) return e.loading;
+    if (e.status === "ready" && !force) return Promise.resolve();
+    e.status = "loading";
+    e.error = null;
+    this.changed(e);
+    const run = async (): Promise<void> => {
+      try {
+        const all = await this.source.list(profileId, (page) => {
+          for (const r of page) e.records.set(r.id, r);
+          this.changed(e);
+        });
+        e.records = new Map(all.map((r) => [r.id, r]));
+        e.status = "ready";
+      } catch (err) {
+        e.status = "error";
+        e.error = err instanceof Error ? err.message : String(err);
+      } finally {
+        e.loading = null;
+        this.changed(e);
+      }
+    };
+    e.loading = run();
+    return e.loading;
+  }
+
+  /** Put records in as the source returned them (e.g. after a conflict was resolved). */
+  upsert(record: HealthRecord): void {
+    const e = this.entry(record.profileId);
+    e.records.set(record.id, record);
+    this.changed(e);
+  }
+
+  async create(profileId: string, draft: RecordDraft): Promise<HealthRecord> {
+    const record = await this.source.create(profileId, this.newId(), draft);
+    this.upsert(record);
+    return record;
+  }
+
+  /** Several records in one go (a lab panel); stops at the first failure, keeping the rest. */
+  async createMany(profileId: string, drafts: readonly RecordDraft[]): Promise<HealthRecord[]> {
+    const out: HealthRecord[] = [];
+    for (const draft of drafts) out.push(await this.create(profileId, draft));
+    return out;
+  }
+
+  /**
+   * Replace `base` with `draft`. When someone else changed it first, nothing is written and
+   * the result carries the server's current version (null if it was deleted) for the user to
+   * compare; `update(current, draft)` then keeps theirs-as-base and writes mine over it.
+   */
+  async update(base: HealthRecord, draft: RecordDraft): Promise<UpdateResult> {
+    try {
+      const record = await this.source.replace(base, draft);
+      this.upsert(record);
+      return { ok: true, record };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      if (err.current !== null) this.upsert(err.current);
+      else this.forget(base);
+      return { ok: false, current: err.current };
+    }
+  }
+
+  private forget(record: HealthRecord): void {
+    const e = this.entry(record.profileId);
+    e.records.delete(record.id);
+    this.changed(e);
+  }
+
+  /** Hide a record now and delete it after the undo window, unless `undo` comes first. */
+  remove(record: HealthRecord): void {
+    const e = this.entry(record.profileId);
+    if (e.pending.has(record.id)) return;
+    e.notice = null;
+    e.pending.set(
+      record.id,
+      setTimeout(() => void this.commitDelete(record.profileId, record.id), this.undoMs),
+    );
+    this.changed(e);
+  }
+
+  /** Bring back a record whose deletion has not been sent yet; false when too late. */
+  undo(profileId: string, id: string): boolean {
+    const e = this.entry(profileId);
+    const timer = e.pending.get(id);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    e.pending.delete(id);
+    this.changed(e);
+    return true;
+  }
+
+  private async commitDelete(profileId: string, id: string): Promise<void> {
+    const e = this.entry(profileId);
+    const timer = e.pending.get(id);
+    const record = e.records.get(id);
+    if (timer === undefined || record === undefined) return;
+    clearTimeout(timer);
+    try {
+      await this.source.remove(record);
+      e.records.delete(id);
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        if (err.current === null) e.records.delete(id);
+        else e.records.set(id, err.current);
+        e.notice =
+          err.current === null
+            ? null
+            : "A record you deleted had been changed on another device, so it was kept. Review it and delete it again if you still want to.";
+      } else {
+        e.notice = `Could not delete a record: ${err instanceof Error ? err.message : String(err)}. It is shown again.`;
+      }
+    } finally {
+      e.pending.delete(id);
+      this.changed(e);
+    }
+  }
+
+  /** Send every deletion still waiting (before locking, logging out or leaving the page). */
+  async flush(): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const [profileId, e] of this.entries) {
+      for (const id of [...e.pending.keys()]) jobs.push(this.commitDelete(profileId, id));
+    }
+    await Promise.all(jobs);
+  }
+
+  dismissNotice(profileId: string): void {
+    const e = this.entry(profileId);
+    e.notice = null;
+    this.changed(e);
+  }
+
+  /** Forget a profile's records (the profile was deleted). */
+  drop(profileId: string): void {
+    const e = this.entries.get(profileId);
+    if (e === undefined) return;
+    for (const t of e.pending.values()) clearTimeout(t);
+    this.entries.delete(profileId);
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Forget everything held in memory (lock, log out). Pending deletions are not sent. */
+  clear(): void {
+    for (const e of this.entries.values()) for (const t of e.pending.values()) clearTimeout(t);
+    this.entries.clear();
+    for (const listener of [...this.listeners]) listener();
+  }
+}
