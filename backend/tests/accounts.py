@@ -20,6 +20,7 @@ from normogen_client.crypto import (
     AccountSecrets,
     Envelope,
     KdfParams,
+    b64d,
     b64e,
     create_account,
     login_auth_key,
@@ -118,15 +119,20 @@ async def login(
     return await http.post("/api/v1/auth/login", json=body)
 
 
-def unlock_keys(password: str, keys: dict[str, Any]) -> tuple[bytes, bytes]:
+def unlock_keys(password: str, user_id: str, keys: dict[str, Any]) -> tuple[bytes, bytes]:
     """(user_key, private_key) from a login response's `keys`, as a client would."""
     kdf = KdfParams.from_json(keys["kdf"], min_iterations=1)
     _, wrap_key = login_auth_key(password, kdf)
-    return unlock(
+    unlocked = unlock(
+        user_id,
         wrap_key,
         Envelope.from_json(keys["wrapped_user_key"]),
         Envelope.from_json(keys["wrapped_private_key"]),
+        Envelope.from_json(keys["wrapped_identity_key"]),
+        public_key=b64d(keys["public_key"]),
+        identity_key=b64d(keys["identity_key"]),
     )
+    return unlocked.user_key, unlocked.private_key
 
 
 @pytest.fixture

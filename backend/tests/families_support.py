@@ -1,11 +1,13 @@
-"""Helpers for family tests: shape-valid sealed keys and the invite → accept → confirm flow.
+"""Helpers for family tests: shape-valid grants and the invite → accept → confirm flow.
 
 Integration tests only need ciphertext *shapes*; tests/e2e runs the same flow with the real
-client crypto (X25519 sealing).
+client crypto (X25519 sealing, Ed25519 signatures, verification).
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from typing import Any
 
 import httpx
@@ -17,17 +19,24 @@ FAMILIES = "/api/v1/families"
 INVITATIONS = "/api/v1/invitations"
 
 
-def sealed_key() -> dict[str, Any]:
-    """A shape-valid `{"epk", "envelope"}` (a family key sealed to a public key)."""
-    return {"epk": b64(bytes(range(32))), "envelope": envelope(size=48)}
+def sealed_key(signer_id: str) -> dict[str, Any]:
+    """A shape-valid grant `{"v", "epk", "envelope", "signer_id", "signature"}`."""
+    return {
+        "v": 2,
+        "epk": b64(bytes(range(32))),
+        "envelope": envelope(size=48),
+        "signer_id": signer_id,
+        "signature": b64(os.urandom(64)),
+    }
 
 
-def family_body() -> dict[str, Any]:
-    return {"encrypted": envelope(), "wrapped_key": sealed_key()}
+def family_body(owner_id: str) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "encrypted": envelope(), "wrapped_key": sealed_key(owner_id)}
 
 
 async def create_family(http: httpx.AsyncClient, owner: RegisteredUser) -> dict[str, Any]:
-    response = await http.post(FAMILIES, json=family_body(), headers=owner.headers)
+    body = family_body(owner.user_id)
+    response = await http.post(FAMILIES, json=body, headers=owner.headers)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -70,7 +79,7 @@ async def join(
     assert accepted.status_code == 200, accepted.text
     confirmed = await http.put(
         f"{FAMILIES}/{family_id}/members/{member.user_id}",
-        json={"wrapped_key": sealed_key()},
+        json={"wrapped_key": sealed_key(owner.user_id)},
         headers=owner.headers,
     )
     assert confirmed.status_code == 200, confirmed.text
@@ -81,7 +90,13 @@ async def join(
 async def create_family_profile(
     http: httpx.AsyncClient, user: RegisteredUser, family_id: str, profile_type: str = "child"
 ) -> dict[str, Any]:
-    body = {**profile_body(profile_type), "family_id": family_id}
+    family = await http.get(f"{FAMILIES}/{family_id}", headers=user.headers)
+    assert family.status_code == 200, family.text
+    body = {
+        **profile_body(profile_type),
+        "family_id": family_id,
+        "family_epoch": family.json()["key_epoch"],
+    }
     response = await http.post(PROFILES, json=body, headers=user.headers)
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,8 +25,14 @@ def verifier() -> str:
     return b64(os.urandom(32))
 
 
+def link_id() -> str:
+    """A fresh client-chosen link id (32 base64url characters)."""
+    return secrets.token_urlsafe(24)
+
+
 def link_body(**fields: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
+        "id": link_id(),
         "payload": opaque({"records": ["lab result"]}),
         "expires_at": expires_in(days=7),
     }

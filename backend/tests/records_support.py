@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import uuid
 from typing import Any
 
 import httpx
@@ -23,9 +24,10 @@ def b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
 
 
-def envelope(data: bytes | None = None, size: int = 48) -> dict[str, str]:
-    """A shape-valid AES-256-GCM envelope (random bytes unless `data` is given)."""
+def envelope(data: bytes | None = None, size: int = 48) -> dict[str, Any]:
+    """A shape-valid contract v2 AES-256-GCM envelope (random bytes unless `data` is given)."""
     return {
+        "v": 2,
         "alg": "aes-256-gcm",
         "iv": b64(os.urandom(12)),
         "data": b64(os.urandom(size) if data is None else data),
@@ -33,27 +35,31 @@ def envelope(data: bytes | None = None, size: int = 48) -> dict[str, str]:
     }
 
 
-def opaque(value: Any) -> dict[str, str]:
+def opaque(value: Any) -> dict[str, Any]:
     """An envelope whose `data` carries `value` as JSON: readable back by tests, opaque to us."""
     return envelope(json.dumps(value).encode())
 
 
-def read_opaque(payload: dict[str, str]) -> Any:
+def read_opaque(payload: dict[str, Any]) -> Any:
     return json.loads(base64.b64decode(payload["data"]))
 
 
 def profile_body(profile_type: str = "self") -> dict[str, Any]:
+    """A shape-valid profile; `profile_type` lives inside the (here opaque) metadata."""
     return {
-        "profile_type": profile_type,
-        "encrypted": envelope(),
+        "id": str(uuid.uuid4()),
+        "encrypted": opaque({"profile_type": profile_type, "metadata": {}}),
         "wrapped_key": envelope(size=48),
+        "key_epoch": 1,
     }
 
 
 def record_body(profile_id: str, **fields: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
         "profile_id": profile_id,
         "kind": "health_data",
+        "key_epoch": 1,
         "payload": envelope(),
         "occurred_at": "2026-01-15T08:30:00Z",
     }

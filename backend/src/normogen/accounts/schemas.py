@@ -65,11 +65,14 @@ class AccountSettings(StrictModel):
 
 
 class EventRead(BaseModel):
+    """A security event: `ip` is the network (IPv4 /24, IPv6 /48), `agent` the client family
+    and OS ("Firefox on Linux"); the full address and user-agent string are never stored."""
+
     id: str
     type: str
     created_at: datetime
     ip: str | None
-    user_agent: str | None = None
+    agent: str | None = None
     session_id: str | None = None
 
 

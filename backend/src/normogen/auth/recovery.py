@@ -74,10 +74,11 @@ async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -
     return user
 
 
-async def unlock(ctx: AuthContext, body: RecoveryUnlock) -> WrappedKey:
-    """The recovery-wrapped user key, for a caller proving the recovery auth key."""
+async def unlock(ctx: AuthContext, body: RecoveryUnlock) -> tuple[str, WrappedKey]:
+    """The user id and recovery-wrapped user key, for a caller proving the recovery auth key."""
     user = await _verified_user(ctx, body.email, body.recovery_auth_key)
-    return WrappedKey.model_validate(user["recovery"]["wrapped_user_key"], strict=False)
+    wrapped = WrappedKey.model_validate(user["recovery"]["wrapped_user_key"], strict=False)
+    return str(user["_id"]), wrapped
 
 
 async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:

@@ -121,8 +121,8 @@ async def recovery_prelogin(body: PreloginRequest, ctx: AuthContextDep) -> Prelo
 @router.post("/recovery/unlock", dependencies=[per_ip_limit("recovery")])
 async def recovery_unlock(body: RecoveryUnlock, ctx: AuthContextDep) -> RecoveryUnlockResponse:
     """Prove the recovery auth key; get the recovery-wrapped user key to re-wrap it."""
-    wrapped = await recovery.unlock(ctx, body)
-    return RecoveryUnlockResponse(recovery_wrapped_user_key=wrapped)
+    user_id, wrapped = await recovery.unlock(ctx, body)
+    return RecoveryUnlockResponse(user_id=user_id, recovery_wrapped_user_key=wrapped)
 
 
 @router.post("/recovery/complete", dependencies=[per_ip_limit("recovery")])

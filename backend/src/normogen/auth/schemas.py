@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import B64Key32, KdfParams, WrappedKey, require_v2
+from normogen.crypto.shapes import B64Key32, Envelope, KdfParams, WrappedKey, require_v2
 from normogen.schemas import DeviceName, Email, StrictModel
 
 # 128 random bits as lowercase hex, chosen by the client: key wraps bind it (docs/crypto.md).
@@ -107,6 +107,7 @@ class RecoveryUnlock(StrictModel):
 
 
 class RecoveryUnlockResponse(BaseModel):
+    user_id: str  # the recovery wrap's AAD binds it (docs/crypto.md)
     recovery_wrapped_user_key: WrappedKey
 
 
@@ -130,7 +131,7 @@ class LabelRewrap(StrictModel):
     """A link label re-encrypted under the new user key."""
 
     id: Annotated[str, Field(min_length=1, max_length=64)]
-    label: WrappedKey | None
+    label: Envelope | None
 
 
 class RotateUserKey(StrictModel):

@@ -114,7 +114,10 @@ class Envelope(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _version(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("v") != CONTRACT_VERSION:
+        if not isinstance(data, dict):
+            return data
+        v1_shaped = "v" not in data and "alg" in data
+        if v1_shaped or ("v" in data and data["v"] != CONTRACT_VERSION):
             raise retired(f'envelopes carry "v": {CONTRACT_VERSION}')
         return data
 
@@ -148,9 +151,10 @@ class Grant(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _signed(cls, data: Any) -> Any:
-        if isinstance(data, dict) and (
-            "signature" not in data or data.get("v") != CONTRACT_VERSION
-        ):
+        if not isinstance(data, dict):
+            return data
+        v1_shaped = "signature" not in data and "epk" in data
+        if v1_shaped or ("v" in data and data["v"] != CONTRACT_VERSION):
             raise retired(
                 "family keys travel as signed grants (v, epk, envelope, signer_id, signature)"
             )

@@ -27,7 +27,7 @@ async def test_login_returns_keys_that_unlock_the_user_key(
     assert body["token_type"] == "bearer"
     assert body["user_id"] == user.user_id
     assert body["session_id"] != user.session_id
-    user_key, private_key = unlock_keys(PASSWORD, body["keys"])
+    user_key, private_key = unlock_keys(PASSWORD, body["user_id"], body["keys"])
     assert user_key == user.secrets.user_key
     assert private_key == user.secrets.private_key
     assert body["keys"]["public_key"] == b64e(user.secrets.public_key)

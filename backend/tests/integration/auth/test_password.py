@@ -16,7 +16,7 @@ NEW_PASSWORD = "a brand new passphrase"
 
 def _change_body(user: RegisteredUser, iterations: int = TEST_KDF_ITERATIONS) -> dict[str, Any]:
     auth_key, kdf, wrapped = rewrap_for_new_password(
-        user.secrets.user_key, NEW_PASSWORD, iterations
+        user.user_id, user.secrets.user_key, NEW_PASSWORD, iterations
     )
     return {
         "current_auth_key": user.auth_key,
@@ -46,7 +46,7 @@ async def test_change_password_rewraps_and_revokes(
     assert (await login(auth_http, user.email, PASSWORD)).status_code == 401
     again = await login(auth_http, user.email, NEW_PASSWORD)
     assert again.status_code == 200
-    user_key, private_key = unlock_keys(NEW_PASSWORD, again.json()["keys"])
+    user_key, private_key = unlock_keys(NEW_PASSWORD, user.user_id, again.json()["keys"])
     assert user_key == user.secrets.user_key
     assert private_key == user.secrets.private_key
     events = (await auth_http.get(f"{ME}/events", headers=new_bearer)).json()["events"]

@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 
 from normogen_client.crypto import (
-    AAD_USER_KEY,
     Envelope,
     KdfParams,
     b64e,
@@ -17,6 +16,7 @@ from normogen_client.crypto import (
     rewrap_for_new_password,
     unwrap_key,
 )
+from normogen_client.crypto.contexts import recovery_user_key_aad
 from tests.accounts import PASSWORD, TEST_KDF_ITERATIONS, RegisteredUser, login, new_email
 
 AUTH = "/api/v1/auth"
@@ -25,7 +25,9 @@ NEW_PASSWORD = "recovered passphrase"
 
 async def _set_up(http: httpx.AsyncClient, user: RegisteredUser) -> str:
     phrase = generate_recovery_phrase()
-    auth_key, kdf, wrapped = recovery_material(phrase, user.secrets.user_key, TEST_KDF_ITERATIONS)
+    auth_key, kdf, wrapped = recovery_material(
+        user.user_id, phrase, user.secrets.user_key, TEST_KDF_ITERATIONS
+    )
     body = {
         "auth_key": user.auth_key,
         "recovery_auth_key": b64e(auth_key),
@@ -49,9 +51,10 @@ async def _recover(
     if unlocked.status_code != 200:
         return unlocked, None
     wrapped = Envelope.from_json(unlocked.json()["recovery_wrapped_user_key"])
-    user_key = unwrap_key(wrap_key, wrapped, AAD_USER_KEY)
+    user_id = unlocked.json()["user_id"]
+    user_key = unwrap_key(wrap_key, wrapped, recovery_user_key_aad(user_id))
     new_auth, new_kdf, new_wrapped = rewrap_for_new_password(
-        user_key, NEW_PASSWORD, TEST_KDF_ITERATIONS
+        user_id, user_key, NEW_PASSWORD, TEST_KDF_ITERATIONS
     )
     body: dict[str, Any] = {
         **proof,
@@ -81,6 +84,12 @@ async def test_recovery_resets_the_password_and_keeps_the_user_key(
     bearer = {"Authorization": f"Bearer {body['access_token']}"}
     events = (await auth_http.get("/api/v1/users/me/events", headers=bearer)).json()["events"]
     assert {"recovery_set", "recovery_used"} <= {e["type"] for e in events}
+    # Single use: the phrase is spent, a second recovery with it is refused like a wrong one.
+    me = (await auth_http.get("/api/v1/users/me", headers=bearer)).json()
+    assert me["has_recovery"] is False
+    again, _ = await _recover(auth_http, user.email, phrase)
+    assert again.status_code == 401
+    assert again.json()["error"]["code"] == "invalid_credentials"
 
 
 async def test_a_wrong_phrase_is_refused_like_an_unknown_email(
@@ -113,7 +122,9 @@ async def test_setting_up_recovery_needs_the_current_auth_key(
     auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
 ) -> None:
     phrase = generate_recovery_phrase()
-    auth_key, kdf, wrapped = recovery_material(phrase, user.secrets.user_key, TEST_KDF_ITERATIONS)
+    auth_key, kdf, wrapped = recovery_material(
+        user.user_id, phrase, user.secrets.user_key, TEST_KDF_ITERATIONS
+    )
     body = {
         "auth_key": other_user.auth_key,
         "recovery_auth_key": b64e(auth_key),

@@ -21,21 +21,33 @@ from typing import Any
 import httpx
 
 from normogen_client.crypto import (
-    AAD_USER_KEY,
     MIN_ITERATIONS,
     Envelope,
     KdfParams,
+    Party,
     b64d,
     b64e,
     create_account,
+    decrypt_json,
+    encrypt_json,
     generate_recovery_phrase,
     login_auth_key,
+    new_key,
     recovery_keys,
     recovery_material,
     registration_payload,
     rewrap_for_new_password,
     unlock,
     unwrap_key,
+    wrap_key,
+)
+from normogen_client.crypto.contexts import (
+    identity_key_aad,
+    link_label_aad,
+    private_key_aad,
+    profile_key_aad_user,
+    recovery_user_key_aad,
+    user_key_aad,
 )
 from normogen_client.models import (
     AccountInfo,
@@ -46,7 +58,9 @@ from normogen_client.models import (
     SessionInfo,
     Tokens,
 )
+from normogen_client.seen import SeenState
 from normogen_client.transport import AUTH, Transport
+from normogen_client.trust import TrustStore
 
 ME = "/api/v1/users/me"
 
@@ -55,9 +69,25 @@ ME = "/api/v1/users/me"
 class UnlockedKeys:
     """The account's keys in memory after login (never sent anywhere)."""
 
+    user_id: str
     user_key: bytes = field(repr=False)
     private_key: bytes = field(repr=False)
     public_key: bytes
+    identity_seed: bytes = field(repr=False)
+    identity_key: bytes
+
+    @property
+    def party(self) -> Party:
+        """This account's public identity (id, Ed25519 identity key, X25519 public key)."""
+        return Party(self.user_id, self.identity_key, self.public_key)
+
+
+@dataclass(frozen=True)
+class RecoveryResult:
+    """After a recovery: the new session, and the new recovery phrase (the old one is spent)."""
+
+    tokens: Tokens
+    recovery_phrase: str = field(repr=False)
 
 
 class NormogenClient(Transport):
@@ -72,12 +102,18 @@ class NormogenClient(Transport):
         min_iterations: int = MIN_ITERATIONS,
         refresh_margin: float = 30.0,
         timeout: float = 30.0,
+        trust: TrustStore | None = None,
+        seen: SeenState | None = None,
     ) -> None:
         """`iterations`: PBKDF2 count for new credentials; `min_iterations`: the lowest count
-        accepted from the server (a downgrade guard; lower it only for development servers)."""
+        accepted from the server (a downgrade guard; lower it only for development servers).
+        `trust`: this device's pinned identities (normogen_client.trust); `seen`: what this
+        device has seen, the rollback guard (normogen_client.seen). Persist both."""
         super().__init__(base_url, http=http, refresh_margin=refresh_margin, timeout=timeout)
         self.iterations = iterations
         self.min_iterations = min_iterations
+        self.trust = trust if trust is not None else TrustStore()
+        self.seen = seen if seen is not None else SeenState()
         self.keys: UnlockedKeys | None = None
         self.email: str | None = None
         self._kdf: KdfParams | None = None
@@ -91,7 +127,14 @@ class NormogenClient(Transport):
         secrets = await asyncio.to_thread(create_account, password, self.iterations)
         body = {"email": email, **registration_payload(secrets), **_device(device_name)}
         self.tokens = Tokens.from_json(await self.anonymous(f"{AUTH}/register", body))
-        self.keys = UnlockedKeys(secrets.user_key, secrets.private_key, secrets.public_key)
+        self.keys = UnlockedKeys(
+            secrets.user_id,
+            secrets.user_key,
+            secrets.private_key,
+            secrets.public_key,
+            secrets.identity_seed,
+            secrets.identity_key,
+        )
         self.email, self._kdf = email, secrets.kdf
         return self.tokens
 
@@ -110,15 +153,27 @@ class NormogenClient(Transport):
 
     def _adopt(self, result: dict[str, Any], wrap_key: bytes, email: str) -> None:
         keys = result["keys"]
+        user_id = str(result["user_id"])
         public_key = b64d(keys["public_key"])
-        user_key, private_key = unlock(
+        identity_key = b64d(keys["identity_key"])
+        unlocked = unlock(
+            user_id,
             wrap_key,
             Envelope.from_json(keys["wrapped_user_key"]),
             Envelope.from_json(keys["wrapped_private_key"]),
-            expected_public_key=public_key,
+            Envelope.from_json(keys["wrapped_identity_key"]),
+            public_key=public_key,
+            identity_key=identity_key,
         )
         self.tokens = Tokens.from_json(result)
-        self.keys = UnlockedKeys(user_key, private_key, public_key)
+        self.keys = UnlockedKeys(
+            user_id,
+            unlocked.user_key,
+            unlocked.private_key,
+            public_key,
+            unlocked.identity_seed,
+            identity_key,
+        )
         self.email = email
         self._kdf = KdfParams.from_json(keys["kdf"], min_iterations=self.min_iterations)
 
@@ -130,9 +185,12 @@ class NormogenClient(Transport):
         return b64e(auth_key)
 
     def _user_key(self) -> bytes:
+        return self._keys().user_key
+
+    def _keys(self) -> UnlockedKeys:
         if self.keys is None:
             raise NotLoggedIn("register or log in first")
-        return self.keys.user_key
+        return self.keys
 
     # --- sessions ----------------------------------------------------------------------------
 
@@ -156,8 +214,9 @@ class NormogenClient(Transport):
     async def change_password(self, current_password: str, new_password: str) -> Tokens:
         """Re-wrap the same user key under a new password; every other session ends."""
         current = await self.auth_key_for(current_password)
+        keys = self._keys()
         auth_key, kdf, wrapped = await asyncio.to_thread(
-            rewrap_for_new_password, self._user_key(), new_password, self.iterations
+            rewrap_for_new_password, keys.user_id, keys.user_key, new_password, self.iterations
         )
         body = {
             "current_auth_key": current,
@@ -171,13 +230,17 @@ class NormogenClient(Transport):
 
     async def setup_recovery(self, password: str) -> str:
         """Create a recovery phrase, upload its credential; returns the phrase to show once."""
-        phrase = generate_recovery_phrase()
         current = await self.auth_key_for(password)
+        return await self._setup_recovery(current)
+
+    async def _setup_recovery(self, current_auth_key: str) -> str:
+        phrase = generate_recovery_phrase()
+        keys = self._keys()
         auth_key, kdf, wrapped = await asyncio.to_thread(
-            recovery_material, phrase, self._user_key(), self.iterations
+            recovery_material, keys.user_id, phrase, keys.user_key, self.iterations
         )
         body = {
-            "auth_key": current,
+            "auth_key": current_auth_key,
             "recovery_auth_key": b64e(auth_key),
             "recovery_kdf": kdf.to_json(),
             "recovery_wrapped_user_key": wrapped.to_json(),
@@ -187,18 +250,25 @@ class NormogenClient(Transport):
 
     async def recover(
         self, email: str, phrase: str, new_password: str, *, device_name: str | None = None
-    ) -> Tokens:
-        """Reset a forgotten password with the recovery phrase; every session ends."""
+    ) -> RecoveryResult:
+        """Reset a forgotten password with the recovery phrase; every session ends.
+
+        A phrase works once: the server deletes it on success, and this sets up a new one at
+        once. Show `recovery_phrase` of the result to the user (once).
+        """
         prelogin = await self.anonymous(f"{AUTH}/recovery/prelogin", {"email": email})
         kdf = KdfParams.from_json(prelogin["kdf"], min_iterations=self.min_iterations)
         recovery_auth, recovery_wrap = await asyncio.to_thread(recovery_keys, phrase, kdf)
         proof = {"email": email, "recovery_auth_key": b64e(recovery_auth)}
         unlocked = await self.anonymous(f"{AUTH}/recovery/unlock", proof)
+        user_id = str(unlocked["user_id"])
         user_key = unwrap_key(
-            recovery_wrap, Envelope.from_json(unlocked["recovery_wrapped_user_key"]), AAD_USER_KEY
+            recovery_wrap,
+            Envelope.from_json(unlocked["recovery_wrapped_user_key"]),
+            recovery_user_key_aad(user_id),
         )
         auth_key, new_kdf, wrapped = await asyncio.to_thread(
-            rewrap_for_new_password, user_key, new_password, self.iterations
+            rewrap_for_new_password, user_id, user_key, new_password, self.iterations
         )
         body = {
             **proof,
@@ -210,7 +280,59 @@ class NormogenClient(Transport):
         result = await self.anonymous(f"{AUTH}/recovery/complete", body)
         _, wrap_key = await asyncio.to_thread(login_auth_key, new_password, new_kdf)
         self._adopt(result, wrap_key, email)
-        return self.session()
+        if result["user_id"] != user_id:
+            raise AuthenticationError(401, "user_mismatch", "recovery answered for another user")
+        new_phrase = await self._setup_recovery(b64e(auth_key))
+        return RecoveryResult(self.session(), new_phrase)
+
+    async def rotate_user_key(self, password: str) -> str | None:
+        """Replace the user key: re-wrap the private keys and every personal profile key,
+        re-encrypt link labels, all swapped atomically by the server (docs/crypto.md).
+
+        The recovery phrase wrapped the old key and is deleted; when the account had one, a
+        new phrase is set up and returned (show it once). Family profiles are unaffected:
+        their keys are wrapped by family keys.
+        """
+        keys = self._keys()
+        current = await self.auth_key_for(password)
+        had_recovery = (await self.me()).has_recovery
+        new_user_key = new_key()
+        profiles = (await self.request("GET", "/api/v1/profiles")).json()["profiles"]
+        rewraps = []
+        for body in profiles:
+            if body.get("family_id") is not None or body["role"] != "owner":
+                continue
+            aad = profile_key_aad_user(body["id"], int(body["key_epoch"]), keys.user_id)
+            profile_key = unwrap_key(keys.user_key, Envelope.from_json(body["wrapped_key"]), aad)
+            wrapped = wrap_key(new_user_key, profile_key, aad)
+            rewraps.append({"id": body["id"], "wrapped_key": wrapped.to_json()})
+        labels = []
+        for link in (await self.request("GET", "/api/v1/links")).json()["links"]:
+            if link.get("label") is None:
+                continue
+            aad = link_label_aad(link["id"], keys.user_id)
+            label = decrypt_json(keys.user_key, Envelope.from_json(link["label"]), aad)
+            labels.append(
+                {"id": link["id"], "label": encrypt_json(new_user_key, label, aad).to_json()}
+            )
+        if self._kdf is None:
+            raise NotLoggedIn("register or log in first")
+        _, wrap = await asyncio.to_thread(login_auth_key, password, self._kdf)
+        body = {
+            "auth_key": current,
+            "wrapped_user_key": wrap_key(wrap, new_user_key, user_key_aad(keys.user_id)).to_json(),
+            "wrapped_private_key": wrap_key(
+                new_user_key, keys.private_key, private_key_aad(keys.user_id)
+            ).to_json(),
+            "wrapped_identity_key": wrap_key(
+                new_user_key, keys.identity_seed, identity_key_aad(keys.user_id)
+            ).to_json(),
+            "profiles": rewraps,
+            "links": labels,
+        }
+        await self.request("POST", f"{AUTH}/rotate-user-key", json=body)
+        keys.user_key = new_user_key
+        return await self._setup_recovery(current) if had_recovery else None
 
     # --- the account -------------------------------------------------------------------------
 

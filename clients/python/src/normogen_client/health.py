@@ -8,6 +8,9 @@ in, plus `sync`, which brings a local copy of a profile's records up to date.
         await health.create_record(mum, "medication", {"name": "Ramipril"}, occurred_at=now)
         state = SyncState()
         await health.sync(mum, state)   # state.records: every live record, decrypted
+
+Every record read goes through the client's `SeenState` (normogen_client.seen): a revision
+older than one this device has seen, or a deleted record coming back, raises RollbackError.
 """
 
 from __future__ import annotations
@@ -24,15 +27,16 @@ from normogen_client.records import (
     Change,
     Profile,
     Record,
+    Wrapper,
     metadata_envelope,
     new_profile_body,
     open_change,
     open_profile,
     open_record,
     record_fields,
-    tag_token,
     wire_time,
 )
+from normogen_client.seen import SeenState
 
 PROFILES = "/api/v1/profiles"
 RECORDS = "/api/v1/records"
@@ -40,6 +44,14 @@ RECORDS = "/api/v1/records"
 
 def _if_match(revision: int | None) -> dict[str, str]:
     return {} if revision is None else {"If-Match": f'"{revision}"'}
+
+
+@dataclass(frozen=True)
+class FamilyKey:
+    """An unlocked family key at its epoch (filled by `normogen_client.families.Families`)."""
+
+    epoch: int
+    key: bytes = field(repr=False)
 
 
 @dataclass
@@ -68,26 +80,31 @@ class HealthRecords:
         self.page_size = page_size
         # Family id → family key, filled by `normogen_client.families.Families` as it unlocks
         # families: a family profile's key is wrapped by its family's key, not the user key.
-        self.family_keys: dict[str, bytes] = {}
+        self.family_keys: dict[str, FamilyKey] = {}
 
-    def _user_key(self) -> bytes:
+    @property
+    def seen(self) -> SeenState:
+        return self.client.seen
+
+    def _personal(self) -> Wrapper:
         if self.client.keys is None:
             raise NotLoggedIn("register or log in first")
-        return self.client.keys.user_key
+        return Wrapper(self.client.keys.user_key, user_id=self.client.keys.user_id)
 
-    def _wrapping_key(self, body: Mapping[str, Any]) -> bytes:
+    def wrapper_for(self, family_id: str | None) -> Wrapper:
         """The key a profile's key is wrapped by: the user key, or its family's key."""
-        family_id = body.get("family_id")
         if family_id is None:
-            return self._user_key()
-        if family_id not in self.family_keys:
+            return self._personal()
+        family = self.family_keys.get(family_id)
+        if family is None:
             raise NotLoggedIn(f"family {family_id} is not unlocked (Families.list_families)")
-        return self.family_keys[family_id]
+        return Wrapper(family.key, family_id=family_id, family_epoch=family.epoch)
 
     # --- profiles --------------------------------------------------------------------------
 
     async def create_profile(self, profile_type: str, metadata: Mapping[str, Any]) -> Profile:
-        body, _ = new_profile_body(self._user_key(), profile_type, metadata)
+        """A personal profile; `profile_type` travels inside the encrypted metadata."""
+        body, _ = new_profile_body(self._personal(), profile_type, metadata)
         response = await self.client.request("POST", PROFILES, json=body)
         return self._open_profile(response.json())
 
@@ -107,11 +124,14 @@ class HealthRecords:
         profile_type: str | None = None,
     ) -> Profile:
         """Change metadata or type; fails with 412 if someone changed the profile meanwhile."""
-        body: dict[str, Any] = {}
-        if metadata is not None:
-            body["encrypted"] = metadata_envelope(profile.key, metadata)
-        if profile_type is not None:
-            body["profile_type"] = profile_type
+        body = {
+            "encrypted": metadata_envelope(
+                profile.id,
+                profile.key,
+                profile_type or profile.profile_type,
+                profile.metadata if metadata is None else metadata,
+            )
+        }
         response = await self.client.request(
             "PATCH", f"{PROFILES}/{profile.id}", json=body, headers=_if_match(profile.revision)
         )
@@ -121,7 +141,14 @@ class HealthRecords:
         await self.client.request("DELETE", f"{PROFILES}/{profile.id}")
 
     def _open_profile(self, body: Mapping[str, Any]) -> Profile:
-        return open_profile(self._wrapping_key(body), body)
+        profile = open_profile(self.wrapper_for(body.get("family_id")), body)
+        self.seen.profile_epoch(profile.id, profile.key_epoch)
+        return profile
+
+    def _open_record(self, profile: Profile, body: Mapping[str, Any]) -> Record:
+        record = open_record(profile, body)
+        self.seen.record(record.id, record.revision)
+        return record
 
     # --- records ---------------------------------------------------------------------------
 
@@ -138,14 +165,14 @@ class HealthRecords:
     ) -> Record:
         """Create a record; pass the same `record_id` to retry safely after a network error."""
         record_id = record_id or str(uuid.uuid4())
-        body = record_fields(profile, record_id, kind, data, occurred_at, tags, source)
+        body = record_fields(profile, record_id, kind, data, occurred_at, tags, source, 1)
         body.update(id=record_id, profile_id=profile.id)
         response = await self.client.request("POST", RECORDS, json=body)
-        return open_record(profile, response.json())
+        return self._open_record(profile, response.json())
 
     async def record(self, profile: Profile, record_id: str) -> Record:
         response = await self.client.request("GET", f"{RECORDS}/{record_id}")
-        return open_record(profile, response.json())
+        return self._open_record(profile, response.json())
 
     async def update_record(
         self,
@@ -158,7 +185,10 @@ class HealthRecords:
         tags: Iterable[str] | None = None,
         source: str | None = None,
     ) -> Record:
-        """Replace a record's content if it is still at `record.revision` (else ApiError 412)."""
+        """Replace a record's content if it is still at `record.revision` (else ApiError 412).
+
+        The payload's AAD binds the revision this write produces, `record.revision + 1`.
+        """
         kind = kind or record.kind
         body = record_fields(
             profile,
@@ -168,15 +198,17 @@ class HealthRecords:
             occurred_at or record.occurred_at,
             record.tags if tags is None else tags,
             source if source is not None else record.source,
+            record.revision + 1,
         )
         response = await self.client.request(
             "PUT", f"{RECORDS}/{record.id}", json=body, headers=_if_match(record.revision)
         )
-        return open_record(profile, response.json())
+        return self._open_record(profile, response.json())
 
     async def delete_record(self, record: Record, *, check_revision: bool = True) -> None:
         revision = record.revision if check_revision else None
         await self.client.request("DELETE", f"{RECORDS}/{record.id}", headers=_if_match(revision))
+        self.seen.deleted(record.id, record.revision + 1)
 
     async def records(
         self,
@@ -192,7 +224,7 @@ class HealthRecords:
         if kinds:
             params["kind"] = list(kinds)
         if tags:
-            params["tag"] = [tag_token(profile.key, name) for name in tags]
+            params["tag"] = [token for name in tags for token in profile.tag_tokens(name)]
         if start is not None:
             params["from"] = wire_time(start)
         if end is not None:
@@ -200,7 +232,7 @@ class HealthRecords:
         while True:
             body = (await self.client.request("GET", RECORDS, params=params)).json()
             for item in body["records"]:
-                yield open_record(profile, item)
+                yield self._open_record(profile, item)
             if body["next_cursor"] is None:
                 return
             params["cursor"] = body["next_cursor"]
@@ -234,12 +266,16 @@ class HealthRecords:
                     raise
                 # Deletions older than the server keeps may be lost: rebuild from scratch.
                 state.token, state.records, reset = None, {}, True
+                self.seen.reset_feed(profile.id)
                 continue
             for change in changes:
+                self.seen.feed_position(profile.id, change.seq)
                 if change.record is None:
+                    self.seen.deleted(change.id, change.revision)
                     if state.records.pop(change.id, None) is not None:
                         deleted.append(change.id)
                 else:
+                    self.seen.record(change.id, change.revision)
                     state.records[change.id] = change.record
                     updated.append(change.id)
             state.token = token

@@ -1,23 +1,23 @@
-"""Share links: records re-encrypted under a fresh key that only the URL's fragment carries.
+"""Share links: records re-encrypted under a key that only the URL's fragment carries.
 
     links = Links(client)
     shared = await links.share_records(profile, [lab_result], expires_in=timedelta(days=7),
                                        max_access_count=1, password="1234 blue")
-    shared.url   # https://host/s/<id>#<key>: send it to the doctor; the server never sees <key>
+    shared.url   # https://host/s/<id>#<secret>: send it to the doctor; the server never sees it
     # the doctor, without an account:
     content = await open_link(shared.url, password="1234 blue")
 
-Crypto (README, "Share links"): link key = 32 random bytes, in the fragment as unpadded
-base64url; payload = `encrypt_json(link key, content, AAD "normogen/v1/link-payload")`; the
-optional password becomes a verifier `HKDF-SHA256(PBKDF2-HMAC-SHA256(NFKC(password), salt =
-link key, N), info "normogen/v1/link-password")`, so the server (which stores an Argon2id hash
-of the verifier) cannot test passwords without the URL; the owner's label is encrypted under
-their user key (AAD `normogen/v1/link-label`).
+Crypto (docs/crypto.md, section 8): the content key is derived from the URL secret and, with a
+password, from a PBKDF2 key of the password as well, so a copy of the database plus the URL
+still needs the password; the server stores an Argon2id hash of a separate HKDF verifier. The
+payload's AAD binds the link id; the owner's label is under their user key (AAD binds the link
+id and the owner).
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,37 +28,29 @@ import httpx
 
 from normogen_client.api import NormogenClient
 from normogen_client.crypto import (
-    MIN_ITERATIONS,
+    LINK_PASSWORD_ITERATIONS,
     CryptoError,
     Envelope,
     b64e,
     decrypt_json,
     encrypt_json,
-    hkdf_sha256,
     key_from_fragment,
     key_to_fragment,
+    link_keys,
     new_key,
-    pbkdf2_sha256,
 )
-from normogen_client.crypto.kdf import normalize_secret
+from normogen_client.crypto.contexts import link_label_aad, link_payload_aad
 from normogen_client.models import ApiError, NotLoggedIn
 from normogen_client.records import Profile, Record, parse_time, wire_time
 
 LINKS = "/api/v1/links"
 PUBLIC_LINKS = "/api/v1/public/links"
-AAD_LINK_PAYLOAD = b"normogen/v1/link-payload"
-AAD_LINK_LABEL = b"normogen/v1/link-label"
-INFO_LINK_PASSWORD = b"normogen/v1/link-password"
-# Part of the link format: opener and creator must agree (there is no place to carry it).
-LINK_PASSWORD_ITERATIONS = MIN_ITERATIONS
+LINK_ID_BYTES = 24  # 32 base64url characters
 
 
-def password_verifier(
-    password: str, link_key: bytes, iterations: int = LINK_PASSWORD_ITERATIONS
-) -> bytes:
-    """What the server receives instead of the link's password (32 bytes)."""
-    master = pbkdf2_sha256(normalize_secret(password), link_key, iterations, 32)
-    return hkdf_sha256(master, None, INFO_LINK_PASSWORD, 32)
+def new_link_id() -> str:
+    """A fresh random link id (192 bits), chosen here because the payload's AAD binds it."""
+    return secrets.token_urlsafe(LINK_ID_BYTES)
 
 
 def link_url(web_base: str, link_id: str, key: bytes) -> str:
@@ -120,6 +112,11 @@ class Links:
             raise NotLoggedIn("register or log in first")
         return self.client.keys.user_key
 
+    def _user_id(self) -> str:
+        if self.client.keys is None:
+            raise NotLoggedIn("register or log in first")
+        return self.client.keys.user_id
+
     async def create(
         self,
         content: Any,
@@ -134,24 +131,29 @@ class Links:
         if (expires_in is None) == (expires_at is None):
             raise ValueError("give exactly one of expires_in and expires_at")
         expiry = expires_at or datetime.now(UTC) + (expires_in or timedelta())
-        key = new_key()
+        link_id = new_link_id()
+        secret = new_key()
+        content_key, verifier = await asyncio.to_thread(
+            link_keys, secret, password, self.password_iterations
+        )
         body: dict[str, Any] = {
-            "payload": encrypt_json(key, content, AAD_LINK_PAYLOAD).to_json(),
+            "id": link_id,
+            "payload": encrypt_json(content_key, content, link_payload_aad(link_id)).to_json(),
             "expires_at": wire_time(expiry),
         }
         if max_access_count is not None:
             body["max_access_count"] = max_access_count
-        if password is not None:
-            verifier = await asyncio.to_thread(
-                password_verifier, password, key, self.password_iterations
-            )
+        if verifier is not None:
             body["password_verifier"] = b64e(verifier)
         if label is not None:
-            body["label"] = encrypt_json(self._user_key(), label, AAD_LINK_LABEL).to_json()
+            aad = link_label_aad(link_id, self._user_id())
+            body["label"] = encrypt_json(self._user_key(), label, aad).to_json()
         created = (await self.client.request("POST", LINKS, json=body)).json()
+        if created["id"] != link_id:
+            raise CryptoError("the server answered for another link id")
         return SharedLink(
             id=created["id"],
-            url=link_url(self.web_base, created["id"], key),
+            url=link_url(self.web_base, created["id"], secret),
             expires_at=parse_time(created["expires_at"]),
             max_access_count=created["max_access_count"],
             has_password=created["has_password"],
@@ -163,7 +165,7 @@ class Links:
         """Share decrypted records (and the profile's metadata) through a new link."""
         content = {
             "format": "normogen-share",
-            "version": 1,
+            "version": 2,
             "profile": {"profile_type": profile.profile_type, "metadata": profile.metadata},
             "records": [_record_json(record) for record in records],
         }
@@ -187,7 +189,11 @@ class Links:
             status=body["status"],
             label=None
             if label is None
-            else decrypt_json(self._user_key(), Envelope.from_json(label), AAD_LINK_LABEL),
+            else decrypt_json(
+                self._user_key(),
+                Envelope.from_json(label),
+                link_label_aad(body["id"], self._user_id()),
+            ),
             created_at=parse_time(body["created_at"]),
             expires_at=parse_time(body["expires_at"]),
             max_access_count=body["max_access_count"],
@@ -207,10 +213,12 @@ async def open_link(
 ) -> Any:
     """Fetch and decrypt a link's content; no account needed. Every refusal (missing, expired,
     revoked, used up, wrong password) is the same `ApiError` 404."""
-    origin, link_id, key = parse_link_url(url)
+    origin, link_id, secret = parse_link_url(url)
+    content_key, verifier = await asyncio.to_thread(
+        link_keys, secret, password, password_iterations
+    )
     body: dict[str, Any] = {}
-    if password is not None:
-        verifier = await asyncio.to_thread(password_verifier, password, key, password_iterations)
+    if verifier is not None:
         body["password_verifier"] = b64e(verifier)
     own = http is None
     client = http or httpx.AsyncClient(base_url=api_base or origin, timeout=30)
@@ -221,7 +229,8 @@ async def open_link(
             await client.aclose()
     if response.is_error:
         raise ApiError.from_response(response)
-    return decrypt_json(key, Envelope.from_json(response.json()["payload"]), AAD_LINK_PAYLOAD)
+    payload = response.json()["payload"]
+    return decrypt_json(content_key, Envelope.from_json(payload), link_payload_aad(link_id))
 
 
 def _record_json(record: Record) -> dict[str, Any]:

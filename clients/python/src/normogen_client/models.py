@@ -85,11 +85,14 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class SecurityEvent:
+    """One security event: `ip` is the network (IPv4 /24, IPv6 /48), `agent` the browser
+    family and OS ("Firefox on Linux"), never the full address or user-agent string."""
+
     id: str
     type: str
     created_at: datetime
     ip: str | None
-    user_agent: str | None
+    agent: str | None
     session_id: str | None
 
     @classmethod
@@ -99,7 +102,7 @@ class SecurityEvent:
             type=body["type"],
             created_at=datetime.fromisoformat(body["created_at"]),
             ip=body.get("ip"),
-            user_agent=body.get("user_agent"),
+            agent=body.get("agent"),
             session_id=body.get("session_id"),
         )
 
