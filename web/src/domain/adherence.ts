@@ -86,7 +86,7 @@ export function adherence(
   for (const record of doses) {
     if (record.kind !== "medication_dose") continue;
     const dose = readDose(record.data);
-    if (dose === null || dose.medication_id !== medication.id || dose.status !== "taken") continue;
+    if (dose?.medication_id !== medication.id || dose.status !== "taken") continue;
     const date = localDate(record.occurredAt, timeZone);
     if (date < first || date > today) continue;
     takenByDay.set(date, (takenByDay.get(date) ?? 0) + 1);
@@ -100,7 +100,7 @@ export function adherence(
 
 /** "87 %" or "—" (undefined adherence), as the records pages show it. */
 export function formatAdherence(value: Adherence | null): string {
-  if (value === null || value.percent === null) return "—";
+  if (value?.percent === null || value === null) return "—";
   return `${value.percent} %`;
 }
 

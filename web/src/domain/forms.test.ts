@@ -54,14 +54,14 @@ describe("vitals", () => {
     };
     const copy = { ...values };
     const e = errors(parseForm("health_data", values, ctx));
-    expect(e["systolic"]).toBe("Systolic must be a number (you typed “12o”).");
-    expect(e["diastolic"]).toBe("Diastolic is required.");
+    expect(e.systolic).toBe("Systolic must be a number (you typed “12o”).");
+    expect(e.diastolic).toBe("Diastolic is required.");
     expect(values).toEqual(copy);
   });
 
   it("enforces the plausible ranges in the unit entered", () => {
     const base = { occurred_at: "2026-03-10T08:15" };
-    expect(errors(parseForm("health_data", { ...base, type: "weight", unit: "kg", value: "700" }, ctx))["value"]).toBe(
+    expect(errors(parseForm("health_data", { ...base, type: "weight", unit: "kg", value: "700" }, ctx)).value).toBe(
       "Weight must be between 0.2 and 650 kg.",
     );
     // 1,400 lb is 635 kg: plausible; 1,500 lb (680 kg) is not.
@@ -70,17 +70,17 @@ describe("vitals", () => {
       unit: "[lb_av]",
       value: 1400,
     });
-    expect(errors(parseForm("health_data", { ...base, type: "weight", unit: "[lb_av]", value: "1500" }, ctx))["value"]).toBe(
+    expect(errors(parseForm("health_data", { ...base, type: "weight", unit: "[lb_av]", value: "1500" }, ctx)).value).toBe(
       "Weight must be between 0.4 and 1433 lb.",
     );
-    expect(errors(parseForm("health_data", { ...base, type: "temperature", unit: "Cel", value: "46" }, ctx))["value"]).toBe(
+    expect(errors(parseForm("health_data", { ...base, type: "temperature", unit: "Cel", value: "46" }, ctx)).value).toBe(
       "Temperature must be between 25 and 45 °C.",
     );
-    expect(ok(parseForm("health_data", { ...base, type: "temperature", unit: "[degF]", value: "100.4" }, ctx)).data["value"]).toBe(100.4);
-    expect(errors(parseForm("health_data", { ...base, type: "glucose", unit: "mg/dL", value: "1100" }, ctx))["value"]).toBe(
+    expect(ok(parseForm("health_data", { ...base, type: "temperature", unit: "[degF]", value: "100.4" }, ctx)).data.value).toBe(100.4);
+    expect(errors(parseForm("health_data", { ...base, type: "glucose", unit: "mg/dL", value: "1100" }, ctx)).value).toBe(
       "Glucose must be between 9 and 1080 mg/dL.",
     );
-    expect(errors(parseForm("health_data", { ...base, type: "heart_rate", unit: "/min", value: "19" }, ctx))["value"]).toBe(
+    expect(errors(parseForm("health_data", { ...base, type: "heart_rate", unit: "/min", value: "19" }, ctx)).value).toBe(
       "Heart rate must be between 20 and 300 bpm.",
     );
   });
@@ -89,14 +89,14 @@ describe("vitals", () => {
     const g = ok(parseForm("health_data", { type: "glucose", unit: "mmol/L", value: "5,4", context: "fasting", occurred_at: "2026-03-10T07:00" }, ctx));
     expect(g.data).toEqual({ type: "glucose", value: 5.4, unit: "mmol/L", context: "fasting" });
     const e = errors(parseForm("health_data", { type: "glucose", unit: "kg", value: "5", occurred_at: "2026-03-10T07:00" }, ctx));
-    expect(e["unit"]).toBe("Unit must be one of: mmol/L, mg/dL.");
+    expect(e.unit).toBe("Unit must be one of: mmol/L, mg/dL.");
     const bp = errors(parseForm("health_data", { type: "blood_pressure", systolic: "80", diastolic: "90", occurred_at: "2026-03-10T07:00" }, ctx));
-    expect(bp["diastolic"]).toBe("Diastolic must be lower than systolic.");
+    expect(bp.diastolic).toBe("Diastolic must be lower than systolic.");
   });
 
   it("requires a valid date and time", () => {
     const e = errors(parseForm("health_data", { type: "heart_rate", value: "70", occurred_at: "2026-02-30T10:00" }, ctx));
-    expect(e["occurred_at"]).toBe("Date and time must be a date and time (YYYY-MM-DD HH:MM).");
+    expect(e.occurred_at).toBe("Date and time must be a date and time (YYYY-MM-DD HH:MM).");
   });
 });
 
@@ -122,10 +122,10 @@ describe("lab results", () => {
   });
   it("names each problem", () => {
     const e = errors(parseForm("lab_result", { occurred_at: base.occurred_at, result: "3.1", ref_low: "5", ref_high: "2", loinc: "abc" }, ctx));
-    expect(e["test"]).toBe("Test is required.");
-    expect(e["unit"]).toBe("Unit is required with a numeric result.");
-    expect(e["ref_high"]).toBe("Reference high must not be lower than reference low.");
-    expect(e["loinc"]).toBe("LOINC code must look like 4548-4.");
+    expect(e.test).toBe("Test is required.");
+    expect(e.unit).toBe("Unit is required with a numeric result.");
+    expect(e.ref_high).toBe("Reference high must not be lower than reference low.");
+    expect(e.loinc).toBe("LOINC code must look like 4548-4.");
   });
   it("validates a panel row by row and shares its time and name", () => {
     const shared = { panel: "Lipid panel", occurred_at: "2026-03-01T09:00", laboratory: "City Lab", tags: "" };
@@ -137,13 +137,15 @@ describe("lab results", () => {
     const p = parseLabPanel(shared, rows, ctx);
     if (!p.ok) throw new Error(JSON.stringify(p));
     expect(p.results).toHaveLength(2);
-    const first = ok(p.results[0] as ParseResult);
+    const head = p.results[0];
+    if (head === undefined) throw new Error("no first result");
+    const first = ok(head);
     expect(first.data).toMatchObject({ panel: "Lipid panel", laboratory: "City Lab", value: 3.1 });
     expect(first.occurredAt).toBe("2026-03-01T08:00:00.000Z");
     const bad = parseLabPanel({ ...shared, panel: "" }, [{ test: "HDL", result: "x1.4", unit: "" }, { test: "LDL", result: "2", unit: "" }], ctx);
     if (bad.ok) throw new Error("expected errors");
-    expect(bad.shared["panel"]).toBe("Panel is required.");
-    expect(bad.rows[1]?.["unit"]).toBe("Unit is required with a numeric result.");
+    expect(bad.shared.panel).toBe("Panel is required.");
+    expect(bad.rows[1]?.unit).toBe("Unit is required with a numeric result.");
     expect(bad.rows[0]).toEqual({});
   });
 });
@@ -164,13 +166,13 @@ describe("medications", () => {
   });
   it("orders weekdays and checks the schedule", () => {
     const w = ok(parseForm("medication", { name: "MTX", schedule_kind: "weekly", days: "thu,mon", times: "09:00" }, ctx));
-    expect(w.data["schedule"]).toEqual({ kind: "weekly", days: ["mon", "thu"], times: ["09:00"] });
+    expect(w.data.schedule).toEqual({ kind: "weekly", days: ["mon", "thu"], times: ["09:00"] });
     expect(w.occurredAt).toBe("2026-03-10T18:30:00.000Z");
     const e = errors(parseForm("medication", { name: "", schedule_kind: "weekly", days: "", times: "25:00", started_on: "2026-03-05", stopped_on: "2026-03-01" }, ctx));
-    expect(e["name"]).toBe("Name is required.");
-    expect(e["days"]).toBe("Days: choose at least one weekday.");
-    expect(e["times"]).toBe("Times: “25:00” is not a time of day (HH:MM, 24 h).");
-    expect(e["stopped_on"]).toBe("Stopped on must not be before Started on.");
+    expect(e.name).toBe("Name is required.");
+    expect(e.days).toBe("Days: choose at least one weekday.");
+    expect(e.times).toBe("Times: “25:00” is not a time of day (HH:MM, 24 h).");
+    expect(e.stopped_on).toBe("Stopped on must not be before Started on.");
     expect(ok(parseForm("medication", { name: "Ibuprofen", schedule_kind: "as_needed", times: "08:00" }, ctx)).data).toEqual({
       name: "Ibuprofen",
       schedule: { kind: "as_needed" },
@@ -185,20 +187,20 @@ describe("doses, appointments and notes", () => {
   });
   it("checks an appointment's duration", () => {
     const e = errors(parseForm("appointment", { title: "Cardiology", duration_minutes: "1.5", occurred_at: "2026-04-01T10:00" }, ctx));
-    expect(e["duration_minutes"]).toBe("Duration (minutes) must be a whole number (you typed “1.5”).");
+    expect(e.duration_minutes).toBe("Duration (minutes) must be a whole number (you typed “1.5”).");
     const r = ok(parseForm("appointment", { title: "Cardiology", duration_minutes: "30", with: "Dr. Lee", status: "booked", occurred_at: "2026-04-01T10:00" }, ctx));
     expect(r.data).toEqual({ title: "Cardiology", duration_minutes: 30, with: "Dr. Lee", status: "booked" });
   });
   it("limits a note to 20,000 characters and a comment to 2,000", () => {
     const e = errors(parseForm("note", { text: "x".repeat(20001), comment: "y".repeat(2001), occurred_at: "2026-03-10T10:00" }, ctx));
-    expect(e["text"]).toBe("Text is too long (20001 of at most 20000 characters).");
-    expect(e["comment"]).toBe("Comment is too long (2001 of at most 2000 characters).");
+    expect(e.text).toBe("Text is too long (20001 of at most 20000 characters).");
+    expect(e.comment).toBe("Comment is too long (2001 of at most 2000 characters).");
   });
   it("splits tags and caps them at 32", () => {
     const r = ok(parseForm("note", { text: "hello", tags: "diabetes, school ,diabetes", occurred_at: "2026-03-10T10:00" }, ctx));
     expect(r.tags).toEqual(["diabetes", "school"]);
     const many = Array.from({ length: 33 }, (_, i) => `t${i}`).join(",");
-    expect(errors(parseForm("note", { text: "x", tags: many, occurred_at: "2026-03-10T10:00" }, ctx))["tags"]).toBe("Tags: at most 32 (you have 33).");
+    expect(errors(parseForm("note", { text: "x", tags: many, occurred_at: "2026-03-10T10:00" }, ctx)).tags).toBe("Tags: at most 32 (you have 33).");
   });
 });
 
@@ -213,8 +215,8 @@ describe("editing keeps what this app does not know", () => {
       flag: "high",
     };
     const values = formFromData("lab_result", data, "2026-03-01T08:00:00.000Z", ["lipids"], tz);
-    expect(values["occurred_at"]).toBe("2026-03-01T09:00");
-    expect(values["result"]).toBe("3.1");
+    expect(values.occurred_at).toBe("2026-03-01T09:00");
+    expect(values.result).toBe("3.1");
     const edited = ok(
       parseForm("lab_result", { ...values, result: "2.9", flag: "" }, { ...ctx, original: { data, occurredAt: "2026-03-01T08:00:00.000Z" } }),
     );

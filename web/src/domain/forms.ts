@@ -123,7 +123,7 @@ class Collector {
   }
 
   fail(field: string, message: string): void {
-    if (this.errors[field] === undefined) this.errors[field] = message;
+    this.errors[field] ??= message;
   }
 
   text(field: string, opts: { required?: boolean; max?: number; key?: string } = {}): void {
@@ -219,7 +219,7 @@ class Collector {
   }
 
   tags(): string[] {
-    const names = splitList(this.values["tags"]);
+    const names = splitList(this.values.tags);
     if (names.length > MAX_TAGS) this.fail("tags", `Tags: at most ${MAX_TAGS} (you have ${names.length}).`);
     const long = names.find((n) => n.length > 100);
     if (long !== undefined) this.fail("tags", `Tags: “${long.slice(0, 20)}…” is too long.`);
@@ -239,8 +239,8 @@ function finish(c: Collector, occurredAt: string): ParseResult {
 }
 
 function parseVital(values: FormValues, timeZone: string, now: number): ParseResult {
-  const vital = (VITAL_TYPES as readonly string[]).includes(values["type"] ?? "")
-    ? VITAL_LABELS[values["type"] as VitalType]
+  const vital = (VITAL_TYPES as readonly string[]).includes(values.type ?? "")
+    ? VITAL_LABELS[values.type as VitalType]
     : "Value";
   const c = new Collector(values, { value: vital });
   const type = c.choice("type", VITAL_TYPES, { required: true });
@@ -251,7 +251,7 @@ function parseVital(values: FormValues, timeZone: string, now: number): ParseRes
     if (!allowed.includes(unit)) {
       c.fail("unit", `Unit must be one of: ${allowed.map(unitLabel).join(", ")}.`);
     } else {
-      c.data["unit"] = unit;
+      c.data.unit = unit;
     }
     const u = allowed.includes(unit) ? unit : (allowed[0] ?? "");
     if (type === "blood_pressure") {
@@ -264,13 +264,13 @@ function parseVital(values: FormValues, timeZone: string, now: number): ParseRes
       if (s !== null && d !== null && d >= s) {
         c.fail("diastolic", "Diastolic must be lower than systolic.");
       }
-      if (s !== null) c.data["systolic"] = s;
-      if (d !== null) c.data["diastolic"] = d;
-      if (p !== null) c.data["pulse"] = p;
+      if (s !== null) c.data.systolic = s;
+      if (d !== null) c.data.diastolic = d;
+      if (p !== null) c.data.pulse = p;
     } else {
       const [min, max] = plausibleRange(type, u);
       const v = c.number("value", { required: true, min, max, unit: u });
-      if (v !== null) c.data["value"] = v;
+      if (v !== null) c.data.value = v;
       if (type === "glucose") c.choice("context", GLUCOSE_CONTEXTS);
     }
   }
@@ -290,7 +290,7 @@ function labInto(c: Collector): void {
   if (result === "") {
     c.fail("result", "Result is required (a number, or a text such as “positive”).");
   } else if (numeric !== null) {
-    c.data["value"] = numeric;
+    c.data.value = numeric;
     c.text("unit", { max: 50 });
     if (c.raw("unit") === "") c.fail("unit", "Unit is required with a numeric result.");
   } else {
@@ -303,11 +303,11 @@ function labInto(c: Collector): void {
     c.fail("ref_high", "Reference high must not be lower than reference low.");
   }
   const range: JsonObject = {};
-  if (low !== null) range["low"] = low;
-  if (high !== null) range["high"] = high;
+  if (low !== null) range.low = low;
+  if (high !== null) range.high = high;
   const rangeText = c.raw("ref_text");
-  if (rangeText !== "") range["text"] = rangeText;
-  if (Object.keys(range).length > 0) c.data["reference_range"] = range;
+  if (rangeText !== "") range.text = rangeText;
+  if (Object.keys(range).length > 0) c.data.reference_range = range;
   c.choice("flag", LAB_FLAGS);
   c.text("panel", { max: 200 });
   c.text("laboratory", { max: 200 });
@@ -327,10 +327,10 @@ function scheduleInto(c: Collector): void {
     required: true,
     key: "__schedule_kind",
   });
-  delete c.data["__schedule_kind"];
+  delete c.data.__schedule_kind;
   if (kind === null) return;
   if (kind === "as_needed") {
-    c.data["schedule"] = { kind };
+    c.data.schedule = { kind };
     return;
   }
   const times = splitList(c.raw("times"));
@@ -340,7 +340,7 @@ function scheduleInto(c: Collector): void {
   else if (times.length > 12) c.fail("times", "Times: at most 12 times a day.");
   const sorted = [...times].sort();
   if (kind === "daily") {
-    c.data["schedule"] = { kind, times: sorted };
+    c.data.schedule = { kind, times: sorted };
     return;
   }
   const days = splitList(c.raw("days"));
@@ -348,7 +348,7 @@ function scheduleInto(c: Collector): void {
   if (days.length === 0) c.fail("days", "Days: choose at least one weekday.");
   else if (badDay !== undefined) c.fail("days", `Days: “${badDay}” is not a weekday.`);
   const ordered = WEEKDAYS.filter((d) => days.includes(d));
-  c.data["schedule"] = { kind, days: ordered, times: sorted };
+  c.data.schedule = { kind, days: ordered, times: sorted };
 }
 
 function parseMedication(
@@ -386,7 +386,7 @@ function parseDose(values: FormValues, timeZone: string, now: number): ParseResu
   if (scheduled !== "") {
     const ms = Date.parse(scheduled);
     if (!Number.isFinite(ms)) c.fail("scheduled_for", "Scheduled for must be an instant.");
-    else c.data["scheduled_for"] = wireInstant(ms);
+    else c.data.scheduled_for = wireInstant(ms);
   }
   c.text("dose", { max: 100 });
   c.text("reason");
@@ -399,7 +399,7 @@ function parseAppointment(values: FormValues, timeZone: string, now: number): Pa
   const occurredAt = occurred(c, timeZone, now);
   c.text("title", { required: true, max: 200 });
   const duration = c.number("duration_minutes", { min: 1, max: 1440, integer: true });
-  if (duration !== null) c.data["duration_minutes"] = duration;
+  if (duration !== null) c.data.duration_minutes = duration;
   c.text("location", { max: 300 });
   c.text("with", { max: 200 });
   c.choice("status", APPOINTMENT_STATUSES);
@@ -498,14 +498,14 @@ export function mergeUnknown(kind: RecordKind, original: JsonObject, data: JsonO
     if (!owned.has(key)) merged[key] = value;
   }
   Object.assign(merged, data);
-  const oldRange = original["reference_range"];
-  const newRange = data["reference_range"];
+  const oldRange = original.reference_range;
+  const newRange = data.reference_range;
   if (kind === "lab_result" && isObject(oldRange) && isObject(newRange)) {
     const range: JsonObject = {};
     for (const [key, value] of Object.entries(oldRange)) {
       if (!["low", "high", "text"].includes(key)) range[key] = value;
     }
-    merged["reference_range"] = Object.assign(range, newRange);
+    merged.reference_range = Object.assign(range, newRange);
   }
   return merged;
 }
@@ -528,10 +528,10 @@ export function parseLabPanel(
           "lab_result",
           {
             ...row,
-            panel: shared["panel"] ?? "",
-            laboratory: shared["laboratory"] ?? "",
-            occurred_at: shared["occurred_at"] ?? "",
-            tags: shared["tags"] ?? "",
+            panel: shared.panel ?? "",
+            laboratory: shared.laboratory ?? "",
+            occurred_at: shared.occurred_at ?? "",
+            tags: shared.tags ?? "",
           },
           ctx,
         )
@@ -539,9 +539,9 @@ export function parseLabPanel(
   );
   const rowErrors = results.map((r) => (r !== null && !r.ok ? withoutShared(r.errors) : {}));
   const sharedErrors = { ...head.errors };
-  const tagError = results.find((r) => r !== null && !r.ok && r.errors["tags"] !== undefined);
-  if (tagError !== undefined && tagError !== null && !tagError.ok && tagError.errors["tags"] !== undefined) {
-    sharedErrors["tags"] = tagError.errors["tags"];
+  const tagError = results.find((r) => r !== null && !r.ok && r.errors.tags !== undefined);
+  if (tagError !== undefined && tagError !== null && !tagError.ok && tagError.errors.tags !== undefined) {
+    sharedErrors.tags = tagError.errors.tags;
   }
   if (Object.keys(sharedErrors).length > 0 || rowErrors.some((e) => Object.keys(e).length > 0)) {
     return { ok: false, shared: sharedErrors, rows: rowErrors };
@@ -573,78 +573,78 @@ export function formFromData(
 ): FormValues {
   const common: FormValues = {
     occurred_at: toLocalInput(occurredAt, timeZone),
-    comment: s(data["comment"]),
+    comment: s(data.comment),
     tags: tags.join(", "),
   };
   switch (kind) {
     case "health_data":
       return {
         ...common,
-        type: s(data["type"]),
-        unit: s(data["unit"]),
-        value: s(data["value"]),
-        systolic: s(data["systolic"]),
-        diastolic: s(data["diastolic"]),
-        pulse: s(data["pulse"]),
-        context: s(data["context"]),
+        type: s(data.type),
+        unit: s(data.unit),
+        value: s(data.value),
+        systolic: s(data.systolic),
+        diastolic: s(data.diastolic),
+        pulse: s(data.pulse),
+        context: s(data.context),
       };
     case "lab_result": {
-      const range = isObject(data["reference_range"]) ? data["reference_range"] : {};
+      const range = isObject(data.reference_range) ? data.reference_range : {};
       return {
         ...common,
-        test: s(data["test"]),
-        loinc: s(data["loinc"]),
-        result: typeof data["value"] === "number" ? s(data["value"]) : s(data["value_text"]),
-        unit: s(data["unit"]),
-        ref_low: s(range["low"]),
-        ref_high: s(range["high"]),
-        ref_text: s(range["text"]),
-        flag: s(data["flag"]),
-        panel: s(data["panel"]),
-        laboratory: s(data["laboratory"]),
+        test: s(data.test),
+        loinc: s(data.loinc),
+        result: typeof data.value === "number" ? s(data.value) : s(data.value_text),
+        unit: s(data.unit),
+        ref_low: s(range.low),
+        ref_high: s(range.high),
+        ref_text: s(range.text),
+        flag: s(data.flag),
+        panel: s(data.panel),
+        laboratory: s(data.laboratory),
       };
     }
     case "medication": {
-      const schedule = isObject(data["schedule"]) ? data["schedule"] : {};
+      const schedule = isObject(data.schedule) ? data.schedule : {};
       const list = (v: unknown): string =>
         Array.isArray(v) ? v.filter((x) => typeof x === "string").join(",") : "";
       return {
         ...common,
-        name: s(data["name"]),
-        strength: s(data["strength"]),
-        form: s(data["form"]),
-        dose: s(data["dose"]),
-        schedule_kind: s(schedule["kind"]),
-        times: list(schedule["times"]),
-        days: list(schedule["days"]),
-        started_on: s(data["started_on"]),
-        stopped_on: s(data["stopped_on"]),
-        instructions: s(data["instructions"]),
-        prescriber: s(data["prescriber"]),
-        reason: s(data["reason"]),
+        name: s(data.name),
+        strength: s(data.strength),
+        form: s(data.form),
+        dose: s(data.dose),
+        schedule_kind: s(schedule.kind),
+        times: list(schedule.times),
+        days: list(schedule.days),
+        started_on: s(data.started_on),
+        stopped_on: s(data.stopped_on),
+        instructions: s(data.instructions),
+        prescriber: s(data.prescriber),
+        reason: s(data.reason),
       };
     }
     case "medication_dose":
       return {
         ...common,
-        medication_id: s(data["medication_id"]),
-        status: s(data["status"]),
-        scheduled_for: s(data["scheduled_for"]),
-        dose: s(data["dose"]),
-        reason: s(data["reason"]),
+        medication_id: s(data.medication_id),
+        status: s(data.status),
+        scheduled_for: s(data.scheduled_for),
+        dose: s(data.dose),
+        reason: s(data.reason),
       };
     case "appointment":
       return {
         ...common,
-        title: s(data["title"]),
-        duration_minutes: s(data["duration_minutes"]),
-        location: s(data["location"]),
-        with: s(data["with"]),
-        status: s(data["status"]),
-        notes: s(data["notes"]),
+        title: s(data.title),
+        duration_minutes: s(data.duration_minutes),
+        location: s(data.location),
+        with: s(data.with),
+        status: s(data.status),
+        notes: s(data.notes),
       };
     case "note":
-      return { ...common, title: s(data["title"]), text: s(data["text"]) };
+      return { ...common, title: s(data.title), text: s(data.text) };
   }
 }
 

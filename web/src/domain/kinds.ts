@@ -11,7 +11,7 @@ export const RECORD_KINDS = [
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** A JSON object as it comes out of a decrypted payload; unknown keys are kept on edit. */
-export type JsonObject = { [key: string]: unknown };
+export type JsonObject = Record<string, unknown>;
 
 export const VITAL_TYPES = [
   "blood_pressure",

@@ -57,7 +57,7 @@ export function vitalGuide(
   const base =
     field === "systolic" || field === "diastolic"
       ? "mm[Hg]"
-      : (VITAL_UNITS[field as VitalType]?.[0] ?? unit);
+      : ((VITAL_UNITS as Partial<Record<string, readonly string[]>>)[field]?.[0] ?? unit);
   const c = (v: number | null): number | null =>
     v === null ? null : roundTo(convert(v, base, unit), displayDigits(unit));
   return [c(range[0]), c(range[1])];
@@ -219,7 +219,7 @@ export function vitalTypesPresent(records: readonly HealthRecord[]): VitalType[]
   const seen = new Set<string>();
   for (const r of records) {
     if (r.kind !== "health_data") continue;
-    const t = r.data["type"];
+    const t = r.data.type;
     if (typeof t === "string") seen.add(t);
   }
   return (["blood_pressure", "heart_rate", "weight", "glucose", "temperature"] as const).filter(

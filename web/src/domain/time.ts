@@ -58,12 +58,12 @@ export function zonedParts(instant: string | number, timeZone: string): ZonedPar
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
   return {
-    year: parts["year"] ?? 0,
-    month: parts["month"] ?? 0,
-    day: parts["day"] ?? 0,
-    hour: parts["hour"] ?? 0,
-    minute: parts["minute"] ?? 0,
-    second: parts["second"] ?? 0,
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
     millisecond: ((ms % 1000) + 1000) % 1000,
   };
 }
@@ -171,7 +171,7 @@ export function toLocalInput(instant: string | number, timeZone: string): string
 /** The instant of a `datetime-local` value read in a zone; null when it is not one. */
 export function fromLocalInput(value: string, timeZone: string): number | null {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(value.trim());
-  if (m === null || m[1] === undefined || m[2] === undefined) return null;
+  if (m?.[1] === undefined || m[2] === undefined) return null;
   if (!isDate(m[1]) || !isTimeOfDay(m[2])) return null;
   return zonedInstant(m[1], m[2], timeZone);
 }

@@ -47,7 +47,7 @@ describe("rows", () => {
     expect(rows.map((r) => r.type)).toEqual(["day", "record", "day", "panel"]);
     const panel = rows[3];
     if (panel?.type !== "panel") throw new Error("no panel row");
-    expect(panel.records.map((r) => r.data["test"])).toEqual(["HDL", "LDL"]);
+    expect(panel.records.map((r) => r.data.test)).toEqual(["HDL", "LDL"]);
     expect(rows[2]).toMatchObject({ date: "2026-03-01", count: 2 });
   });
 });
@@ -60,8 +60,8 @@ describe("appointments", () => {
     const c = rec("appointment", "2026-03-01T09:00:00.000Z", { title: "long ago" });
     const d = rec("appointment", "2026-03-09T09:00:00.000Z", { title: "yesterday" });
     const { upcoming, past } = appointmentsUpcomingFirst([a, b, c, d], now);
-    expect(upcoming.map((r) => r.data["title"])).toEqual(["soon", "later"]);
-    expect(past.map((r) => r.data["title"])).toEqual(["yesterday", "long ago"]);
+    expect(upcoming.map((r) => r.data.title)).toEqual(["soon", "later"]);
+    expect(past.map((r) => r.data.title)).toEqual(["yesterday", "long ago"]);
   });
 });
 

@@ -54,9 +54,16 @@ export function filterRecords(
   });
 }
 
+interface DayRow {
+  type: "day";
+  key: string;
+  date: string;
+  count: number;
+}
+
 /** One row of the virtualised timeline: a day heading, a record, or a lab panel's results. */
 export type TimelineRow =
-  | { type: "day"; key: string; date: string; count: number }
+  | DayRow
   | { type: "record"; key: string; record: HealthRecord }
   | { type: "panel"; key: string; panel: string; records: HealthRecord[] };
 
@@ -67,15 +74,16 @@ export type TimelineRow =
 export function timelineRows(records: readonly HealthRecord[], timeZone: string): TimelineRow[] {
   const sorted = [...records].sort(newestFirst);
   const rows: TimelineRow[] = [];
-  let day: { type: "day"; key: string; date: string; count: number } | null = null;
+  // Widened on purpose: the loop below fills it, so it must not narrow to its first value.
+  let day = null as DayRow | null;
   const panels = new Map<string, { type: "panel"; key: string; panel: string; records: HealthRecord[] }>();
   for (const record of sorted) {
     const date = localDate(record.occurredAt, timeZone);
-    if (day === null || day.date !== date) {
+    if (day?.date !== date) {
       day = { type: "day", key: `day:${date}`, date, count: 0 };
       rows.push(day);
     }
-    const panel = record.kind === "lab_result" ? record.data["panel"] : undefined;
+    const panel = record.kind === "lab_result" ? record.data.panel : undefined;
     if (typeof panel === "string" && panel.trim() !== "") {
       const groupKey = `panel:${date}:${record.occurredAt}:${panel}`;
       const existing = panels.get(groupKey);
@@ -94,7 +102,7 @@ export function timelineRows(records: readonly HealthRecord[], timeZone: string)
     day.count += 1;
   }
   for (const row of panels.values()) {
-    row.records.sort((a, b) => String(a.data["test"]).localeCompare(String(b.data["test"])));
+    row.records.sort((a, b) => String(a.data.test).localeCompare(String(b.data.test)));
   }
   return rows;
 }
@@ -220,7 +228,7 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
       if (d === null) return fallback;
       const firstLine = d.text.split("\n")[0] ?? "";
       return {
-        title: d.title || "Note",
+        title: d.title !== null && d.title !== undefined && d.title !== "" ? d.title : "Note",
         detail: firstLine.length > 140 ? `${firstLine.slice(0, 140)}…` : firstLine,
         badge: "",
       };

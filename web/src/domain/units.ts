@@ -44,7 +44,7 @@ const KG_PER_LB = 0.45359237;
 /** mg/dL per mmol/L of glucose: its molar mass is 180.156 g/mol (mmol/L × 180.156 / 10). */
 export const GLUCOSE_MG_DL_PER_MMOL_L = 18.0156;
 
-type Conversion = { to: (v: number) => number; from: (v: number) => number };
+interface Conversion { to: (v: number) => number; from: (v: number) => number }
 
 /** Conversions from each non-default unit to its type's default unit (and back). */
 const TO_DEFAULT: Record<string, Conversion> = {

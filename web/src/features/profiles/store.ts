@@ -122,7 +122,7 @@ export class ProfilesStore implements KeyRing {
       this.keys.set(wire.id, epochs);
       this.currentEpoch.set(wire.id, key.epoch);
       const meta = await decryptProfileMetadata(key, wire.encrypted);
-      const name = typeof meta.metadata["name"] === "string" ? meta.metadata["name"] : "";
+      const name = typeof meta.metadata.name === "string" ? meta.metadata.name : "";
       return {
         ...base,
         name: name === "" ? "Unnamed" : name,

@@ -24,7 +24,7 @@ function useMinute(now: () => number): number {
 
 function AdherenceValue({ label, value }: { label: string; value: Adherence | null }): ReactNode {
   const title =
-    value === null || value.percent === null
+    value?.percent === null || value === null
       ? "No doses were due in this period."
       : `${value.taken} of ${value.expected} due doses taken`;
   return (
@@ -32,7 +32,7 @@ function AdherenceValue({ label, value }: { label: string; value: Adherence | nu
       <dt>{label}</dt>
       <dd>
         <span className="percent">{formatAdherence(value)}</span>
-        <span className="fraction">{value === null || value.percent === null ? "nothing due" : `${value.taken}/${value.expected}`}</span>
+        <span className="fraction">{value?.percent === null || value === null ? "nothing due" : `${value.taken}/${value.expected}`}</span>
       </dd>
     </div>
   );
@@ -125,8 +125,8 @@ function MedicationCard({
     const at = services.now();
     const data: Record<string, unknown> = { medication_id: medication.id, status };
     const slot = suggestSlot(medication, doses, at, timeZone);
-    if (slot !== null) data["scheduled_for"] = slot;
-    if (status === "skipped" && reason.trim() !== "") data["reason"] = reason.trim();
+    if (slot !== null) data.scheduled_for = slot;
+    if (status === "skipped" && reason.trim() !== "") data.reason = reason.trim();
     try {
       await services.records.create(profileId, {
         kind: "medication_dose",
@@ -155,7 +155,7 @@ function MedicationCard({
         </h3>
         <p className="detail">{s.detail}</p>
         {med?.instructions ? <p className="detail">{med.instructions}</p> : null}
-        {stopped && med?.stopped_on ? <p className="badge">Stopped {shortDate(med.stopped_on)}</p> : null}
+        {stopped && med.stopped_on ? <p className="badge">Stopped {shortDate(med.stopped_on)}</p> : null}
       </div>
       {week !== null ? (
         <dl className="adherence-values" aria-label={`Adherence of ${med?.name ?? s.title}`}>

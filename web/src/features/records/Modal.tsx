@@ -1,7 +1,7 @@
 /** A modal on the native <dialog>: focus is trapped by the browser, Escape closes it. */
 
 import type { ReactNode } from "react";
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 
 export function Modal({
   label,
@@ -14,7 +14,9 @@ export function Modal({
 }): ReactNode {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  useLayoutEffect(() => {
+    closeRef.current = onClose;
+  });
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;

@@ -3,12 +3,12 @@
  * keep everything typed; an edit that lost a race (412) shows both versions to choose from.
  */
 
-import type { FormEvent, ReactNode } from "react";
+import type { SyntheticEvent, ReactNode } from "react";
 import { useId, useRef, useState } from "react";
 
 import type { FieldErrors, FormValues } from "../../domain/forms";
 import { FIELD_LABELS, emptyForm, formFromData, parseForm } from "../../domain/forms";
-import type { HealthRecord, RecordKind, VitalType } from "../../domain/kinds";
+import type { HealthRecord, RecordKind } from "../../domain/kinds";
 import { KIND_LABELS } from "../../domain/kinds";
 import { VITAL_UNITS } from "../../domain/units";
 import { ErrorSummary, FieldList, fieldId } from "./FormFields";
@@ -31,7 +31,7 @@ function preferredUnit(type: string, units: ReturnType<typeof useRecordsServices
   if (type === "weight") return units.weight;
   if (type === "glucose") return units.glucose;
   if (type === "temperature") return units.temperature;
-  return VITAL_UNITS[type as VitalType]?.[0] ?? "";
+  return (VITAL_UNITS as Partial<Record<string, readonly string[]>>)[type]?.[0] ?? "";
 }
 
 export function RecordEditor(props: RecordEditorProps): ReactNode {
@@ -43,7 +43,7 @@ export function RecordEditor(props: RecordEditorProps): ReactNode {
     if (record !== null) return formFromData(kind, record.data, record.occurredAt, record.tags, timeZone);
     const start = emptyForm(kind, services.now(), timeZone);
     if (kind === "health_data") {
-      const type = props.initial?.["type"] ?? "blood_pressure";
+      const type = props.initial?.type ?? "blood_pressure";
       return { ...start, type, unit: preferredUnit(type, services.units), ...props.initial };
     }
     return { ...start, ...props.initial };
@@ -58,7 +58,7 @@ export function RecordEditor(props: RecordEditorProps): ReactNode {
   const change = (name: string, value: string): void => {
     setValues((v) => {
       const next = { ...v, [name]: value };
-      if (kind === "health_data" && name === "type") next["unit"] = preferredUnit(value, services.units);
+      if (kind === "health_data" && name === "type") next.unit = preferredUnit(value, services.units);
       return next;
     });
   };
@@ -81,7 +81,7 @@ export function RecordEditor(props: RecordEditorProps): ReactNode {
     }
   };
 
-  const submit = (event: FormEvent): void => {
+  const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
     const parsed = parseForm(kind, values, {
       timeZone,

@@ -6,7 +6,7 @@
 
 import type { ProfileKey, RecordWire } from "../../crypto";
 import { decryptRecord, encryptRecord } from "../../crypto";
-import type { HealthRecord, JsonObject } from "../../domain/kinds";
+import type { HealthRecord } from "../../domain/kinds";
 import { isRecordKind } from "../../domain/kinds";
 import type { RecordDraft, RecordSource } from "./source";
 import { ConflictError, SourceError } from "./source";
@@ -86,7 +86,7 @@ export class ApiRecordSource implements RecordSource {
       profileId: wire.profile_id,
       kind: wire.kind,
       occurredAt: new Date(wire.occurred_at).toISOString(),
-      data: plain.data as JsonObject,
+      data: plain.data,
       tags: plain.tags,
       revision: wire.revision,
       updatedAt: wire.updated_at,

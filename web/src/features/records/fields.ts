@@ -65,11 +65,11 @@ export function fieldsFor(
 ): FieldSpec[] {
   switch (kind) {
     case "health_data": {
-      const type = (VITAL_TYPES as readonly string[]).includes(values["type"] ?? "")
-        ? (values["type"] as VitalType)
+      const type = (VITAL_TYPES as readonly string[]).includes(values.type ?? "")
+        ? (values.type as VitalType)
         : "blood_pressure";
       const units = VITAL_UNITS[type];
-      const u = unitLabel(values["unit"] || units[0]);
+      const u = unitLabel(values.unit !== undefined && values.unit !== "" ? values.unit : units[0]);
       const fields: FieldSpec[] = [
         {
           name: "type",
@@ -150,10 +150,10 @@ export function fieldsFor(
           ],
         },
       ];
-      if (values["schedule_kind"] === "weekly") {
+      if (values.schedule_kind === "weekly") {
         fields.push({ name: "days", label: "Days", type: "days", required: true });
       }
-      if (values["schedule_kind"] !== "as_needed") {
+      if (values.schedule_kind !== "as_needed") {
         fields.push({ name: "times", label: "Times", type: "times", required: true });
       }
       fields.push(

@@ -43,7 +43,7 @@ const EMPTY: ProfileRecords = Object.freeze({
   records: [],
   pendingDeletes: [],
   notice: null,
-}) as ProfileRecords;
+});
 
 /** How long a deleted record can be brought back before the deletion is sent. */
 export const UNDO_MS = 8000;

@@ -1,0 +1,60 @@
+/** Appointments, upcoming first (soonest at the top), then past ones. */
+
+import type { ReactNode } from "react";
+import { useMemo } from "react";
+
+import type { HealthRecord } from "../../domain/kinds";
+import { appointmentsUpcomingFirst, summarize } from "../../domain/timeline";
+import { dateTimeOf } from "./format";
+import { useRecordsServices } from "./services";
+
+function List({ items, onOpen, timeZone }: { items: readonly HealthRecord[]; onOpen: (r: HealthRecord) => void; timeZone: string }): ReactNode {
+  return (
+    <ul className="appointments">
+      {items.map((r) => {
+        const s = summarize(r);
+        return (
+          <li key={r.id}>
+            <button type="button" className="row-button" onClick={() => onOpen(r)}>
+              <span className="time">{dateTimeOf(r.occurredAt, timeZone)}</span>
+              <span className="body">
+                <span className="title">{s.title}</span>
+                <span className="detail">{s.detail}</span>
+              </span>
+              {s.badge ? <span className={`badge badge-${s.badge}`}>{s.badge}</span> : null}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function Appointments({ records, onOpen, onAdd }: { records: readonly HealthRecord[]; onOpen: (r: HealthRecord) => void; onAdd: () => void }): ReactNode {
+  const { timeZone, now } = useRecordsServices();
+  const { upcoming, past } = useMemo(() => appointmentsUpcomingFirst(records, now()), [records, now]);
+  if (upcoming.length === 0 && past.length === 0) {
+    return (
+      <div className="empty">
+        <p>No appointments yet.</p>
+        <button type="button" onClick={onAdd}>
+          Add an appointment
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="appointment-lists">
+      <section aria-labelledby="appointments-upcoming">
+        <h2 id="appointments-upcoming">Upcoming</h2>
+        {upcoming.length === 0 ? <p className="empty">Nothing booked ahead.</p> : <List items={upcoming} onOpen={onOpen} timeZone={timeZone} />}
+      </section>
+      {past.length > 0 ? (
+        <section aria-labelledby="appointments-past">
+          <h2 id="appointments-past">Past</h2>
+          <List items={past} onOpen={onOpen} timeZone={timeZone} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
