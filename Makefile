@@ -9,7 +9,8 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy
+.PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy \
+	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,12 +28,16 @@ $(STAMP): $(BIN)/python $(REQ)/dev.txt backend/pyproject.toml clients/python/pyp
 
 install: $(STAMP) ## create .venv with the pinned development dependencies
 
-run: $(STAMP) ## start the API on http://127.0.0.1:8000 (embedded database unless MONGODB_URI is set)
-	cd $(BACKEND) && NORMOGEN_ENV=$${NORMOGEN_ENV:-development} SERVER_HOST=$${SERVER_HOST:-127.0.0.1} \
+run: $(STAMP) web-build ## start the web app on http://127.0.0.1:6001 and the API on :8000 (embedded database unless MONGODB_URI is set)
+	cd $(BACKEND) && trap 'kill $$web 2>/dev/null; wait $$web 2>/dev/null' EXIT; \
+		../$(BIN)/normogen web --dist ../$(WEB)/dist --port $${WEB_PORT:-6001} \
+			--api-url http://127.0.0.1:$${SERVER_PORT:-8000} & web=$$!; \
+		NORMOGEN_ENV=$${NORMOGEN_ENV:-development} SERVER_HOST=$${SERVER_HOST:-127.0.0.1} \
 		../$(BIN)/normogen serve
 
 test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint, types, unit, integration)
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory web-test
 
 check: lint types unit ## what CI runs: ruff, mypy --strict, pytest
 
@@ -72,6 +77,57 @@ lock-deploy: ## re-pin the deployment tool and image build requirements (needs n
 		--python-version 3.11 --quiet -o requirements/deploy.txt
 	cd $(BACKEND) && ../$(BIN)/uv pip compile requirements/build.in --generate-hashes \
 		--python-version 3.11 --quiet -o requirements/build.txt
+
+# --- The web app (web/): Node.js >= 20.19 with npm; Playwright drives Debian's Chromium. ---
+WEB := web
+WEB_STAMP := $(WEB)/node_modules/.installed
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) $(WEB)/index.html \
+	$(WEB)/vite.config.ts $(wildcard $(WEB)/tsconfig*.json)
+CHROMIUM ?= /usr/bin/chromium
+
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: the web app needs Node.js 20.19+ with npm" >&2; exit 1; }
+	cd $(WEB) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	touch $@
+
+web-install: $(WEB_STAMP) ## install the web app's locked packages (npm ci)
+
+# Rebuilt only when a source file is newer than the build (or there is none yet).
+$(WEB)/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	cd $(WEB) && npx vite build --logLevel warn
+	touch $@
+
+web-build: $(WEB)/dist/index.html ## build the web app into web/dist when its sources changed
+
+web-api: $(STAMP) $(WEB_STAMP) ## regenerate web/src/api/schema.gen.ts from the server's OpenAPI document
+	cd $(BACKEND) && ../$(BIN)/normogen openapi --output ../$(WEB)/openapi.json
+	cd $(WEB) && npx openapi-typescript openapi.json -o src/api/schema.gen.ts
+
+web-api-check: $(STAMP) $(WEB_STAMP) ## fail when the generated API client is older than the server's API
+	cd $(BACKEND) && ../$(BIN)/normogen openapi --output ../$(WEB)/openapi.json
+	cd $(WEB) && npx openapi-typescript openapi.json -o node_modules/.tmp/schema.check.ts >/dev/null
+	@cmp -s $(WEB)/src/api/schema.gen.ts $(WEB)/node_modules/.tmp/schema.check.ts || { \
+		echo "web/src/api/schema.gen.ts is out of date with the server's OpenAPI: run 'make web-api'" >&2; \
+		diff -u $(WEB)/src/api/schema.gen.ts $(WEB)/node_modules/.tmp/schema.check.ts | head -40 >&2; exit 1; }
+	@echo "web API client is current"
+
+web-lint: $(WEB_STAMP) ## eslint and tsc over the web app
+	cd $(WEB) && npx eslint . --max-warnings 0 && npx tsc -b --noEmit
+
+web-unit: $(WEB_STAMP) ## vitest: crypto vectors and state
+	cd $(WEB) && npx vitest run
+
+$(CHROMIUM):
+	@echo "installing Debian's Chromium for the browser tests"
+	if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; else sudo apt-get install -y chromium; fi
+
+web-e2e: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## Playwright + axe against a real server
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen npx playwright test
+
+web-test: web-lint web-unit web-api-check web-e2e ## everything for the web app
+
+web-bench: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the web app (bundle size, unlock time)
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen node bench/platform.mjs
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) $(BACKEND)/.data .venv-deploy .tools

@@ -101,3 +101,35 @@ async def create_family_profile(
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
+
+
+async def rotate(
+    http: httpx.AsyncClient, owner: RegisteredUser, family_id: str, remove: list[str]
+) -> httpx.Response:
+    """The owner's key rotation with shape-valid keys: every remaining confirmed member gets
+    a grant, every live family profile a new key epoch."""
+    family = (await http.get(f"{FAMILIES}/{family_id}", headers=owner.headers)).json()
+    profiles = (await http.get(PROFILES, headers=owner.headers)).json()["profiles"]
+    remaining = [
+        m["user_id"]
+        for m in family["members"]
+        if m["status"] == "confirmed" and m["user_id"] not in remove
+    ]
+    body = {
+        "key_epoch": family["key_epoch"] + 1,
+        "remove": remove,
+        "encrypted": envelope(),
+        "grants": {user_id: sealed_key(owner.user_id) for user_id in remaining},
+        "profiles": [
+            {
+                "id": p["id"],
+                "key_epoch": p["key_epoch"] + 1,
+                "wrapped_key": envelope(size=48),
+                "key_history": envelope(),
+                "encrypted": envelope(),
+            }
+            for p in profiles
+            if p.get("family_id") == family_id
+        ],
+    }
+    return await http.post(f"{FAMILIES}/{family_id}/rotate", json=body, headers=owner.headers)

@@ -1,4 +1,4 @@
-"""The `normogen` command: serve | web | check-config | healthcheck | migrate | gen-secret | openapi."""
+"""`normogen`: serve | web | check-config | healthcheck | migrate | openapi | gen-secret."""
 
 from __future__ import annotations
 

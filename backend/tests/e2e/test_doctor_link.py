@@ -1,8 +1,10 @@
 """End to end with the real crypto: a parent shows a doctor one lab result through a link.
 
 The link is password protected and may be opened once: the doctor opens it from its URL with
-the password, a second attempt is the uniform 404. The database never holds the link key, the
-family key or any profile key in usable form, nor the password or its verifier.
+the password, a second attempt is the uniform 404. The database never holds the link secret,
+its content or password keys, the family key (before or after a rotation), any profile key or
+identity key in usable form, nor the password or its verifier. A copy of the database plus the
+URL still cannot decrypt the link without its password.
 """
 
 from __future__ import annotations
@@ -15,10 +17,19 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from normogen_client.api import NormogenClient
-from normogen_client.crypto import CryptoError, key_from_fragment
+from normogen_client.crypto import (
+    CryptoError,
+    DecryptionError,
+    Envelope,
+    decrypt_json,
+    key_from_fragment,
+    link_keys,
+)
+from normogen_client.crypto.contexts import link_payload_aad
+from normogen_client.crypto.linkkeys import password_key
 from normogen_client.families import Families
 from normogen_client.health import HealthRecords
-from normogen_client.links import Links, open_link, password_verifier
+from normogen_client.links import Links, open_link
 from normogen_client.models import ApiError
 from tests.accounts import new_email
 from tests.e2e.conftest import ClientFactory
@@ -54,6 +65,20 @@ async def test_a_doctor_opens_a_password_link_once(
     assert shared.url.startswith(f"{auth_server.url}/s/{shared.id}#")
     link_key = key_from_fragment(shared.url.split("#", 1)[1])
 
+    # A database thief with the URL but not the password: the stored payload does not open
+    # under the key the URL alone gives (the password is part of the key).
+    stored = await mongo[auth_server.settings.MONGODB_DATABASE]["share_links"].find_one(
+        {"_id": shared.id}
+    )
+    assert stored is not None
+    payload = Envelope.from_json(stored["payload"])
+    url_only, _ = link_keys(link_key, None)
+    with pytest.raises(DecryptionError):
+        decrypt_json(url_only, payload, link_payload_aad(shared.id))
+    content_key, verifier = link_keys(link_key, LINK_PASSWORD)
+    assert verifier is not None
+    assert decrypt_json(content_key, payload, link_payload_aad(shared.id))["records"]
+
     # Wrong or missing passwords: the same 404, and they do not use up the one access.
     for attempt in (None, "wrong password"):
         with pytest.raises(ApiError) as refused:
@@ -81,17 +106,32 @@ async def test_a_doctor_opens_a_password_link_once(
         await open_link(again.url)
     assert revoked.value.status == 404
 
+    # The owner rotates the family key (as removing a member does): the new keys are not
+    # stored either.
+    old_family_key = family.key or b""
+    rotated = await families.rotate(family)
+    [rotated_child] = [p for p in await health.profiles() if p.id == child.id]
+    assert rotated.key_epoch == 2
+    assert rotated_child.key_epoch == 2
+    assert rotated.key != old_family_key
+    assert rotated_child.keys[1] == child.key  # the old key travels in the key history
+
     # The database holds no usable key, password or plaintext.
     assert parent.keys is not None
     secrets = {
         "link key": link_key,
         "second link key": key_from_fragment(again.url.split("#", 1)[1]),
-        "family key": family.key or b"",
+        "family key": old_family_key,
+        "rotated family key": rotated.key or b"",
         "profile key": child.key,
+        "rotated profile key": rotated_child.key,
         "user key": parent.keys.user_key,
         "private key": parent.keys.private_key,
+        "identity key seed": parent.keys.identity_seed,
+        "link content key": content_key,
+        "link password key": password_key(link_key, LINK_PASSWORD),
         "link password": LINK_PASSWORD.encode(),
-        "link password verifier": password_verifier(LINK_PASSWORD, link_key),
+        "link password verifier": verifier,
         "family name": b"The Curies",
         "child's name": "Irène".encode(),
         "lab test name": b"HbA1c",

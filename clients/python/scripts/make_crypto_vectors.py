@@ -157,6 +157,7 @@ def main() -> None:
         ("family-key", contexts.family_key_aad(family_id, 1, user_b), [family_id, 1, user_b]),
         ("link-payload", contexts.link_payload_aad(link_id), [link_id]),
         ("link-label", contexts.link_label_aad(link_id, user_a), [link_id, user_a]),
+        ("preferences", contexts.preferences_aad(user_a), [user_a]),
     ]
     vectors["aad"] = [
         {

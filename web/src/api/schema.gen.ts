@@ -311,6 +311,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/rotate-user-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate User Key
+         * @description Swap in a new user key: every wrap made with the old one is replaced atomically.
+         */
+        post: operations["rotate_user_key_api_v1_auth_rotate_user_key_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/recovery": {
         parameters: {
             query?: never;
@@ -492,7 +512,7 @@ export interface paths {
         };
         /**
          * Server Info
-         * @description Version, the required ciphertext algorithm and the request size limit.
+         * @description Version, the ciphertext algorithm, the crypto contract (docs/crypto.md), the body limit.
          */
         get: operations["server_info_api_v1_server_get"];
         put?: never;
@@ -565,6 +585,26 @@ export interface paths {
          * @description Invite an email with a role; the answer never reveals whether the email has an account.
          */
         post: operations["invite_api_v1_families__family_id__invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/families/{family_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Family Key
+         * @description Rotate the family key (removing members): new grants and profile keys, atomically.
+         */
+        post: operations["rotate_family_key_api_v1_families__family_id__rotate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -757,6 +797,9 @@ export interface components {
             /** Public Key */
             public_key: string;
             wrapped_private_key: components["schemas"]["WrappedKey"];
+            /** Identity Key */
+            identity_key: string;
+            wrapped_identity_key: components["schemas"]["WrappedKey"];
         };
         /**
          * AccountSettings
@@ -815,9 +858,14 @@ export interface components {
         };
         /**
          * Envelope
-         * @description `{"alg", "iv", "data", "authTag"}`: one AES-256-GCM ciphertext, shape-checked.
+         * @description `{"v", "alg", "iv", "data", "authTag"}`: one AES-256-GCM ciphertext, shape-checked.
          */
         Envelope: {
+            /**
+             * V
+             * @constant
+             */
+            v: 2;
             /**
              * Alg
              * @enum {string}
@@ -860,11 +908,14 @@ export interface components {
         };
         /**
          * FamilyCreate
-         * @description A new family: its encrypted name and the family key sealed to the creator.
+         * @description A new family: its id (chosen by the client, bound into the AADs), its encrypted name and
+         *     the family key granted (sealed and signed) to the creator, at key epoch 1.
          */
         FamilyCreate: {
+            /** Id */
+            id: string;
             encrypted: components["schemas"]["Envelope"];
-            wrapped_key: components["schemas"]["SealedKey"];
+            wrapped_key: components["schemas"]["Grant"];
         };
         /** FamilyList */
         FamilyList: {
@@ -880,10 +931,18 @@ export interface components {
             id: string;
             /** Owner Id */
             owner_id: string;
+            /** Owner Identity Key */
+            owner_identity_key: string;
+            /** Owner Public Key */
+            owner_public_key: string;
+            /** Key Epoch */
+            key_epoch: number;
+            /** Rotation Needed */
+            rotation_needed: boolean;
             encrypted: components["schemas"]["Envelope"];
             role: components["schemas"]["Role"];
             status: components["schemas"]["MemberStatus"];
-            wrapped_key: components["schemas"]["SealedKey"] | null;
+            wrapped_key: components["schemas"]["Grant"] | null;
             /**
              * Created At
              * Format: date-time
@@ -895,6 +954,23 @@ export interface components {
             invitations?: components["schemas"]["PendingInvitation"][] | null;
         };
         /**
+         * FamilyRotate
+         * @description A new family key epoch: members removed, the rest re-granted, every profile re-keyed.
+         */
+        FamilyRotate: {
+            /** Key Epoch */
+            key_epoch: number;
+            /** Remove */
+            remove?: string[];
+            encrypted: components["schemas"]["Envelope"];
+            /** Grants */
+            grants: {
+                [key: string]: components["schemas"]["Grant"];
+            };
+            /** Profiles */
+            profiles: components["schemas"]["ProfileRotation"][];
+        };
+        /**
          * FamilySummary
          * @description A family the caller belongs to, with the caller's sealed family key (once confirmed).
          */
@@ -903,15 +979,41 @@ export interface components {
             id: string;
             /** Owner Id */
             owner_id: string;
+            /** Owner Identity Key */
+            owner_identity_key: string;
+            /** Owner Public Key */
+            owner_public_key: string;
+            /** Key Epoch */
+            key_epoch: number;
+            /** Rotation Needed */
+            rotation_needed: boolean;
             encrypted: components["schemas"]["Envelope"];
             role: components["schemas"]["Role"];
             status: components["schemas"]["MemberStatus"];
-            wrapped_key: components["schemas"]["SealedKey"] | null;
+            wrapped_key: components["schemas"]["Grant"] | null;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * Grant
+         * @description A family key sealed to one member and signed by the owner's identity key.
+         */
+        Grant: {
+            /**
+             * V
+             * @constant
+             */
+            v: 2;
+            /** Epk */
+            epk: string;
+            envelope: components["schemas"]["WrappedKey"];
+            /** Signer Id */
+            signer_id: string;
+            /** Signature */
+            signature: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -945,6 +1047,12 @@ export interface components {
             id: string;
             /** Family Id */
             family_id: string;
+            /** Owner Id */
+            owner_id: string;
+            /** Owner Identity Key */
+            owner_identity_key: string | null;
+            /** Owner Public Key */
+            owner_public_key: string | null;
             /**
              * Role
              * @enum {string}
@@ -979,10 +1087,21 @@ export interface components {
             salt: string;
         };
         /**
+         * LabelRewrap
+         * @description A link label re-encrypted under the new user key.
+         */
+        LabelRewrap: {
+            /** Id */
+            id: string;
+            label: components["schemas"]["WrappedKey"] | null;
+        };
+        /**
          * LinkCreate
-         * @description A new link: ciphertext, a mandatory expiry, optional access count and password.
+         * @description A new link: its id, ciphertext, a mandatory expiry, optional access count and password.
          */
         LinkCreate: {
+            /** Id */
+            id: string;
             payload: components["schemas"]["LinkEnvelope"];
             /**
              * Expires At
@@ -1041,6 +1160,11 @@ export interface components {
          * @description The shared records, re-encrypted by the client under the link key.
          */
         LinkEnvelope: {
+            /**
+             * V
+             * @constant
+             */
+            v: 2;
             /**
              * Alg
              * @enum {string}
@@ -1143,6 +1267,8 @@ export interface components {
             status: components["schemas"]["MemberStatus"];
             /** Public Key */
             public_key: string | null;
+            /** Identity Key */
+            identity_key: string | null;
             /** Email */
             email?: string | null;
             /**
@@ -1161,7 +1287,7 @@ export interface components {
          * @description Confirm a member (upload their sealed family key), re-wrap it, or change their role.
          */
         MemberUpdate: {
-            wrapped_key?: components["schemas"]["SealedKey"] | null;
+            wrapped_key?: components["schemas"]["Grant"] | null;
             /** Role */
             role?: ("caregiver" | "viewer") | null;
         };
@@ -1201,21 +1327,26 @@ export interface components {
         };
         /**
          * ProfileCreate
-         * @description A new profile: its encrypted name/metadata and its key wrapped by the user key.
+         * @description A new profile: its id (chosen by the client, bound into every AAD), its encrypted
+         *     metadata (the profile type included) and its key wrapped by the user key.
          *
          *     With `family_id` it is a family profile (caller: the family's owner or a caregiver) and
          *     `wrapped_key` is the profile key wrapped by the family key instead.
          */
         ProfileCreate: {
-            /**
-             * Profile Type
-             * @enum {string}
-             */
-            profile_type: "self" | "child" | "adult" | "elder" | "other";
+            /** Id */
+            id: string;
             encrypted: components["schemas"]["Envelope"];
             wrapped_key: components["schemas"]["WrappedKey"];
+            /** Key Epoch */
+            key_epoch: number;
             /** Family Id */
             family_id?: string | null;
+            /**
+             * Family Epoch
+             * @description With family_id: the family key epoch that wraps the profile key
+             */
+            family_epoch?: number | null;
         };
         /**
          * ProfileList
@@ -1232,15 +1363,13 @@ export interface components {
         ProfileRead: {
             /** Id */
             id: string;
-            /**
-             * Profile Type
-             * @enum {string}
-             */
-            profile_type: "self" | "child" | "adult" | "elder" | "other";
             /** Family Id */
             family_id?: string | null;
             encrypted: components["schemas"]["Envelope"];
             wrapped_key: components["schemas"]["WrappedKey"];
+            /** Key Epoch */
+            key_epoch: number;
+            key_history: components["schemas"]["Envelope"] | null;
             role: components["schemas"]["Role"];
             /** Revision */
             revision: number;
@@ -1256,12 +1385,31 @@ export interface components {
             updated_at: string;
         };
         /**
+         * ProfileRewrap
+         * @description A personal profile's key re-wrapped under the new user key.
+         */
+        ProfileRewrap: {
+            /** Id */
+            id: string;
+            wrapped_key: components["schemas"]["WrappedKey"];
+        };
+        /**
+         * ProfileRotation
+         * @description One family profile's new key: wrapped by the new family key, with its earlier keys.
+         */
+        ProfileRotation: {
+            /** Id */
+            id: string;
+            /** Key Epoch */
+            key_epoch: number;
+            wrapped_key: components["schemas"]["Envelope"];
+            key_history: components["schemas"]["Envelope"];
+        };
+        /**
          * ProfileUpdate
          * @description Fields to replace (at least one); a new `wrapped_key` re-wraps the same profile key.
          */
         ProfileUpdate: {
-            /** Profile Type */
-            profile_type?: ("self" | "child" | "adult" | "elder" | "other") | null;
             encrypted?: components["schemas"]["Envelope"] | null;
             wrapped_key?: components["schemas"]["WrappedKey"] | null;
         };
@@ -1281,7 +1429,8 @@ export interface components {
         };
         /**
          * RecordCreate
-         * @description A new record; `id` (a UUID) lets an offline client create it idempotently.
+         * @description A new record; its `id` (a UUID, bound into the payload's AAD) is chosen by the client,
+         *     which also lets an offline client create it idempotently.
          */
         RecordCreate: {
             /**
@@ -1289,6 +1438,8 @@ export interface components {
              * @enum {string}
              */
             kind: "health_data" | "lab_result" | "medication" | "medication_dose" | "appointment" | "note";
+            /** Key Epoch */
+            key_epoch: number;
             payload: components["schemas"]["RecordPayload"];
             /**
              * Occurred At
@@ -1298,9 +1449,9 @@ export interface components {
             /** Tags */
             tags?: string[];
             /** Source */
-            source?: string | null;
+            source?: ("manual" | "device" | "import" | "lab" | "shared") | null;
             /** Id */
-            id?: string | null;
+            id: string;
             /** Profile Id */
             profile_id: string;
         };
@@ -1319,6 +1470,11 @@ export interface components {
          * @description The encrypted record body (its size is bounded by MAX_RECORD_BYTES).
          */
         RecordPayload: {
+            /**
+             * V
+             * @constant
+             */
+            v: 2;
             /**
              * Alg
              * @enum {string}
@@ -1345,6 +1501,8 @@ export interface components {
              * @enum {string}
              */
             kind: "health_data" | "lab_result" | "medication" | "medication_dose" | "appointment" | "note";
+            /** Key Epoch */
+            key_epoch: number;
             payload: components["schemas"]["Envelope"];
             /**
              * Occurred At
@@ -1382,6 +1540,8 @@ export interface components {
              * @enum {string}
              */
             kind: "health_data" | "lab_result" | "medication" | "medication_dose" | "appointment" | "note";
+            /** Key Epoch */
+            key_epoch: number;
             payload: components["schemas"]["RecordPayload"];
             /**
              * Occurred At
@@ -1391,7 +1551,7 @@ export interface components {
             /** Tags */
             tags?: string[];
             /** Source */
-            source?: string | null;
+            source?: ("manual" | "device" | "import" | "lab" | "shared") | null;
         };
         /** RecoveryComplete */
         RecoveryComplete: {
@@ -1433,6 +1593,8 @@ export interface components {
         };
         /** RegisterRequest */
         RegisterRequest: {
+            /** User Id */
+            user_id: string;
             /** Email */
             email: string;
             /** Auth Key */
@@ -1442,6 +1604,9 @@ export interface components {
             /** Public Key */
             public_key: string;
             wrapped_private_key: components["schemas"]["WrappedKey"];
+            /** Identity Key */
+            identity_key: string;
+            wrapped_identity_key: components["schemas"]["WrappedKey"];
             /** Device Name */
             device_name?: string | null;
         };
@@ -1452,13 +1617,19 @@ export interface components {
          */
         Role: "owner" | "caregiver" | "viewer";
         /**
-         * SealedKey
-         * @description The family key sealed to one member's X25519 public key (client `seal_to_public_key`).
+         * RotateUserKey
+         * @description A new user key: every wrap made with the old one, replaced in one atomic swap.
          */
-        SealedKey: {
-            /** Epk */
-            epk: string;
-            envelope: components["schemas"]["WrappedKey"];
+        RotateUserKey: {
+            /** Auth Key */
+            auth_key: string;
+            wrapped_user_key: components["schemas"]["WrappedKey"];
+            wrapped_private_key: components["schemas"]["WrappedKey"];
+            wrapped_identity_key: components["schemas"]["WrappedKey"];
+            /** Profiles */
+            profiles: components["schemas"]["ProfileRewrap"][];
+            /** Links */
+            links?: components["schemas"]["LabelRewrap"][];
         };
         /** ServerInfo */
         ServerInfo: {
@@ -1466,6 +1637,8 @@ export interface components {
             version: string;
             /** Encryption Algorithm */
             encryption_algorithm: string;
+            /** Crypto Contract */
+            crypto_contract: number;
             /** Max Request Bytes */
             max_request_bytes: number;
         };
@@ -1557,6 +1730,11 @@ export interface components {
          * @description An envelope holding a wrapped key: small ciphertext, at least one key's worth.
          */
         WrappedKey: {
+            /**
+             * V
+             * @constant
+             */
+            v: 2;
             /**
              * Alg
              * @enum {string}
@@ -2183,6 +2361,37 @@ export interface operations {
             };
         };
     };
+    rotate_user_key_api_v1_auth_rotate_user_key_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateUserKey"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     set_recovery_api_v1_auth_recovery_put: {
         parameters: {
             query?: never;
@@ -2655,6 +2864,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PendingInvitation"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rotate_family_key_api_v1_families__family_id__rotate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FamilyRotate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilySummary"];
                 };
             };
             /** @description Validation Error */

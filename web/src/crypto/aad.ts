@@ -75,6 +75,8 @@ export const aads = {
     encodeAad(L("family-key"), [familyId, familyEpoch, recipientId]),
   linkPayload: (linkId: string) => encodeAad(L("link-payload"), [linkId]),
   linkLabel: (linkId: string, ownerUserId: string) => encodeAad(L("link-label"), [linkId, ownerUserId]),
+  /** The account's encrypted preferences (units and the like) under the user key. */
+  preferences: (userId: string) => encodeAad(L("preferences"), [userId]),
 };
 
 /** The plaintext fields of a record that its payload's AAD binds (docs/crypto.md §2, §9). */

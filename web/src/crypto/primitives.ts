@@ -134,7 +134,7 @@ export async function x25519(privateKey: CryptoKey, publicKey: CryptoKey): Promi
 
 /** An Ed25519 key pair (RFC 8032). */
 export async function ed25519Generate(extractable: boolean): Promise<CryptoKeyPair> {
-  return (await subtle.generateKey({ name: "Ed25519" }, extractable, ["sign", "verify"])) as CryptoKeyPair;
+  return (await subtle.generateKey({ name: "Ed25519" }, extractable, ["sign", "verify"]));
 }
 
 /** An Ed25519 signing key from its 32-byte seed. */

@@ -19,7 +19,7 @@ import { openSealed, sealDeterministic } from "./seal";
 import { normalizeTag, tagKey, tagToken } from "./tags";
 import { aads } from "./aad";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- vectors are untyped JSON read by this test only
+type Json = Record<string, any>;
 const path = fileURLToPath(new URL("../../../docs/crypto-vectors.json", import.meta.url));
 const V = JSON.parse(readFileSync(path, "utf-8")) as Json;
 const aes = (hex: string) => importAesKey(fromHex(hex), true);
@@ -171,7 +171,7 @@ describe("crypto-vectors.json (contract v2)", () => {
       const pk = await unwrapProfileKey(p.profile_id, p.key_epoch, p.wrapped_key, holder);
       const meta = await decryptProfileMetadata(pk, p.encrypted);
       expect(meta).toEqual(JSON.parse(p.metadata_plaintext_utf8));
-      await expect(unwrapProfileKey(p.profile_id, p.key_epoch + 1, p.wrapped_key, holder)).rejects.toBeInstanceOf(DecryptionError);
+      await expect(unwrapProfileKey(p.profile_id, (p.key_epoch as number) + 1, p.wrapped_key, holder)).rejects.toBeInstanceOf(DecryptionError);
     }
   });
 

@@ -35,11 +35,6 @@ class RegisterRequest(StrictModel):
     wrapped_identity_key: WrappedKey
     device_name: DeviceName | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("user_id", "identity_key", "wrapped_identity_key"))
-
 
 class LoginRequest(StrictModel):
     email: Email

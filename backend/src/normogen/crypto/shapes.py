@@ -80,18 +80,17 @@ def retired(message: str) -> PydanticCustomError:
     )
 
 
-def require_v2(
-    data: Any, *, required: tuple[str, ...] = (), retired_fields: tuple[str, ...] = ()
-) -> Any:
-    """A `mode="before"` check: v2 fields present, v1-only fields absent (else the 400 error)."""
+def require_v2(data: Any, *, retired_fields: tuple[str, ...] = ()) -> Any:
+    """A `mode="before"` check: fields that only v1 sent in plaintext are refused (400).
+
+    Missing v2 fields are ordinary validation errors (422); v1 envelopes and sealed keys are
+    recognised by `Envelope` and `Grant` themselves.
+    """
     if not isinstance(data, dict):
         return data
     gone = [name for name in retired_fields if name in data]
     if gone:
         raise retired(f"{', '.join(gone)} no longer travel in plaintext")
-    missing = [name for name in required if name not in data]
-    if missing:
-        raise retired(f"v2 requests carry {', '.join(missing)}")
     return data
 
 

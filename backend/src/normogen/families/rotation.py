@@ -92,6 +92,7 @@ async def rotate(
                 item.key_epoch,
                 item.wrapped_key.to_doc(),
                 item.key_history.to_doc(),
+                item.encrypted.to_doc(),
                 now,
                 session,
             )

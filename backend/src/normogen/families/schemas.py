@@ -34,11 +34,6 @@ class FamilyCreate(StrictModel):
     encrypted: Envelope
     wrapped_key: Grant
 
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("id",))
-
 
 class InvitationCreate(StrictModel):
     """Invite someone by email; known and unknown emails are treated exactly alike."""
@@ -128,12 +123,14 @@ class InvitationList(BaseModel):
 
 
 class ProfileRotation(StrictModel):
-    """One family profile's new key: wrapped by the new family key, with its earlier keys."""
+    """One family profile's new key: wrapped by the new family key, with its earlier keys, and
+    its metadata re-encrypted under it."""
 
     id: Uuid
     key_epoch: KeyEpoch
     wrapped_key: Envelope
     key_history: Envelope
+    encrypted: Envelope
 
 
 class FamilyRotate(StrictModel):

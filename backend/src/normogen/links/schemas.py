@@ -49,11 +49,6 @@ class LinkCreate(StrictModel):
         None, description="The owner's own note about the link, encrypted under their user key"
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("id",))
-
 
 class LinkOpen(StrictModel):
     """Opening a link: the password verifier when the link has a password."""

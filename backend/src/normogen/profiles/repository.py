@@ -99,10 +99,11 @@ async def rekey_profile(
     key_epoch: int,
     wrapped_key: Document,
     key_history: Document,
+    encrypted: Document,
     now: datetime,
     session: AsyncClientSession,
 ) -> None:
-    """A family profile's new key (rotation): wrapped key, epoch and earlier keys together."""
+    """A family profile's new key (rotation): wrapped key, epoch, earlier keys and metadata."""
     await db[PROFILES].update_one(
         {"_id": profile_id, "deleted": False},
         {
@@ -110,6 +111,7 @@ async def rekey_profile(
                 "wrapped_key": wrapped_key,
                 "key_epoch": key_epoch,
                 "key_history": key_history,
+                "encrypted": encrypted,
                 "updated_at": now,
             },
             "$inc": {"revision": 1},

@@ -35,7 +35,7 @@ class ProfileCreate(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _v2(cls, data: Any) -> Any:
-        return require_v2(data, required=("id", "key_epoch"), retired_fields=("profile_type",))
+        return require_v2(data, retired_fields=("profile_type",))
 
     @model_validator(mode="after")
     def _family_epoch(self) -> ProfileCreate:

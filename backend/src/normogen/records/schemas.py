@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from normogen.crypto.shapes import B64, Envelope, require_v2, retired
+from normogen.crypto.shapes import B64, Envelope, retired
 from normogen.schemas import StrictModel
 
 RecordKind = Literal[
@@ -90,7 +90,7 @@ class RecordFields(StrictModel):
         source = data.get("source") if isinstance(data, dict) else None
         if isinstance(source, str) and source not in get_args(Source):
             raise retired(f"source is one of {', '.join(get_args(Source))} (or null)")
-        return require_v2(data, required=("key_epoch",))
+        return data
 
 
 class RecordCreate(RecordFields):
@@ -99,11 +99,6 @@ class RecordCreate(RecordFields):
 
     id: Uuid
     profile_id: Uuid
-
-    @model_validator(mode="before")
-    @classmethod
-    def _v2_id(cls, data: Any) -> Any:
-        return require_v2(data, required=("id",))
 
 
 class RecordUpdate(RecordFields):

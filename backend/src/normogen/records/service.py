@@ -171,7 +171,7 @@ async def replace_record(
     """PUT: the revision check and the write are one atomic update (no lost updates)."""
     check_size(body, settings)
     content = _content(body)
-    if if_match.any or len(if_match.revisions) != 1:
+    if if_match.any or len(if_match.revisions) > 1:
         raise PreconditionRequired(
             "A record replacement needs If-Match with exactly one revision: the payload's AAD "
             "binds the revision the write produces (docs/crypto.md)"

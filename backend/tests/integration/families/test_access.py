@@ -29,7 +29,7 @@ def family_routes(family_id: str, user_id: str) -> list[Route]:
     return [
         ("GET", url, None),
         ("POST", f"{url}/invitations", {"email": "someone@example.org", "role": "viewer"}),
-        ("PUT", f"{url}/members/{user_id}", {"wrapped_key": sealed_key()}),
+        ("PUT", f"{url}/members/{user_id}", {"wrapped_key": sealed_key(user_id)}),
         ("PUT", f"{url}/members/{user_id}", {"role": "caregiver"}),
         ("DELETE", f"{url}/members/{user_id}", None),
         ("DELETE", url, None),

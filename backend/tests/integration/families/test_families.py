@@ -9,6 +9,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from normogen.families.service import MAX_FAMILIES_PER_OWNER
+from normogen_client.crypto import b64e
 from tests.accounts import RegisteredUser, register_user
 from tests.families_support import (
     FAMILIES,
@@ -25,7 +26,7 @@ from tests.support import ThreadedServer
 async def test_create_list_and_read_a_family(
     auth_http: httpx.AsyncClient, user: RegisteredUser
 ) -> None:
-    body = family_body()
+    body = family_body(user.user_id)
     response = await auth_http.post(FAMILIES, json=body, headers=user.headers)
     assert response.status_code == 201, response.text
     family = response.json()
@@ -35,6 +36,12 @@ async def test_create_list_and_read_a_family(
     assert family["status"] == "confirmed"
     assert family["encrypted"] == body["encrypted"]
     assert family["wrapped_key"] == body["wrapped_key"]
+    assert family["id"] == body["id"]  # chosen by the client: the AADs bind it
+    assert family["key_epoch"] == 1
+    assert family["rotation_needed"] is False
+    # Members and invitees verify grants against these (pinned on their devices).
+    assert family["owner_identity_key"] == b64e(user.secrets.identity_key)
+    assert family["owner_public_key"] == b64e(user.secrets.public_key)
 
     listed = await auth_http.get(FAMILIES, headers=user.headers)
     assert listed.json() == {"families": [family]}
@@ -45,7 +52,8 @@ async def test_create_list_and_read_a_family(
     assert owner["user_id"] == user.user_id
     assert owner["role"] == "owner"
     assert owner["email"] == user.email
-    assert owner["public_key"]
+    assert owner["public_key"] == b64e(user.secrets.public_key)
+    assert owner["identity_key"] == b64e(user.secrets.identity_key)
 
 
 async def test_bad_bodies_are_422_and_store_nothing(
@@ -55,8 +63,13 @@ async def test_bad_bodies_are_422_and_store_nothing(
         {},
         {"encrypted": envelope()},
         {"encrypted": envelope(), "wrapped_key": envelope()},  # not a sealed box
-        {"encrypted": envelope(), "wrapped_key": {**sealed_key(), "epk": "AAAA"}},
-        {**family_body(), "owner_id": "someone-else"},
+        {"encrypted": envelope(), "wrapped_key": {**sealed_key(user.user_id), "epk": "AAAA"}},
+        {**family_body(user.user_id), "owner_id": "someone-else"},
+        {**family_body(user.user_id), "id": "not-a-uuid"},
+        {
+            **family_body(user.user_id),
+            "wrapped_key": {**sealed_key(user.user_id), "signature": "AAAA"},
+        },
     ]
     for body in bad:
         response = await auth_http.post(FAMILIES, json=body, headers=user.headers)
@@ -88,7 +101,7 @@ async def test_only_the_owner_deletes_invites_or_confirms(
     for method, path, body in [
         ("DELETE", url, None),
         ("POST", f"{url}/invitations", {"email": "x@example.org", "role": "viewer"}),
-        ("PUT", f"{url}/members/{user.user_id}", {"wrapped_key": sealed_key()}),
+        ("PUT", f"{url}/members/{user.user_id}", {"wrapped_key": sealed_key(user.user_id)}),
         ("PUT", f"{url}/members/{other_user.user_id}", {"role": "viewer"}),
         ("DELETE", f"{url}/members/{user.user_id}", None),
     ]:
@@ -149,7 +162,8 @@ async def test_a_family_can_be_created_up_to_the_limit(
 ) -> None:
     for _ in range(MAX_FAMILIES_PER_OWNER):
         await create_family(auth_http, user)
-    response = await auth_http.post(FAMILIES, json=family_body(), headers=user.headers)
+    body = family_body(user.user_id)
+    response = await auth_http.post(FAMILIES, json=body, headers=user.headers)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "family_limit"
     listed = (await auth_http.get(FAMILIES, headers=user.headers)).json()["families"]

@@ -108,7 +108,7 @@ async def test_accept_shows_the_public_key_then_confirmation_grants_access(
 async def join_confirm(
     http: httpx.AsyncClient, owner: RegisteredUser, member: RegisteredUser, family_id: str
 ) -> None:
-    key = sealed_key()
+    key = sealed_key(owner.user_id)
     response = await http.put(
         f"{FAMILIES}/{family_id}/members/{member.user_id}",
         json={"wrapped_key": key},

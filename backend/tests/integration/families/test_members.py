@@ -13,6 +13,7 @@ from tests.families_support import (
     create_family,
     create_family_profile,
     join,
+    rotate,
     sealed_key,
 )
 from tests.records_support import (
@@ -25,7 +26,12 @@ from tests.records_support import (
     sync_all,
 )
 
-UPDATE = {"kind": "note", "payload": envelope(), "occurred_at": "2026-02-01T00:00:00Z"}
+UPDATE = {
+    "kind": "note",
+    "key_epoch": 1,
+    "payload": envelope(),
+    "occurred_at": "2026-02-01T00:00:00Z",
+}
 
 
 async def _request(
@@ -65,9 +71,9 @@ async def test_a_viewer_reads_but_cannot_write(
         ("POST", RECORDS, record_body(profile["id"])),
         ("PUT", f"{RECORDS}/{record['id']}", UPDATE),
         ("DELETE", f"{RECORDS}/{record['id']}", None),
-        ("PATCH", f"{PROFILES}/{profile['id']}", {"profile_type": "adult"}),
+        ("PATCH", f"{PROFILES}/{profile['id']}", {"encrypted": envelope()}),
         ("DELETE", f"{PROFILES}/{profile['id']}", None),
-        ("POST", PROFILES, {**profile_body(), "family_id": family["id"]}),
+        ("POST", PROFILES, {**profile_body(), "family_id": family["id"], "family_epoch": 1}),
     ]:
         response = await _request(auth_http, viewer, method, url, body)
         assert response.status_code == 403, (method, url, response.text)
@@ -90,7 +96,7 @@ async def test_a_caregiver_reads_and_writes_but_cannot_delete_the_profile(
     replaced = await _request(auth_http, caregiver, "PUT", f"{RECORDS}/{record['id']}", UPDATE)
     assert replaced.status_code == 200
     patched = await _request(
-        auth_http, caregiver, "PATCH", f"{PROFILES}/{profile['id']}", {"profile_type": "adult"}
+        auth_http, caregiver, "PATCH", f"{PROFILES}/{profile['id']}", {"encrypted": envelope()}
     )
     assert patched.status_code == 200
     denied = await _request(auth_http, caregiver, "DELETE", f"{PROFILES}/{profile['id']}")
@@ -110,12 +116,14 @@ async def test_a_viewer_or_stranger_cannot_create_a_family_profile(
     family = await create_family(auth_http, user)
     stranger = await register_user(auth_http)
     for family_id in (family["id"], str(uuid.uuid4())):
-        body = {**profile_body(), "family_id": family_id}
+        body = {**profile_body(), "family_id": family_id, "family_epoch": 1}
         response = await auth_http.post(PROFILES, json=body, headers=stranger.headers)
         assert response.status_code == 404
         assert response.json()["error"]["message"] == "Family not found"
     bad = await auth_http.post(
-        PROFILES, json={**profile_body(), "family_id": "nope"}, headers=user.headers
+        PROFILES,
+        json={**profile_body(), "family_id": "nope", "family_epoch": 1},
+        headers=user.headers,
     )
     assert bad.status_code == 422
     assert (await auth_http.get(PROFILES, headers=stranger.headers)).json() == {"profiles": []}
@@ -132,10 +140,14 @@ async def test_removal_ends_access_on_the_next_request(
     record_url = f"{RECORDS}/{record['id']}"
     assert (await auth_http.get(record_url, headers=other_user.headers)).status_code == 200
 
-    removed = await auth_http.delete(
-        f"{FAMILIES}/{family['id']}/members/{other_user.user_id}", headers=user.headers
-    )
-    assert removed.status_code == 204
+    member_url = f"{FAMILIES}/{family['id']}/members/{other_user.user_id}"
+    # A confirmed member holds the family key: removing them is a key rotation.
+    plain = await auth_http.delete(member_url, headers=user.headers)
+    assert plain.status_code == 409
+    assert plain.json()["error"]["code"] == "rotation_required"
+    removed = await rotate(auth_http, user, family["id"], [other_user.user_id])
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["key_epoch"] == 2
     # No waiting: memberships are read on every request (the session cache does not apply).
     assert (await auth_http.get(record_url, headers=other_user.headers)).status_code == 404
     write = await _request(auth_http, other_user, "PUT", record_url, UPDATE)
@@ -198,7 +210,7 @@ async def test_the_owner_changes_roles_and_rewraps_keys(
     assert demoted.json()["role"] == "viewer"
     write = await _request(auth_http, other_user, "DELETE", f"{RECORDS}/{record['id']}")
     assert write.status_code == 403
-    key = sealed_key()
+    key = sealed_key(user.user_id)
     rewrapped = await auth_http.put(url, json={"wrapped_key": key}, headers=user.headers)
     assert rewrapped.status_code == 200
     mine = (await auth_http.get(f"{FAMILIES}/{family['id']}", headers=other_user.headers)).json()

@@ -94,7 +94,9 @@ async def test_link_ids_are_unique_and_unguessable(
         {"max_access_count": 0},
         {"max_access_count": "3"},
         {"password_verifier": "short"},
-        {"payload": {"alg": "aes-128-gcm", "iv": "", "data": "", "authTag": ""}},
+        {"payload": {"v": 2, "alg": "aes-128-gcm", "iv": "", "data": "", "authTag": ""}},
+        {"id": "short"},
+        {"id": None},
         {"owner_id": "someone"},
     ],
 )

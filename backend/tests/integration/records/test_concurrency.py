@@ -25,6 +25,7 @@ async def append(http: httpx.AsyncClient, user: RegisteredUser, record_id: str, 
         ops = [*read_opaque(record["payload"]), op]
         body = {
             "kind": record["kind"],
+            "key_epoch": 1,
             "payload": opaque(ops),
             "occurred_at": record["occurred_at"],
         }
@@ -66,6 +67,7 @@ async def test_concurrent_puts_with_one_etag_let_exactly_one_win(
     async def put(n: int) -> httpx.Response:
         body: dict[str, Any] = {
             "kind": "note",
+            "key_epoch": 1,
             "payload": opaque([n]),
             "occurred_at": "2026-01-01T00:00:00Z",
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 import httpx
@@ -24,7 +25,10 @@ async def test_create_read_list(auth_http: httpx.AsyncClient, user: RegisteredUs
     created = await auth_http.post(PROFILES, json=body, headers=user.headers)
     assert created.status_code == 201, created.text
     profile = created.json()
-    assert profile["profile_type"] == "child"
+    assert profile["id"] == body["id"]  # chosen by the client: every AAD binds it
+    assert "profile_type" not in profile  # inside the encrypted metadata now
+    assert profile["key_epoch"] == 1
+    assert profile["key_history"] is None
     assert profile["encrypted"] == body["encrypted"]
     assert profile["wrapped_key"] == body["wrapped_key"]
     assert profile["role"] == "owner"
@@ -52,8 +56,9 @@ async def test_profiles_need_authentication(auth_http: httpx.AsyncClient) -> Non
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("profile_type", "robot"),
-        ("encrypted", {"alg": "aes-128-cbc", "iv": "AAAA", "data": "", "authTag": "AAAA"}),
+        ("encrypted", {"v": 2, "alg": "aes-128-cbc", "iv": "AAAA", "data": "", "authTag": "AAAA"}),
+        ("key_epoch", 0),
+        ("id", "not-a-uuid"),
         ("encrypted", "plaintext name"),
         ("wrapped_key", {**envelope(), "data": "bm90IGEga2V5"}),  # too short to be a key
         ("name", "Alice"),  # plaintext names are refused (unknown field)
@@ -77,19 +82,19 @@ async def test_patch_with_and_without_if_match(
     patched = await auth_http.patch(url, json={"encrypted": new_name}, headers=user.headers)
     assert patched.status_code == 200, patched.text
     assert patched.json()["encrypted"] == new_name
-    assert patched.json()["profile_type"] == "self"
     assert patched.headers["etag"] == '"2"'
 
+    newer = envelope()
     stale = await auth_http.patch(
-        url, json={"profile_type": "adult"}, headers={**user.headers, "If-Match": '"1"'}
+        url, json={"encrypted": newer}, headers={**user.headers, "If-Match": '"1"'}
     )
     assert stale.status_code == 412
     assert stale.json()["error"]["code"] == "precondition_failed"
     fresh = await auth_http.patch(
-        url, json={"profile_type": "adult"}, headers={**user.headers, "If-Match": '"2"'}
+        url, json={"encrypted": newer}, headers={**user.headers, "If-Match": '"2"'}
     )
     assert fresh.status_code == 200
-    assert fresh.json()["profile_type"] == "adult"
+    assert fresh.json()["encrypted"] == newer
     assert fresh.json()["revision"] == 3
 
     empty = await auth_http.patch(url, json={}, headers=user.headers)
@@ -119,8 +124,10 @@ async def test_delete_tombstones_profile_and_records(
     late = await auth_http.post(
         "/api/v1/records",
         json={
+            "id": str(uuid.uuid4()),
             "profile_id": profile["id"],
             "kind": "note",
+            "key_epoch": 1,
             "payload": envelope(),
             "occurred_at": "2026-01-01T00:00:00Z",
         },

@@ -118,6 +118,7 @@ async def test_put_requires_a_current_if_match(
     url = f"{RECORDS}/{record['id']}"
     update = {
         "kind": "note",
+        "key_epoch": 1,
         "payload": envelope(),
         "occurred_at": "2026-03-01T00:00:00Z",
         "tags": ["a"],
@@ -143,14 +144,20 @@ async def test_put_requires_a_current_if_match(
     assert updated["source"] is None
     assert updated["created_at"] == record["created_at"]
 
+    # The payload's AAD binds the revision a write produces, so the writer must know it:
+    # a list of ETags or `*` is refused (docs/crypto.md, records), one ETag works.
+    for loose in ('"7", "2"', "*"):
+        refused = await auth_http.put(url, json=update, headers={**user.headers, "If-Match": loose})
+        assert refused.status_code == 428, loose
+        assert "exactly one revision" in refused.json()["error"]["message"]
     listed = await auth_http.put(
-        url, json={**update, "tags": []}, headers={**user.headers, "If-Match": '"7", "2"'}
+        url, json={**update, "tags": []}, headers={**user.headers, "If-Match": '"2"'}
     )
     assert listed.status_code == 200
     assert listed.json()["revision"] == 3
-    star = await auth_http.put(url, json=update, headers={**user.headers, "If-Match": "*"})
-    assert star.status_code == 200
-    assert star.json()["revision"] == 4
+    again = await auth_http.put(url, json=update, headers={**user.headers, "If-Match": '"3"'})
+    assert again.status_code == 200
+    assert again.json()["revision"] == 4
 
     moved = await auth_http.put(
         url,
@@ -205,7 +212,7 @@ async def test_payload_bound_is_413(mongodb_uri: str) -> None:
             record = (await list_records(http, user, profile["id"]))[0]
             put = await http.put(
                 f"{RECORDS}/{record['id']}",
-                json={k: v for k, v in big.items() if k != "profile_id"},
+                json={k: v for k, v in big.items() if k not in ("profile_id", "id")},
                 headers={**user.headers, "If-Match": '"1"'},
             )
             assert put.status_code == 413
@@ -220,11 +227,11 @@ async def test_payload_bound_is_413(mongodb_uri: str) -> None:
         ("tags", [f"t{i}" for i in range(33)]),
         ("tags", ["has space"]),
         ("tags", ["x" * 65]),
-        ("source", "s" * 65),
-        ("source", "line\nbreak"),
+        ("key_epoch", 0),
+        ("key_epoch", "1"),
         ("id", "not-a-uuid"),
         ("profile_id", "not-a-uuid"),
-        ("payload", {"alg": "aes-256-gcm", "iv": "short", "data": "", "authTag": "x"}),
+        ("payload", {"v": 2, "alg": "aes-256-gcm", "iv": "short", "data": "", "authTag": "x"}),
         ("revision", 5),  # server field
     ],
 )

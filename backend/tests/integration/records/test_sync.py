@@ -23,7 +23,12 @@ from tests.records_support import (
 )
 from tests.support import ThreadedServer
 
-UPDATE = {"kind": "note", "payload": envelope(), "occurred_at": "2026-01-01T00:00:00Z"}
+UPDATE = {
+    "kind": "note",
+    "key_epoch": 1,
+    "payload": envelope(),
+    "occurred_at": "2026-01-01T00:00:00Z",
+}
 
 
 async def put(

@@ -83,7 +83,12 @@ class Writer:
 
     async def replace(self, record_id: str, revision: int | None) -> None:
         url = f"{self.base}{RECORDS}/{record_id}"
-        body = {"kind": "note", "payload": envelope(), "occurred_at": "2026-01-01T00:00:00Z"}
+        body = {
+            "kind": "note",
+            "key_epoch": 1,
+            "payload": envelope(),
+            "occurred_at": "2026-01-01T00:00:00Z",
+        }
         while True:
             if revision is None:  # the shared record: read-modify-write until we win
                 current = await self.http.get(url, headers=self.user.headers)

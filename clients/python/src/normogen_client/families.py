@@ -44,6 +44,7 @@ from normogen_client.records import (
     Profile,
     Wrapper,
     key_history_envelope,
+    metadata_envelope,
     new_profile_body,
     open_profile,
     parse_time,
@@ -379,6 +380,9 @@ class Families:
                         new_family_key, keys[next_epoch], new_wrapper.aad(profile.id, next_epoch)
                     ).to_json(),
                     "key_history": key_history_envelope(profile.id, next_epoch, keys).to_json(),
+                    "encrypted": metadata_envelope(
+                        profile.id, keys[next_epoch], profile.profile_type, profile.metadata
+                    ),
                 }
             )
         body = {

@@ -115,6 +115,11 @@ def grant_message(
     )
 
 
+def preferences_aad(user_id: str) -> bytes:
+    """The account's encrypted preferences (settings), under the user key."""
+    return encode("normogen/v2/preferences", [user_id])
+
+
 def link_payload_aad(link_id: str) -> bytes:
     """A share link's content, under the link's content key."""
     return encode("normogen/v2/link-payload", [link_id])

@@ -1,0 +1,73 @@
+// Shared helpers for the browser tests: the app's URL, axe checks with screenshots, accounts.
+import AxeBuilder from "@axe-core/playwright";
+import { type Page, expect, test as base } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export { expect };
+
+const SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "test-results", "screenshots");
+
+export const test = base.extend<{ app: string }>({
+  // The web server's URL (same origin as the API); set by global-setup.ts.
+  app: async ({}, use) => {
+    const url = process.env.NORMOGEN_WEB_URL;
+    if (!url) throw new Error("NORMOGEN_WEB_URL is not set: global-setup did not run");
+    await use(url);
+  },
+  baseURL: async ({}, use) => {
+    await use(process.env.NORMOGEN_WEB_URL);
+  },
+});
+
+/**
+ * Check the page with axe-core (WCAG 2.x A/AA rules): no serious or critical violations. Also
+ * saves a full-page screenshot as test-results/screenshots/<name>.png (the CI artifact).
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    serious.map((v) => `${v.id} (${v.impact ?? ""}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    `accessibility violations on ${name}`,
+  ).toEqual([]);
+}
+
+let counter = 0;
+
+/** A fresh, unique email for one test. */
+export function uniqueEmail(prefix = "user"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}@example.org`;
+}
+
+/** Register through the UI and confirm the recovery phrase; returns the phrase. Ends unlocked on "/". */
+export async function registerAccount(page: Page, email: string, password: string): Promise<string> {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat the password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  const phraseBox = page.getByLabel("Recovery phrase", { exact: true });
+  await expect(phraseBox).toBeVisible({ timeout: 60_000 });
+  const phrase = ((await phraseBox.textContent()) ?? "").trim();
+  const groups = (await phraseBox.locator(".phrase-group").allTextContents()).map((g) => g.trim());
+  await page.getByLabel(/last group/).fill(groups[groups.length - 1] ?? "");
+  await page.getByLabel("I have stored my recovery phrase somewhere safe").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Save your recovery phrase");
+  return groups.join("-") || phrase;
+}
+
+/** Log in through the UI. */
+export async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).not.toHaveURL(/\/login/, { timeout: 60_000 });
+}

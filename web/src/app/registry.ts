@@ -1,0 +1,13 @@
+/**
+ * Every feature's routes, in one list. A feature module exports its FeatureRoute[] from its own
+ * routes.ts; add one import and one spread here (nothing else in src/app needs to change).
+ * The first unlocked route with `nav` (lowest order) is where "/" leads after login.
+ */
+import { accountRoutes } from "../features/account/routes";
+import { shareRoutes } from "../features/share/routes";
+import type { FeatureRoute } from "./routes";
+
+export const featureRoutes: readonly FeatureRoute[] = [
+  ...accountRoutes,
+  ...shareRoutes,
+];

@@ -1,0 +1,69 @@
+/** Export: a decrypted, readable JSON file, or the raw encrypted export exactly as the server keeps it. */
+import { useState } from "react";
+import { Link } from "react-router";
+import { ApiError, authFetch, errorMessage } from "../../api/client";
+import { useUnlocked } from "../../session/hooks";
+import { Alert, Button, Page, downloadText, showToast } from "../../ui";
+import { decryptExport } from "./exportDecrypt";
+
+async function fetchRawExport(): Promise<string> {
+  const response = await authFetch(new Request(new URL("/api/v1/users/me/export", location.origin)));
+  const text = await response.text();
+  if (!response.ok) {
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    throw ApiError.from(response.status, body);
+  }
+  return text;
+}
+
+export default function ExportPage() {
+  const { account, keys } = useUnlocked();
+  const [busy, setBusy] = useState<"plain" | "raw">();
+  const [error, setError] = useState<string>();
+  const stamp = new Date().toISOString().slice(0, 10);
+
+  async function run(kind: "plain" | "raw") {
+    setBusy(kind);
+    setError(undefined);
+    try {
+      const raw = await fetchRawExport();
+      if (kind === "raw") {
+        downloadText(`normogen-encrypted-export-${stamp}.json`, raw, "application/json");
+      } else {
+        const doc = await decryptExport(JSON.parse(raw), keys, account.email);
+        downloadText(`normogen-export-${stamp}.json`, JSON.stringify(doc, null, 2), "application/json");
+        if (doc.skipped.length) showToast(`${doc.skipped.length} item(s) could not be decrypted here; see "skipped" in the file.`);
+      }
+      showToast("Export ready: check your downloads.", { tone: "success" });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  return (
+    <Page title="Export your data" actions={<Link to="/account">Back to account</Link>}>
+      {error ? <Alert>{error}</Alert> : null}
+      <section className="card">
+        <h2>Readable export</h2>
+        <p>Your profiles and records, decrypted in this browser, as a JSON file. Anyone who gets this file can read it: keep it safe.</p>
+        <Button variant="primary" busy={busy === "plain"} onClick={() => void run("plain")}>
+          Download decrypted export
+        </Button>
+      </section>
+      <section className="card">
+        <h2>Encrypted backup</h2>
+        <p>Everything the server holds for you, still encrypted. Useful as a backup; it can only be read with your password or recovery phrase.</p>
+        <Button busy={busy === "raw"} onClick={() => void run("raw")}>
+          Download encrypted export
+        </Button>
+      </section>
+    </Page>
+  );
+}

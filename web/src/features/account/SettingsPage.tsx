@@ -1,0 +1,86 @@
+/** Settings: language, time zone and units (account-wide), the idle lock (this device). */
+import { type SyntheticEvent, useMemo, useState } from "react";
+import { useUnlocked } from "../../session/hooks";
+import { loadPrefs, savePrefs } from "../../session/prefs";
+import { type Units, saveSettings, useSettings } from "../../session/settings";
+import { Alert, Button, Page, SelectField, showToast, useFormErrors } from "../../ui";
+
+const LANGUAGES = [
+  { value: "en", label: "English" },
+  { value: "en-GB", label: "English (United Kingdom)" },
+  { value: "de", label: "Deutsch" },
+  { value: "fr", label: "Français" },
+  { value: "es", label: "Español" },
+  { value: "it", label: "Italiano" },
+  { value: "nl", label: "Nederlands" },
+  { value: "pt", label: "Português" },
+];
+
+const IDLE = [1, 5, 15, 30, 60, 240, 0].map((m) => ({ value: String(m), label: m === 0 ? "Never" : m < 60 ? `After ${m} minute${m === 1 ? "" : "s"}` : `After ${m / 60} hour${m === 60 ? "" : "s"}` }));
+
+function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const zones = intl.supportedValuesOf?.("timeZone") ?? [];
+  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+}
+
+export default function SettingsPage() {
+  const { keys } = useUnlocked();
+  const settings = useSettings();
+  const zones = useMemo(() => timeZones().map((z) => ({ value: z, label: z.replace(/_/g, " ") })), []);
+  const [language, setLanguage] = useState(settings.language);
+  const [timezone, setTimezone] = useState(settings.timezone);
+  const [units, setUnits] = useState<Units>(settings.units);
+  const [idle, setIdle] = useState(String(loadPrefs().idleLockMinutes));
+  const [busy, setBusy] = useState(false);
+  const { errors, clear, fromError } = useFormErrors();
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  async function submit(event: SyntheticEvent) {
+    event.preventDefault();
+    clear();
+    setBusy(true);
+    try {
+      savePrefs({ idleLockMinutes: Number(idle) });
+      await saveSettings(keys, { language, timezone, units });
+      showToast("Settings saved.", { tone: "success" });
+    } catch (error) {
+      fromError(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Page title="Settings" narrow>
+      {errors.form ? <Alert>{errors.form}</Alert> : null}
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        <fieldset>
+          <legend>Language and region</legend>
+          <SelectField label="Language for dates and numbers" options={LANGUAGES.some((l) => l.value === language) ? LANGUAGES : [...LANGUAGES, { value: language, label: language }]} value={language} onChange={(e) => setLanguage(e.target.value)} error={errors.fields.language} />
+          <SelectField
+            label="Time zone"
+            hint={browserZone && browserZone !== timezone ? `This device is in ${browserZone}.` : undefined}
+            options={zones}
+            value={timezone}
+            onChange={(e) => setTimezone(e.target.value)}
+            error={errors.fields.timezone}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>Units</legend>
+          <SelectField label="Weight" options={[{ value: "kg", label: "Kilograms (kg)" }, { value: "[lb_av]", label: "Pounds (lb)" }]} value={units.weight} onChange={(e) => setUnits({ ...units, weight: e.target.value as Units["weight"] })} />
+          <SelectField label="Blood glucose" options={[{ value: "mmol/L", label: "mmol/L" }, { value: "mg/dL", label: "mg/dL" }]} value={units.glucose} onChange={(e) => setUnits({ ...units, glucose: e.target.value as Units["glucose"] })} />
+          <SelectField label="Temperature" options={[{ value: "Cel", label: "Celsius (°C)" }, { value: "[degF]", label: "Fahrenheit (°F)" }]} value={units.temperature} onChange={(e) => setUnits({ ...units, temperature: e.target.value as Units["temperature"] })} />
+        </fieldset>
+        <fieldset>
+          <legend>This device</legend>
+          <SelectField label="Lock when idle" hint="Locking forgets the keys in this tab; unlocking needs your password." options={IDLE} value={idle} onChange={(e) => setIdle(e.target.value)} />
+        </fieldset>
+        <Button type="submit" variant="primary" busy={busy}>
+          Save settings
+        </Button>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * Account settings: language and time zone (plaintext on the server, GET/PUT /users/me/settings)
+ * and preferences such as units, encrypted under the user key (AAD `preferences`, docs/crypto.md).
+ * Loaded after unlock; read anywhere with useSettings().
+ */
+import { useSyncExternalStore } from "react";
+import { api, ok } from "../api/client";
+import { type AccountKeys, aads, decryptJson, encryptJson } from "../crypto";
+import { setLocaleSettings } from "../i18n/format";
+import { onKeysDropped } from "./store";
+
+export interface Units {
+  weight: "kg" | "[lb_av]";
+  glucose: "mmol/L" | "mg/dL";
+  temperature: "Cel" | "[degF]";
+}
+
+export interface Settings {
+  language: string;
+  timezone: string;
+  units: Units;
+}
+
+export const DEFAULT_UNITS: Units = { weight: "kg", glucose: "mmol/L", temperature: "Cel" };
+const DEFAULTS: Settings = { language: "en", timezone: "UTC", units: DEFAULT_UNITS };
+
+let current: Settings = DEFAULTS;
+const listeners = new Set<() => void>();
+
+function set(next: Settings): void {
+  current = next;
+  setLocaleSettings(next);
+  for (const l of listeners) l();
+}
+
+onKeysDropped(() => set(DEFAULTS));
+
+function parseUnits(value: unknown): Units {
+  const v = (value as { units?: Partial<Units> } | null)?.units ?? {};
+  return {
+    weight: v.weight === "[lb_av]" ? "[lb_av]" : "kg",
+    glucose: v.glucose === "mg/dL" ? "mg/dL" : "mmol/L",
+    temperature: v.temperature === "[degF]" ? "[degF]" : "Cel",
+  };
+}
+
+/** Fetch and decrypt the settings (after login or unlock). */
+export async function loadSettings(keys: AccountKeys): Promise<Settings> {
+  const body = await ok(api.GET("/api/v1/users/me/settings"));
+  let units = DEFAULT_UNITS;
+  if (body.preferences) {
+    try {
+      units = parseUnits(await decryptJson(keys.userKey, body.preferences, aads.preferences(keys.userId)));
+    } catch {
+      units = DEFAULT_UNITS; // unreadable preferences (written by a broken client): defaults
+    }
+  }
+  const settings = { language: body.language, timezone: body.timezone, units };
+  set(settings);
+  return settings;
+}
+
+/** Save the settings (units encrypted). */
+export async function saveSettings(keys: AccountKeys, next: Settings): Promise<void> {
+  const preferences = await encryptJson(keys.userKey, { units: next.units }, aads.preferences(keys.userId));
+  await ok(api.PUT("/api/v1/users/me/settings", { body: { language: next.language, timezone: next.timezone, preferences } }));
+  set(next);
+}
+
+/** The settings, re-rendering on change. */
+export function useSettings(): Settings {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+    () => current,
+  );
+}
+
+/** The settings outside React. */
+export function getSettings(): Settings {
+  return current;
+}
