@@ -104,6 +104,19 @@ export function ProfileRecordsPage(): ReactNode {
   const open = useCallback((record: HealthRecord) => setDialog({ type: "open", record }), []);
   const close = useCallback(() => setDialog(null), []);
 
+  // Marks for the web benchmark (web/bench/): first decrypted rows on screen, then all of them.
+  const marked = useRef({ first: false, all: false });
+  useEffect(() => {
+    if (!marked.current.first && state.records.length > 0) {
+      marked.current.first = true;
+      performance.mark("normogen:timeline-first-rows", { detail: { rows: state.records.length } });
+    }
+    if (!marked.current.all && state.status === "ready") {
+      marked.current.all = true;
+      performance.mark("normogen:timeline-all-rows", { detail: { rows: state.records.length } });
+    }
+  }, [state.records.length, state.status]);
+
   useEffect(() => {
     document.title = `${profile?.name ?? "Records"} · ${TABS.find(([t]) => t === tab)?.[1] ?? "Timeline"} · Normogen`;
   }, [profile?.name, tab]);
