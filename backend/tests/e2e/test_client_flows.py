@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from normogen_client.crypto import Envelope, decrypt_json, encrypt_json
+from normogen_client.health import HealthRecords
+from normogen_client.links import Links
 from normogen_client.models import ApiError, AuthenticationError, NotLoggedIn
 from tests.accounts import new_email
 from tests.e2e.conftest import ClientFactory
+
+WHEN = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 PASSWORD = "first passphrase, long enough"
 NEW_PASSWORD = "second passphrase, also long"
@@ -109,7 +115,7 @@ async def test_recovery_reset_keeps_the_user_key(new_client: ClientFactory) -> N
     phrase = await laptop.setup_recovery(PASSWORD)
     assert (await laptop.me()).has_recovery
     rescued = new_client()
-    await rescued.recover(email, phrase.lower().replace("-", " "), NEW_PASSWORD)
+    result = await rescued.recover(email, phrase.lower().replace("-", " "), NEW_PASSWORD)
     assert rescued.keys is not None
     assert rescued.keys.user_key == user_key
     with pytest.raises(AuthenticationError):
@@ -117,6 +123,46 @@ async def test_recovery_reset_keeps_the_user_key(new_client: ClientFactory) -> N
     with pytest.raises(AuthenticationError):
         await new_client().login(email, PASSWORD)
     await new_client().login(email, NEW_PASSWORD)
+    # Single use: the old phrase is spent; the client set up a new one, which works.
+    assert result.recovery_phrase != phrase
+    assert (await rescued.me()).has_recovery
+    with pytest.raises(AuthenticationError):
+        await new_client().recover(email, phrase, "yet another passphrase")
+    again = new_client()
+    await again.recover(email, result.recovery_phrase, "yet another passphrase")
+    assert again.keys is not None
+    assert again.keys.user_key == user_key
+
+
+async def test_user_key_rotation_rewraps_everything(new_client: ClientFactory) -> None:
+    email = new_email()
+    client = new_client()
+    await client.register(email, PASSWORD)
+    health = HealthRecords(client)
+    mum = await health.create_profile("elder", {"name": "Mum"})
+    note = await health.create_record(mum, "note", {"text": "kept"}, occurred_at=WHEN)
+    link = await Links(client).create({"x": 1}, expires_in=timedelta(hours=1), label="mine")
+    await client.setup_recovery(PASSWORD)
+    assert client.keys is not None
+    old_user_key = client.keys.user_key
+    new_phrase = await client.rotate_user_key(PASSWORD)
+    assert new_phrase is not None  # the old recovery wrapped the old key: a new phrase
+    assert client.keys.user_key != old_user_key
+    # Another device logs in and reads everything under the new user key.
+    other = new_client()
+    await other.login(email, PASSWORD)
+    assert other.keys is not None
+    assert other.keys.user_key == client.keys.user_key
+    assert other.keys.identity_key == client.keys.identity_key  # identity unchanged
+    their_health = HealthRecords(other)
+    [profile] = await their_health.profiles()
+    assert profile.metadata == {"name": "Mum"}
+    assert (await their_health.record(profile, note.id)).data == {"text": "kept"}
+    assert (await Links(other).get(link.id)).label == "mine"
+    rescued = new_client()
+    await rescued.recover(email, new_phrase, "new passphrase after rotation")
+    assert rescued.keys is not None
+    assert rescued.keys.user_key == client.keys.user_key
 
 
 async def test_export_then_delete_the_account(new_client: ClientFactory) -> None:

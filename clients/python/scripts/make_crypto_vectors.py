@@ -60,7 +60,8 @@ def env(envelope: Any) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def build() -> dict[str, Any]:
+    """Every vector, computed with this library from the fixed inputs."""
     vectors: dict[str, Any] = {
         "contract_version": 2,
         "about": (
@@ -456,7 +457,11 @@ def main() -> None:
         }
     ]
     del typed
-    OUT.write_text(json.dumps(vectors, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return vectors
+
+
+def main() -> None:
+    OUT.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sys.stdout.write(f"wrote {OUT}\n")
 
 

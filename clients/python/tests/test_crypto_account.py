@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 
 from normogen_client.crypto import (
-    AAD_PRIVATE_KEY,
-    AAD_USER_KEY,
     MIN_ITERATIONS,
     CryptoError,
     DecryptionError,
@@ -23,12 +21,14 @@ from normogen_client.crypto import (
     decrypt,
     derive_auth_and_wrap_keys,
     derive_master_key,
+    identity_public,
     login_auth_key,
     registration_payload,
     rewrap_for_new_password,
     unlock,
     unwrap_key,
 )
+from normogen_client.crypto.contexts import identity_key_aad, private_key_aad, user_key_aad
 
 ITERATIONS = 1000
 
@@ -43,7 +43,7 @@ def spec_keys(password: str, kdf: KdfParams) -> tuple[bytes, bytes]:
     """The README's account key schedule, independently of the code under test."""
     secret = unicodedata.normalize("NFKC", password).encode("utf-8")
     master = hashlib.pbkdf2_hmac("sha256", secret, kdf.salt, kdf.iterations, 32)
-    return spec_hkdf(master, b"normogen/v1/auth-key"), spec_hkdf(master, b"normogen/v1/wrap-key")
+    return spec_hkdf(master, b"normogen/v2/auth-key"), spec_hkdf(master, b"normogen/v2/wrap-key")
 
 
 def test_login_keys_follow_the_documented_schedule() -> None:
@@ -54,8 +54,8 @@ def test_login_keys_follow_the_documented_schedule() -> None:
 def test_recovery_purpose_uses_its_own_hkdf_infos() -> None:
     master = bytes(range(32))
     assert derive_auth_and_wrap_keys(master, "recovery") == (
-        spec_hkdf(master, b"normogen/v1/recovery-auth-key"),
-        spec_hkdf(master, b"normogen/v1/recovery-wrap-key"),
+        spec_hkdf(master, b"normogen/v2/recovery-auth-key"),
+        spec_hkdf(master, b"normogen/v2/recovery-wrap-key"),
     )
     with pytest.raises(CryptoError):
         derive_auth_and_wrap_keys(master, "other")  # type: ignore[arg-type]
@@ -77,18 +77,32 @@ def test_create_account_wraps_with_the_documented_aads() -> None:
     secrets = create_account("correct horse", ITERATIONS)
     assert (secrets.auth_key, secrets.wrap_key) == spec_keys("correct horse", secrets.kdf)
     assert len({secrets.auth_key, secrets.wrap_key, secrets.user_key}) == 3
-    user_key = decrypt(secrets.wrap_key, secrets.wrapped_user_key, AAD_USER_KEY)
+    uid = secrets.user_id
+    assert len(uid) == 32
+    assert int(uid, 16) >= 0
+    user_key = decrypt(secrets.wrap_key, secrets.wrapped_user_key, user_key_aad(uid))
     assert user_key == secrets.user_key
-    private = decrypt(secrets.user_key, secrets.wrapped_private_key, AAD_PRIVATE_KEY)
+    private = decrypt(secrets.user_key, secrets.wrapped_private_key, private_key_aad(uid))
     assert private == secrets.private_key
+    seed = decrypt(secrets.user_key, secrets.wrapped_identity_key, identity_key_aad(uid))
+    assert identity_public(seed) == secrets.identity_key
     with pytest.raises(DecryptionError):
-        unwrap_key(secrets.wrap_key, secrets.wrapped_user_key, AAD_PRIVATE_KEY)
+        unwrap_key(secrets.wrap_key, secrets.wrapped_user_key, private_key_aad(uid))
+    # Bound to the account: the same wrap under another user id does not open.
+    with pytest.raises(DecryptionError):
+        unwrap_key(secrets.wrap_key, secrets.wrapped_user_key, user_key_aad("0" * 32))
 
 
 def test_secrets_stay_out_of_repr() -> None:
     secrets = create_account("correct horse", ITERATIONS)
     text = repr(secrets)
-    for value in (secrets.auth_key, secrets.wrap_key, secrets.user_key, secrets.private_key):
+    for value in (
+        secrets.auth_key,
+        secrets.wrap_key,
+        secrets.user_key,
+        secrets.private_key,
+        secrets.identity_seed,
+    ):
         assert repr(value) not in text
 
 
@@ -96,27 +110,38 @@ def test_registration_payload_shape_and_round_trip() -> None:
     secrets = create_account("correct horse", ITERATIONS)
     payload: dict[str, Any] = registration_payload(secrets)
     assert set(payload) == {
+        "user_id",
         "auth_key",
         "kdf",
         "wrapped_user_key",
         "public_key",
         "wrapped_private_key",
+        "identity_key",
+        "wrapped_identity_key",
     }
+    assert payload["user_id"] == secrets.user_id
     assert b64d(payload["auth_key"]) == secrets.auth_key
     assert b64d(payload["public_key"]) == secrets.public_key
     kdf = KdfParams.from_json(payload["kdf"], min_iterations=ITERATIONS)
     assert kdf == secrets.kdf
     auth_key, wrap = login_auth_key("correct horse", kdf)
     assert auth_key == secrets.auth_key
-    user_key, private = unlock(
+    unlocked = unlock(
+        payload["user_id"],
         wrap,
         Envelope.from_json(payload["wrapped_user_key"]),
         Envelope.from_json(payload["wrapped_private_key"]),
-        expected_public_key=secrets.public_key,
+        Envelope.from_json(payload["wrapped_identity_key"]),
+        public_key=b64d(payload["public_key"]),
+        identity_key=b64d(payload["identity_key"]),
     )
-    assert (user_key, private) == (secrets.user_key, secrets.private_key)
+    assert (unlocked.user_key, unlocked.private_key, unlocked.identity_seed) == (
+        secrets.user_key,
+        secrets.private_key,
+        secrets.identity_seed,
+    )
     flat = repr(payload)
-    for secret in (secrets.wrap_key, secrets.user_key, secrets.private_key):
+    for secret in (secrets.wrap_key, secrets.user_key, secrets.private_key, secrets.identity_seed):
         assert repr(secret) not in flat
 
 
@@ -125,33 +150,46 @@ def test_wrong_password_cannot_unlock() -> None:
     auth_key, wrap = login_auth_key("correct hors3", secrets.kdf)
     assert auth_key != secrets.auth_key
     with pytest.raises(DecryptionError):
-        unlock(wrap, secrets.wrapped_user_key, secrets.wrapped_private_key)
+        _unlock(secrets, wrap)
 
 
-def test_unlock_checks_the_expected_public_key() -> None:
+def _unlock(secrets: Any, wrap: bytes, **published: bytes) -> Any:
+    return unlock(
+        secrets.user_id,
+        wrap,
+        secrets.wrapped_user_key,
+        secrets.wrapped_private_key,
+        secrets.wrapped_identity_key,
+        public_key=published.get("public_key", secrets.public_key),
+        identity_key=published.get("identity_key", secrets.identity_key),
+    )
+
+
+def test_unlock_checks_both_published_public_keys() -> None:
     alice = create_account("alice pw", ITERATIONS)
     bob = create_account("bob pw", ITERATIONS)
-    with pytest.raises(DecryptionError):
-        unlock(
-            alice.wrap_key,
-            alice.wrapped_user_key,
-            alice.wrapped_private_key,
-            expected_public_key=bob.public_key,
-        )
+    assert _unlock(alice, alice.wrap_key).user_key == alice.user_key
+    with pytest.raises(DecryptionError, match="public key"):
+        _unlock(alice, alice.wrap_key, public_key=bob.public_key)
+    with pytest.raises(DecryptionError, match="identity key"):
+        _unlock(alice, alice.wrap_key, identity_key=bob.identity_key)
 
 
 def test_rewrap_keeps_the_user_key_and_retires_the_old_password() -> None:
     secrets = create_account("old password", ITERATIONS)
-    auth_key, kdf, wrapped = rewrap_for_new_password(secrets.user_key, "new password", ITERATIONS)
+    auth_key, kdf, wrapped = rewrap_for_new_password(
+        secrets.user_id, secrets.user_key, "new password", ITERATIONS
+    )
     assert kdf.salt != secrets.kdf.salt
     assert auth_key != secrets.auth_key
     new_auth, new_wrap = login_auth_key("new password", kdf)
     assert new_auth == auth_key
-    user_key, private = unlock(new_wrap, wrapped, secrets.wrapped_private_key)
-    assert (user_key, private) == (secrets.user_key, secrets.private_key)
+    secrets.wrapped_user_key = wrapped
+    unlocked = _unlock(secrets, new_wrap)
+    assert (unlocked.user_key, unlocked.private_key) == (secrets.user_key, secrets.private_key)
     _, old_wrap = login_auth_key("old password", kdf)
     with pytest.raises(DecryptionError):
-        unlock(old_wrap, wrapped, secrets.wrapped_private_key)
+        _unlock(secrets, old_wrap)
 
 
 def test_default_iterations_meet_the_owasp_floor() -> None:

@@ -114,6 +114,7 @@ def test_json_helpers_reject_nan_and_non_json() -> None:
 def test_to_json_is_standard_base64_with_padding() -> None:
     envelope = Envelope("aes-256-gcm", b"\xfb" * 12, b"\xff\xfe", b"\x00" * 16)
     assert envelope.to_json() == {
+        "v": 2,
         "alg": "aes-256-gcm",
         "iv": base64.b64encode(b"\xfb" * 12).decode(),
         "data": "//4=",
@@ -140,6 +141,9 @@ BAD_ENVELOPES: list[tuple[str, dict[str, Any]]] = [
     ("non-ascii", {"data": "ÿÿÿÿ"}),
     ("number", {"data": 12}),
     ("null", {"iv": None}),
+    ("version 1", {"v": 1}),
+    ("version string", {"v": "2"}),
+    ("version bool", {"v": True}),
 ]
 
 
@@ -158,6 +162,10 @@ def test_from_json_rejects_missing_and_extra_keys_and_non_objects() -> None:
         Envelope.from_json({**good_json(), "tag": "AAAA"})
     with pytest.raises(CryptoError):
         Envelope.from_json(["aes-256-gcm"])  # type: ignore[arg-type]
+    v1 = good_json()
+    del v1["v"]
+    with pytest.raises(CryptoError, match="version"):
+        Envelope.from_json(v1)
 
 
 def test_envelope_constructor_validates_sizes() -> None:

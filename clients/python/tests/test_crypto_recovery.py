@@ -86,20 +86,33 @@ def test_any_spelling_normalises_to_the_canonical_phrase(body: str, data: st.Dat
 def test_recovery_material_round_trip_and_reset_flow() -> None:
     account = create_account("forgotten password", ITERATIONS)
     phrase = generate_recovery_phrase()
-    auth_key, kdf, wrapped = recovery_material(phrase, account.user_key, ITERATIONS)
+    auth_key, kdf, wrapped = recovery_material(
+        account.user_id, phrase, account.user_key, ITERATIONS
+    )
     assert auth_key != account.auth_key
     # The user types the phrase back sloppily; same keys.
     assert recovery_keys(phrase.lower().replace("-", " "), kdf)[0] == auth_key
-    user_key = recover_user_key(phrase, kdf, wrapped)
+    user_key = recover_user_key(account.user_id, phrase, kdf, wrapped)
     assert user_key == account.user_key
-    # Reset: a new password wraps the same user key, and the private key still unlocks.
-    new_auth, new_kdf, new_wrapped = rewrap_for_new_password(user_key, "new password", ITERATIONS)
+    # Bound to the account and the purpose: not another user's, not a password wrap.
+    with pytest.raises(DecryptionError):
+        recover_user_key("0" * 32, phrase, kdf, wrapped)
+    # Reset: a new password wraps the same user key, and the private keys still unlock.
+    new_auth, new_kdf, new_wrapped = rewrap_for_new_password(
+        account.user_id, user_key, "new password", ITERATIONS
+    )
     _, new_wrap = login_auth_key("new password", new_kdf)
     assert new_auth == login_auth_key("new password", new_kdf)[0]
-    assert unlock(new_wrap, new_wrapped, account.wrapped_private_key) == (
-        account.user_key,
-        account.private_key,
+    unlocked = unlock(
+        account.user_id,
+        new_wrap,
+        new_wrapped,
+        account.wrapped_private_key,
+        account.wrapped_identity_key,
+        public_key=account.public_key,
+        identity_key=account.identity_key,
     )
+    assert (unlocked.user_key, unlocked.private_key) == (account.user_key, account.private_key)
 
 
 def test_recovery_keys_differ_from_password_keys_for_the_same_secret() -> None:
@@ -110,8 +123,10 @@ def test_recovery_keys_differ_from_password_keys_for_the_same_secret() -> None:
 
 def test_wrong_phrase_cannot_recover() -> None:
     account = create_account("pw", ITERATIONS)
-    _, kdf, wrapped = recovery_material(generate_recovery_phrase(), account.user_key, ITERATIONS)
+    _, kdf, wrapped = recovery_material(
+        account.user_id, generate_recovery_phrase(), account.user_key, ITERATIONS
+    )
     with pytest.raises(DecryptionError):
-        recover_user_key(generate_recovery_phrase(), kdf, wrapped)
+        recover_user_key(account.user_id, generate_recovery_phrase(), kdf, wrapped)
     with pytest.raises(CryptoError):
         recovery_keys("not a phrase", kdf)

@@ -9,8 +9,11 @@ from normogen_client.crypto import (
     Envelope,
     decrypt,
     hkdf_sha256,
+    identity_public,
     pbkdf2_sha256,
     public_key_from_private,
+    sign,
+    verify,
     x25519,
 )
 from normogen_client.crypto.aead import encrypt_with_iv
@@ -151,3 +154,30 @@ def test_x25519_rfc7748_alice_and_bob() -> None:
     assert public_key_from_private(H(BOB_PRIVATE)) == H(BOB_PUBLIC)
     assert x25519(H(ALICE_PRIVATE), H(BOB_PUBLIC)) == H(SHARED)
     assert x25519(H(BOB_PRIVATE), H(ALICE_PUBLIC)) == H(SHARED)
+
+
+# RFC 8032 section 7.1, TEST 1 and TEST 2 (Ed25519): the identity-key signatures.
+ED25519_VECTORS = [
+    (
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+        "",
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+        "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+    ),
+    (
+        "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+        "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+        "72",
+        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+        "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("seed", "public", "message", "signature"), ED25519_VECTORS)
+def test_ed25519_rfc8032(seed: str, public: str, message: str, signature: str) -> None:
+    assert identity_public(H(seed)) == H(public)
+    assert sign(H(seed), H(message)) == H(signature)
+    assert verify(H(public), H(message), H(signature))
+    assert not verify(H(public), H(message) + b"x", H(signature))

@@ -1,4 +1,4 @@
-"""Share-link and family helpers, checked against the documented constructions."""
+"""Share-link keys and URLs, checked against the constructions of docs/crypto.md."""
 
 from __future__ import annotations
 
@@ -8,14 +8,8 @@ import unicodedata
 
 import pytest
 
-from normogen_client.crypto import CryptoError, key_to_fragment, new_key
-from normogen_client.families import key_fingerprint
-from normogen_client.links import (
-    INFO_LINK_PASSWORD,
-    link_url,
-    parse_link_url,
-    password_verifier,
-)
+from normogen_client.crypto import CryptoError, key_to_fragment, link_keys, new_key
+from normogen_client.links import link_url, new_link_id, parse_link_url
 
 
 def _hkdf(ikm: bytes, info: bytes) -> bytes:
@@ -24,18 +18,41 @@ def _hkdf(ikm: bytes, info: bytes) -> bytes:
     return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
 
 
-def test_password_verifier_is_the_documented_construction() -> None:
-    key = new_key()
+def test_link_keys_with_a_password_follow_the_contract() -> None:
+    secret = new_key()
     password = "\uff22\uff4c\uff55\uff45 giraffe"  # full-width "Blue": NFKC makes it ASCII
-    master = hashlib.pbkdf2_hmac(
-        "sha256", unicodedata.normalize("NFKC", password).encode(), key, 1000, 32
+    salt = _hkdf(secret, b"normogen/v2/link-password-salt")
+    pw = hashlib.pbkdf2_hmac(
+        "sha256", unicodedata.normalize("NFKC", password).encode(), salt, 1000, 32
     )
-    assert password_verifier(password, key, 1000) == _hkdf(master, INFO_LINK_PASSWORD)
-    assert password_verifier("Blue giraffe", key, 1000) == password_verifier(password, key, 1000)
-    # Salted by the link key: the same password gives another verifier on another link.
-    assert password_verifier(password, new_key(), 1000) != password_verifier(password, key, 1000)
+    content, verifier = link_keys(secret, password, 1000)
+    assert content == _hkdf(secret + pw, b"normogen/v2/link-content-key")
+    assert verifier == _hkdf(secret + pw, b"normogen/v2/link-verifier")
+    assert content != verifier  # two primitives, two subkeys
+    assert link_keys(secret, "Blue giraffe", 1000) == (content, verifier)
+    # Salted per link: the same password gives other keys on another link.
+    assert link_keys(new_key(), password, 1000)[0] != content
     with pytest.raises(CryptoError):
-        password_verifier("", key, 1000)
+        link_keys(secret, "", 1000)
+
+
+def test_link_keys_without_a_password_differ_from_the_password_ones() -> None:
+    secret = new_key()
+    content, verifier = link_keys(secret, None)
+    assert verifier is None
+    assert content == _hkdf(secret, b"normogen/v2/link-content-key")
+    assert content != secret  # the URL secret itself never keys AES
+    assert content != link_keys(secret, "pw", 1000)[0]
+
+
+def test_link_ids_are_32_url_safe_characters() -> None:
+    ids = {new_link_id() for _ in range(50)}
+    assert len(ids) == 50
+    for link_id in ids:
+        assert len(link_id) == 32
+        assert set(link_id) <= set(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        )
 
 
 def test_link_urls_round_trip() -> None:
@@ -58,12 +75,3 @@ def test_link_urls_round_trip() -> None:
 def test_malformed_link_urls_are_refused(url: str) -> None:
     with pytest.raises(CryptoError):
         parse_link_url(url)
-
-
-def test_fingerprints_are_stable_and_distinct() -> None:
-    first = key_fingerprint(bytes(32))
-    assert first == key_fingerprint(bytes(32))
-    assert first != key_fingerprint(b"\x01" + bytes(31))
-    assert len(first.replace(" ", "")) == 32
-    expected = hashlib.sha256(b"normogen/v1/fingerprint|" + bytes(32)).hexdigest()[:32]
-    assert first.replace(" ", "") == expected
