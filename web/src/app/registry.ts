@@ -4,10 +4,16 @@
  * The first unlocked route with `nav` (lowest order) is where "/" leads after login.
  */
 import { accountRoutes } from "../features/account/routes";
-import { shareRoutes } from "../features/share/routes";
+import { emergencyRoutes } from "../features/emergency/routes";
+import { familiesRoutes } from "../features/families/routes";
+import { linksRoutes } from "../features/links/routes";
+import { shareViewerRoutes } from "../features/share-viewer/routes";
 import type { FeatureRoute } from "./routes";
 
 export const featureRoutes: readonly FeatureRoute[] = [
   ...accountRoutes,
-  ...shareRoutes,
+  ...shareViewerRoutes,
+  ...linksRoutes,
+  ...familiesRoutes,
+  ...emergencyRoutes,
 ];

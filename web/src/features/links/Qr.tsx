@@ -1,28 +1,29 @@
-/** A QR code of a text (a link or a safety number) as an SVG image, drawn with `qrcode`. */
+/**
+ * A QR code of a text (a link or a safety number) as an SVG image drawn with `qrcode`, served
+ * as a blob: URL (the web app's Content-Security-Policy allows `img-src 'self' blob:`).
+ */
 
 import QRCode from "qrcode";
 import { type ReactNode, useEffect, useState } from "react";
 
 export function Qr({ text, label, size = 220 }: { text: string; label: string; size?: number }): ReactNode {
-  const [svg, setSvg] = useState<string | null>(null);
+  const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    let made: string | null = null;
     QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 }).then(
-      (out) => live && setSvg(out),
-      () => live && setSvg(null),
+      (svg) => {
+        if (!live) return;
+        made = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+        setUrl(made);
+      },
+      () => live && setUrl(null),
     );
     return () => {
       live = false;
+      if (made !== null) URL.revokeObjectURL(made);
     };
   }, [text]);
-  if (svg === null) return null;
-  return (
-    <img
-      className="qr"
-      src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`}
-      alt={label}
-      width={size}
-      height={size}
-    />
-  );
+  if (url === null) return null;
+  return <img className="qr" src={url} alt={label} width={size} height={size} />;
 }

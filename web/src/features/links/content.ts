@@ -6,7 +6,7 @@
 import type { HealthRecord, RecordKind } from "../../domain/kinds";
 import { canonicalTime } from "../../crypto";
 import type { EmergencySummary } from "../share-viewer/content";
-import { SHARE_FORMAT, SHARE_VERSION } from "../share-viewer/content";
+import { SHARE_FORMAT, SHARE_VERSION, readEmergency } from "../share-viewer/content";
 
 /** Which records to share: by kind within an inclusive date range, or hand-picked ids. */
 export type Selection =
@@ -67,6 +67,8 @@ export interface LinkLabel {
   /** The URL fragment (base64url secret), when this client kept it. */
   fragment: string | null;
   records: number | null;
+  /** An emergency card's summary, kept so the owner can edit and reprint it without opening the link. */
+  emergency?: EmergencySummary | null;
 }
 
 export function labelJson(label: LinkLabel): Record<string, unknown> {
@@ -76,6 +78,7 @@ export function labelJson(label: LinkLabel): Record<string, unknown> {
     profile_name: label.profileName,
     fragment: label.fragment,
     records: label.records,
+    ...(label.emergency ? { emergency: label.emergency } : {}),
   };
 }
 
@@ -89,6 +92,7 @@ export function readLabel(v: unknown): LinkLabel {
     profileName: s(o.profile_name),
     fragment: typeof o.fragment === "string" && o.fragment !== "" ? o.fragment : null,
     records: typeof o.records === "number" ? o.records : null,
+    emergency: readEmergency(o.emergency),
   };
 }
 
