@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
 .PHONY: help install run test check lint types unit lock bench clean deploy-tools test-image lock-deploy \
-	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench
+	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench web-bench-records
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -127,7 +127,12 @@ web-e2e: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## Playwright 
 web-test: web-lint web-unit web-api-check web-e2e ## everything for the web app
 
 web-bench: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the web app (bundle size, unlock time)
-	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen node bench/platform.mjs
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
+		npx playwright test --config bench/platform.config.ts
+
+web-bench-records: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the records pages (5,000 records: first paint, all rendered, scrolling)
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
+		npx playwright test --config bench/records.config.ts
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) $(BACKEND)/.data .venv-deploy .tools

@@ -38,6 +38,12 @@ export default tseslint.config(
     },
   },
   {
+    // Playwright fixtures are declared as ({}, use) => ...: an empty pattern and a `use` that
+    // is Playwright's callback, not a React hook.
+    files: ["e2e/**/*.ts"],
+    rules: { "no-empty-pattern": "off", "react-hooks/rules-of-hooks": "off" },
+  },
+  {
     files: ["**/*.js"],
     extends: [js.configs.recommended],
     languageOptions: { globals: { ...globals.node } },

@@ -48,7 +48,7 @@ export function uniqueEmail(prefix = "user"): string {
 /** Register through the UI and confirm the recovery phrase; returns the phrase. Ends unlocked on "/". */
 export async function registerAccount(page: Page, email: string, password: string): Promise<string> {
   await page.goto("/register");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Repeat the password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -66,8 +66,20 @@ export async function registerAccount(page: Page, email: string, password: strin
 /** Log in through the UI. */
 export async function logIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).not.toHaveURL(/\/login/, { timeout: 60_000 });
+}
+
+/**
+ * Navigate inside the running app without reloading it. Keys and tokens live in memory only
+ * (web/README.md), so page.goto() — a reload — ends the session, exactly as it does for a user.
+ */
+export async function go(page: Page, path: string): Promise<void> {
+  await page.evaluate((to) => {
+    window.history.pushState(null, "", to);
+    window.dispatchEvent(new PopStateEvent("popstate", { state: null }));
+  }, path);
+  await expect(page).toHaveURL(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
 }

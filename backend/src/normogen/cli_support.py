@@ -31,9 +31,9 @@ async def run_migrations(settings: Settings) -> dict[str, list[str]]:
 def openapi_document() -> dict[str, Any]:
     """The API's OpenAPI document, built in-process from the app (no database, no server)."""
     from normogen.app import create_app
-    from normogen.config import Settings, ephemeral_secret
+    from normogen.config import ephemeral_secret, load_settings
 
-    settings = Settings(NORMOGEN_ENV="development", JWT_SECRET=ephemeral_secret())
+    settings = load_settings(NORMOGEN_ENV="development", JWT_SECRET=ephemeral_secret())
     document: dict[str, Any] = create_app(settings).openapi()
     return document
 

@@ -152,6 +152,8 @@ class Settings(BaseSettings):
     SHUTDOWN_DRAIN_SECONDS: float = Field(5.0, ge=0, le=120)
     SHUTDOWN_GRACE_SECONDS: float = Field(20.0, ge=0, le=300)
     ENABLE_DOCS: bool = True
+    # The address people open for the web app (web/); share links (/s/<id>#<key>) point here.
+    PUBLIC_WEB_URL: str = "http://127.0.0.1:6001"
 
     @model_validator(mode="before")
     @classmethod
@@ -179,6 +181,15 @@ class Settings(BaseSettings):
             if origin.endswith("/"):
                 raise ValueError(f"origin {origin!r} must not end with '/'")
         return [o.rstrip("/") for o in origins] if isinstance(origins, list) else origins
+
+    @field_validator("PUBLIC_WEB_URL")
+    @classmethod
+    def _public_web_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or value.endswith("/"):
+            raise ValueError("must start with http:// or https:// and not end with '/'")
+        if any(c in value for c in "?#\\ "):
+            raise ValueError("must be an origin with an optional path, no query or fragment")
+        return value
 
     @field_validator("TRUSTED_PROXIES", mode="before")
     @classmethod

@@ -168,3 +168,18 @@ def test_masked_dump_hides_secrets() -> None:
     assert GOOD_SECRET not in dumped
     assert "pw@" not in dumped
     assert settings.masked()["JWT_SECRET"] == "**********"
+
+
+@pytest.mark.parametrize(
+    "url", ["example.org", "https://web.example.org/", "https://x.example?a=1", "ftp://x.example"]
+)
+def test_bad_public_web_urls_are_refused(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLIC_WEB_URL", url)
+    with pytest.raises(ConfigError, match="PUBLIC_WEB_URL"):
+        load_settings(NORMOGEN_ENV="development")
+
+
+def test_public_web_url_accepts_an_origin_with_a_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLIC_WEB_URL", "https://health.example.org/family")
+    settings = load_settings(NORMOGEN_ENV="development")
+    assert settings.PUBLIC_WEB_URL == "https://health.example.org/family"

@@ -888,7 +888,11 @@ export interface components {
              */
             next: string | null;
         };
-        /** EventRead */
+        /**
+         * EventRead
+         * @description A security event: `ip` is the network (IPv4 /24, IPv6 /48), `agent` the client family
+         *     and OS ("Firefox on Linux"); the full address and user-agent string are never stored.
+         */
         EventRead: {
             /** Id */
             id: string;
@@ -901,8 +905,8 @@ export interface components {
             created_at: string;
             /** Ip */
             ip: string | null;
-            /** User Agent */
-            user_agent?: string | null;
+            /** Agent */
+            agent?: string | null;
             /** Session Id */
             session_id?: string | null;
         };
@@ -1093,7 +1097,7 @@ export interface components {
         LabelRewrap: {
             /** Id */
             id: string;
-            label: components["schemas"]["WrappedKey"] | null;
+            label: components["schemas"]["Envelope"] | null;
         };
         /**
          * LinkCreate
@@ -1395,7 +1399,8 @@ export interface components {
         };
         /**
          * ProfileRotation
-         * @description One family profile's new key: wrapped by the new family key, with its earlier keys.
+         * @description One family profile's new key: wrapped by the new family key, with its earlier keys, and
+         *     its metadata re-encrypted under it.
          */
         ProfileRotation: {
             /** Id */
@@ -1404,6 +1409,7 @@ export interface components {
             key_epoch: number;
             wrapped_key: components["schemas"]["Envelope"];
             key_history: components["schemas"]["Envelope"];
+            encrypted: components["schemas"]["Envelope"];
         };
         /**
          * ProfileUpdate
@@ -1584,6 +1590,8 @@ export interface components {
         };
         /** RecoveryUnlockResponse */
         RecoveryUnlockResponse: {
+            /** User Id */
+            user_id: string;
             recovery_wrapped_user_key: components["schemas"]["WrappedKey"];
         };
         /** RefreshRequest */

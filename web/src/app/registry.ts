@@ -7,11 +7,13 @@ import { accountRoutes } from "../features/account/routes";
 import { emergencyRoutes } from "../features/emergency/routes";
 import { familiesRoutes } from "../features/families/routes";
 import { linksRoutes } from "../features/links/routes";
+import { recordsRoutes } from "../features/records/routes";
 import { shareViewerRoutes } from "../features/share-viewer/routes";
 import type { FeatureRoute } from "./routes";
 
 export const featureRoutes: readonly FeatureRoute[] = [
   ...accountRoutes,
+  ...recordsRoutes,
   ...shareViewerRoutes,
   ...linksRoutes,
   ...familiesRoutes,

@@ -116,19 +116,20 @@ export function readDose(data: JsonObject): MedicationDoseData | null {
 }
 
 /**
- * The flag a lab result shows: its own `flag`, else derived from value and both reference
- * bounds (docs/records.md: `low` below low, `high` above high, else `normal`), else null.
+ * The flag a lab result shows: its own `flag`, else derived from its value and reference
+ * bounds (docs/records.md: `low` below low, `high` above high, else `normal`), else null. A
+ * range with only one bound (LDL: high 3.0) is read by that bound, so 3.1 is `high`.
  */
 export function labFlag(result: LabResultData): LabFlag | null {
   if (result.flag !== null && result.flag !== undefined) return result.flag;
   const value = result.value;
   const low = result.reference_range?.low;
   const high = result.reference_range?.high;
-  if (typeof value !== "number" || typeof low !== "number" || typeof high !== "number") {
-    return null;
-  }
-  if (value < low) return "low";
-  if (value > high) return "high";
+  const hasLow = typeof low === "number";
+  const hasHigh = typeof high === "number";
+  if (typeof value !== "number" || (!hasLow && !hasHigh)) return null;
+  if (hasLow && value < low) return "low";
+  if (hasHigh && value > high) return "high";
   return "normal";
 }
 

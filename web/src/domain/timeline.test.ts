@@ -81,6 +81,13 @@ describe("summaries", () => {
       detail: "3.1 mmol/L (ref. 0–3)",
       badge: "high", // derived: 3.1 is above the high bound
     });
+    // One bound is enough to flag: 3.1 is above a high of 3.0, 0.9 below a low of 1.0.
+    expect(summarize(rec("lab_result", "2026-03-01T08:00:00.000Z", { test: "LDL", value: 3.1, unit: "mmol/L", reference_range: { high: 3.0 } })).badge).toBe("high");
+    expect(summarize(rec("lab_result", "2026-03-01T08:00:00.000Z", { test: "HDL", value: 0.9, unit: "mmol/L", reference_range: { low: 1.0 } })).badge).toBe("low");
+    expect(summarize(rec("lab_result", "2026-03-01T08:00:00.000Z", { test: "HDL", value: 1.4, unit: "mmol/L", reference_range: { low: 1.0 } })).badge).toBe("normal");
+    expect(summarize(rec("lab_result", "2026-03-01T08:00:00.000Z", { test: "CRP", value: 4, unit: "mg/L", reference_range: { text: "< 5" } })).badge).toBe("");
+    // An explicit flag wins over the range.
+    expect(summarize(rec("lab_result", "2026-03-01T08:00:00.000Z", { test: "K", value: 6.5, unit: "mmol/L", reference_range: { low: 3.5, high: 5.1 }, flag: "critical_high" })).badge).toBe("critically high");
     expect(summarize(rec("note", "2026-03-01T08:00:00.000Z", { nonsense: true })).detail).toBe(
       "This record's contents are in a form this app does not know.",
     );

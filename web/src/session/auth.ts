@@ -2,13 +2,14 @@
  * Account actions over the API and the crypto layer: register, log in, unlock, lock, log out,
  * change password, recovery. The server receives auth keys and wrapped keys only.
  */
-import { ApiError, api, ok } from "../api/client";
+import { api, ok } from "../api/client";
 import {
   type AccountKeys,
   DecryptionError,
   type KdfParams,
   b64encode,
   checkKdf,
+  checkUserId,
   createAccount,
   deriveKeys,
   generateRecoveryPhrase,
@@ -26,6 +27,14 @@ import {
 import { loadSettings } from "./settings";
 import { type Account, getSession, setAnonymous, setLocked, setUnlocked as enterUnlocked } from "./store";
 import { getTokens, setTokens } from "./tokens";
+
+/** The password did not open the account's keys (checked locally, before any server call). */
+export class WrongPasswordError extends Error {
+  override name = "WrongPasswordError";
+  constructor() {
+    super("That password is not right.");
+  }
+}
 
 /** A short, non-identifying name for this browser in the sessions list. */
 export function deviceName(): string {
@@ -110,7 +119,7 @@ export async function unlock(password: string): Promise<void> {
   try {
     setUnlocked(account, await unlockAccount(account.userId, derived.wrapKey, account.wrapped));
   } catch (error) {
-    if (error instanceof DecryptionError) throw new DecryptionError("That password is not right.");
+    if (error instanceof DecryptionError) throw new WrongPasswordError();
     throw error;
   }
 }
@@ -143,7 +152,7 @@ export async function currentAuthKey(password: string): Promise<string> {
   try {
     await unlockAccount(session.account.userId, wrap, session.account.wrapped);
   } catch {
-    throw new DecryptionError("That password is not right.");
+    throw new WrongPasswordError();
   }
   return authKey;
 }
@@ -177,8 +186,7 @@ export async function recover(email: string, phrase: string, newPassword: string
   const rk = await recoveryKeys(phrase, kdf);
   const recoveryAuthKey = b64encode(rk.authKey);
   const unlocked = await ok(api.POST("/api/v1/auth/recovery/unlock", { body: { email, recovery_auth_key: recoveryAuthKey } }));
-  const userId = (unlocked as { user_id?: string }).user_id;
-  if (typeof userId !== "string") throw new ApiError(500, "recovery_unsupported", "This server cannot complete a recovery for this client version.");
+  const userId = checkUserId(unlocked.user_id);
   const userKey = await recoverUserKey(userId, rk.wrapKey, unlocked.recovery_wrapped_user_key);
   const newKdfParams = newKdf();
   const derived = await deriveKeys(newPassword, newKdfParams, "password");

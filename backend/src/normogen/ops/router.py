@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from normogen import __version__
 from normogen.crypto.shapes import CONTRACT_VERSION
@@ -19,6 +19,7 @@ class ServerInfo(BaseModel):
     max_request_bytes: int
     link_max_days: int
     emergency_link_max_days: int
+    web_url: str = Field(description="The web app's public address; share links point here")
 
 
 @router.get("/server")
@@ -33,4 +34,5 @@ async def server_info(runtime: RuntimeDep) -> ServerInfo:
         max_request_bytes=settings.MAX_REQUEST_BYTES,
         link_max_days=settings.LINK_MAX_DAYS,
         emergency_link_max_days=settings.EMERGENCY_LINK_MAX_DAYS,
+        web_url=settings.PUBLIC_WEB_URL,
     )

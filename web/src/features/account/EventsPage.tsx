@@ -79,7 +79,7 @@ export default function EventsPage() {
             <li key={e.id} className="event">
               <span className="event-type">{eventLabel(e.type)}</span>
               <time dateTime={e.created_at}>{formatDateTime(e.created_at)}</time>
-              <span className="event-meta">{[e.ip, e.user_agent].filter(Boolean).join(" · ")}</span>
+              <span className="event-meta">{[e.ip, e.agent].filter(Boolean).join(" · ")}</span>
             </li>
           ))}
         </ol>

@@ -13,7 +13,7 @@ import { formatDate, formatDateTime } from "../../i18n/format";
 import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, Dialog, EmptyState, Loading, Page, SelectField, TextArea, TextField } from "../../ui";
 import { authHttp } from "../records/http";
-import { RecordsRoot } from "../records/routes";
+import { RecordsFrame } from "../records/RecordsFrame";
 import { useProfileRecords, useProfiles, useRecordsServices } from "../records/services";
 import type { Access, LinkSummary } from "../links/api";
 import { createLink, linkLimits, listLinks, readLink, revokeLink } from "../links/api";
@@ -318,8 +318,8 @@ function formatIsoDay(d: Date): string {
 
 export default function EmergencyPage(): ReactNode {
   return (
-    <RecordsRoot>
+    <RecordsFrame>
       <EmergencyView />
-    </RecordsRoot>
+    </RecordsFrame>
   );
 }

@@ -10,7 +10,7 @@ import { formatDateTime } from "../../i18n/format";
 import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, Dialog, EmptyState, Loading, Page } from "../../ui";
 import { authHttp } from "../records/http";
-import { RecordsRoot } from "../records/routes";
+import { RecordsFrame } from "../records/RecordsFrame";
 import type { Access, LinkSummary } from "./api";
 import { linkLimits, listLinks, readLink, revokeLink } from "./api";
 import { linkUrl, opensLeft } from "./content";
@@ -234,8 +234,8 @@ function LinksView(): ReactNode {
 
 export default function LinksPage(): ReactNode {
   return (
-    <RecordsRoot>
+    <RecordsFrame>
       <LinksView />
-    </RecordsRoot>
+    </RecordsFrame>
   );
 }

@@ -1,7 +1,7 @@
 /** The people whose records this account keeps: list, add, rename, delete. */
 
 import type { SyntheticEvent, ReactNode } from "react";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router";
 
 import { Modal } from "../records/Modal";
@@ -170,20 +170,24 @@ export function ProfilesPage(): ReactNode {
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<Profile | null>(null);
   const [deleting, setDeleting] = useState<Profile | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = "Profiles · Normogen";
+    heading.current?.focus({ preventScroll: true });
   }, []);
   const noProfiles = state.status === "ready" && state.profiles.length === 0;
   return (
-    <main className="profiles-page" id="main">
-      <header className="records-header">
-        <h1>Profiles</h1>
+    <div className="profiles-page">
+      <div className="records-header">
+        <h1 tabIndex={-1} ref={heading}>
+          Profiles
+        </h1>
         {!noProfiles ? (
           <button type="button" onClick={() => setAdding(true)}>
             Add a profile
           </button>
         ) : null}
-      </header>
+      </div>
       {state.status === "error" ? (
         <div className="error-summary" role="alert">
           <p>The profiles could not be loaded: {state.error}</p>
@@ -272,6 +276,6 @@ export function ProfilesPage(): ReactNode {
           <DeleteProfile profile={deleting} onDone={() => setDeleting(null)} />
         </Modal>
       ) : null}
-    </main>
+    </div>
   );
 }

@@ -122,7 +122,7 @@ function TimesField({ spec, value, error, onChange, idPrefix }: FieldProps): Rea
       </legend>
       {times.map((t, i) => (
         <div className="time-row" key={i}>
-          <label htmlFor={`${fieldId(idPrefix, spec.name)}-${i}`} className="visually-hidden">
+          <label htmlFor={i === 0 ? fieldId(idPrefix, spec.name) : `${fieldId(idPrefix, spec.name)}-${i}`} className="visually-hidden">
             Time {i + 1}
           </label>
           <input

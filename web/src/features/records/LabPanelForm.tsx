@@ -87,8 +87,8 @@ export function LabPanelForm({ profileId, onDone }: { profileId: string; onDone:
   });
 
   return (
-    <form className="record-form lab-panel-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-title`}>
-      <h2 id={`${idPrefix}-title`}>New lab panel</h2>
+    <form className="record-form lab-panel-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
+      <h2 id={`${idPrefix}-heading`}>New lab panel</h2>
       <div id={`${idPrefix}-summary`} tabIndex={-1}>
         <ErrorSummary errors={allErrors} idPrefix={idPrefix} />
       </div>

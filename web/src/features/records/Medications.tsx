@@ -108,6 +108,7 @@ function MedicationCard({
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const med = readMedication(medication.data);
   const s = summarize(medication);
+  const name = med === null ? s.title : `${med.name}${med.strength ? ` ${med.strength}` : ""}`;
   const own = useMemo(
     () =>
       doses
@@ -136,7 +137,7 @@ function MedicationCard({
       });
       setSkipping(false);
       setReason("");
-      setMessage({ text: status === "taken" ? `Logged: ${s.title} taken.` : `Logged: ${s.title} skipped.`, error: false });
+      setMessage({ text: `Logged: ${name} ${status}.`, error: false });
     } catch (err) {
       setMessage({ text: `Not logged: ${err instanceof Error ? err.message : String(err)}`, error: true });
     } finally {
@@ -149,8 +150,7 @@ function MedicationCard({
       <div className="medication-head">
         <h3 id={`${id}-name`}>
           <button type="button" className="link" onClick={() => onOpen(medication)}>
-            {med?.name ?? s.title}
-            {med?.strength ? ` ${med.strength}` : ""}
+            {name}
           </button>
         </h3>
         <p className="detail">{s.detail}</p>
@@ -158,7 +158,7 @@ function MedicationCard({
         {stopped && med.stopped_on ? <p className="badge">Stopped {shortDate(med.stopped_on)}</p> : null}
       </div>
       {week !== null ? (
-        <dl className="adherence-values" aria-label={`Adherence of ${med?.name ?? s.title}`}>
+        <dl className="adherence-values" aria-label={`Adherence of ${name}`}>
           <AdherenceValue label="Last 7 days" value={week} />
           <AdherenceValue label="Last 30 days" value={month} />
         </dl>

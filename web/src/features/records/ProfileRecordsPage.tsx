@@ -117,18 +117,26 @@ export function ProfileRecordsPage(): ReactNode {
     }
   }, [state.records.length, state.status]);
 
+  // After navigating here, focus the heading so screen readers announce the page (as src/ui/Page.tsx).
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+  }, [profileId, tab]);
+
   useEffect(() => {
     document.title = `${profile?.name ?? "Records"} · ${TABS.find(([t]) => t === tab)?.[1] ?? "Timeline"} · Normogen`;
   }, [profile?.name, tab]);
 
   if (profiles.status === "ready" && profile === null) {
     return (
-      <main className="records-page" id="main">
-        <h1>Profile not found</h1>
+      <div className="records-page">
+        <h1 tabIndex={-1} ref={heading}>
+          Profile not found
+        </h1>
         <p>
           It may have been deleted. <Link to="/profiles">Back to the profiles</Link>
         </p>
-      </main>
+      </div>
     );
   }
 
@@ -179,17 +187,17 @@ export function ProfileRecordsPage(): ReactNode {
   }
 
   return (
-    <main className="records-page" id="main">
-      <header className="records-header">
+    <div className="records-page">
+      <div className="records-header">
         <p className="breadcrumb">
           <Link to="/profiles">Profiles</Link>
         </p>
-        <h1>
+        <h1 tabIndex={-1} ref={heading}>
           {profile?.name ?? "…"}
           {profile ? <span className="profile-type"> · {PROFILE_TYPE_LABELS[profile.profileType] ?? profile.profileType}</span> : null}
         </h1>
         <AddMenu onChoose={setDialog} />
-      </header>
+      </div>
       <nav className="tabs" aria-label="Record views">
         <ul>
           {TABS.map(([t, label]) => (
@@ -225,6 +233,6 @@ export function ProfileRecordsPage(): ReactNode {
           )}
         </Modal>
       ) : null}
-    </main>
+    </div>
   );
 }

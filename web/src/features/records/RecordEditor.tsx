@@ -131,8 +131,8 @@ export function RecordEditor(props: RecordEditorProps): ReactNode {
   const specs = fieldsFor(kind, values, medications);
   const title = record === null ? `New ${KIND_LABELS[kind].toLowerCase()}` : `Edit ${KIND_LABELS[kind].toLowerCase()}`;
   return (
-    <form className="record-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-title`}>
-      <h2 id={`${idPrefix}-title`}>{title}</h2>
+    <form className="record-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
+      <h2 id={`${idPrefix}-heading`}>{title}</h2>
       <ErrorSummary errors={errors} idPrefix={idPrefix} summaryRef={summaryRef} />
       {serverError !== null ? (
         <div className="error-summary" role="alert">

@@ -67,13 +67,15 @@ export function TimelineFilters({
   return (
     <form className="filters" role="search" aria-label="Filter the timeline" onSubmit={(e) => e.preventDefault()}>
       <fieldset className="kind-filter">
-        <legend>Show</legend>
-        {RECORD_KINDS.map((k) => (
-          <label key={k} className="chip">
-            <input type="checkbox" checked={kinds.has(k)} onChange={(e) => toggle(k, e.target.checked)} />
-            {KIND_LABELS[k]}
-          </label>
-        ))}
+        <legend>Show only</legend>
+        <div className="chips">
+          {RECORD_KINDS.map((k) => (
+            <label key={k} className="chip">
+              <input type="checkbox" checked={kinds.has(k)} onChange={(e) => toggle(k, e.target.checked)} />
+              {KIND_LABELS[k]}
+            </label>
+          ))}
+        </div>
       </fieldset>
       <div className="field-row">
         <div className="field">

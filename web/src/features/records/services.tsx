@@ -40,38 +40,34 @@ export function useRecordsServices(): RecordsServices {
   return services;
 }
 
-export interface RecordsProviderProps {
-  http: Http;
-  holders: KeyHolders;
-  timeZone: string;
-  units?: UnitPreferences;
-  /** Replace the API source (an offline copy can sit here later). */
-  source?: (profiles: ProfilesStore) => RecordSource;
-  children: ReactNode;
+/** The stores of one unlocked session (see session.ts). */
+export interface RecordsStores {
+  profiles: ProfilesStore;
+  records: RecordsStore;
 }
 
-/** Create the stores for one unlocked session; they are dropped (keys and all) on unmount. */
-export function RecordsProvider(props: RecordsProviderProps): ReactNode {
-  const { http, holders, timeZone, units = METRIC_UNITS, source, children } = props;
-  const stores = useMemo(() => {
-    const profiles = new ProfilesStore(http, holders);
-    const records = new RecordsStore(source ? source(profiles) : new ApiRecordSource(http, profiles));
-    return { profiles, records };
-  }, [http, holders, source]);
+/** Build the stores over an `Http` and the session's key holders. */
+export function createStores(
+  http: Http,
+  holders: KeyHolders,
+  source?: (profiles: ProfilesStore) => RecordSource,
+): RecordsStores {
+  const profiles = new ProfilesStore(http, holders);
+  const records = new RecordsStore(source ? source(profiles) : new ApiRecordSource(http, profiles));
+  return { profiles, records };
+}
 
-  useEffect(() => {
-    // Deletions waiting out their undo window are sent when the page goes away.
-    const flush = (): void => void stores.records.flush();
-    window.addEventListener("pagehide", flush);
-    return () => {
-      window.removeEventListener("pagehide", flush);
-      void stores.records.flush().finally(() => {
-        stores.records.clear();
-        stores.profiles.clear();
-      });
-    };
-  }, [stores]);
-
+export function RecordsProvider({
+  stores,
+  timeZone,
+  units = METRIC_UNITS,
+  children,
+}: {
+  stores: RecordsStores;
+  timeZone: string;
+  units?: UnitPreferences;
+  children: ReactNode;
+}): ReactNode {
   const value = useMemo<RecordsServices>(
     () => ({ ...stores, timeZone, units, now: () => Date.now() }),
     [stores, timeZone, units],

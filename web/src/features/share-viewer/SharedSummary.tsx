@@ -13,7 +13,7 @@ import { Button, Page } from "../../ui";
 import { PROFILE_TYPE_LABELS, isAdultType } from "../profiles/store";
 import { Charts } from "../records/Charts";
 import type { Http } from "../records/apiSource";
-import { RecordsProvider } from "../records/services";
+import { RecordsProvider, createStores } from "../records/services";
 import type { EmergencySummary, SharedContent } from "./content";
 
 const ORDER: readonly RecordKind[] = ["health_data", "lab_result", "medication", "medication_dose", "appointment", "note"];
@@ -22,7 +22,12 @@ const ORDER: readonly RecordKind[] = ["health_data", "lab_result", "medication",
 const noAccount: Http = {
   request: () => Promise.reject(new Error("the public viewer makes no account requests")),
 };
-const noFamilies = { user: () => { throw new Error("no account"); }, family: () => Promise.resolve(null) };
+const noStores = createStores(noAccount, {
+  user: () => {
+    throw new Error("the public viewer has no account");
+  },
+  family: () => Promise.resolve(null),
+});
 
 function List({ items, empty }: { items: readonly string[]; empty: string }): ReactNode {
   if (items.length === 0) return <p className="muted">{empty}</p>;
@@ -161,7 +166,7 @@ export function SharedSummary({ content, note }: { content: SharedContent; note:
         ))}
         {hasChartable ? (
           <section aria-label="Charts" className="shared-charts">
-            <RecordsProvider http={noAccount} holders={noFamilies} timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone}>
+            <RecordsProvider stores={noStores} timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone}>
               <Charts records={content.records} adult={isAdultType(content.profileType)} />
             </RecordsProvider>
           </section>

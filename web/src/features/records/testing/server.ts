@@ -111,10 +111,10 @@ export interface TestUser {
 let counter = 0;
 
 /** Register a new account through the real API and log it in. */
-export async function registerUser(url: string): Promise<TestUser> {
+export async function registerUser(url: string, password = "correct horse battery staple"): Promise<TestUser> {
   counter += 1;
   const email = `records-${Date.now()}-${counter}-${Math.random().toString(36).slice(2)}@example.org`;
-  const { registration, keys } = await createAccount("correct horse battery staple");
+  const { registration, keys } = await createAccount(password);
   const res = await fetch(`${url}/api/v1/auth/register`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },

@@ -1,0 +1,145 @@
+// Records figures of the web app (printed, never asserted): with 5,000 encrypted records in one
+// profile, the time from opening the profile to its first decrypted rows on screen (first
+// meaningful paint of the timeline), to all 5,000 decrypted and rendered, and the frames while
+// scrolling the virtualised list. Seeding goes through the real API with the app's own crypto.
+import { expect, logIn, test } from "../e2e/fixtures";
+import type { RecordDraft } from "../src/features/records/source";
+import { ApiRecordSource } from "../src/features/records/apiSource";
+import { ProfilesStore } from "../src/features/profiles/store";
+import { registerUser } from "../src/features/records/testing/server";
+
+const COUNT = Number(process.env.BENCH_RECORDS ?? 5000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PASSWORD = "correct horse battery staple";
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+function report(name: string, value: string, target: string): void {
+  console.log(`BENCH ${name.padEnd(42)} ${value.padStart(12)}   target ${target}`);
+}
+
+/** A plausible mix of kinds over the last two years. */
+function draft(i: number, medicationId: string): RecordDraft {
+  const at = new Date(Date.now() - i * 3 * 3_600_000).toISOString();
+  switch (i % 5) {
+    case 0:
+      return { kind: "health_data", data: { type: "blood_pressure", systolic: 110 + (i % 30), diastolic: 70 + (i % 15), unit: "mm[Hg]" }, occurredAt: at, tags: [] };
+    case 1:
+      return { kind: "health_data", data: { type: "weight", value: 70 + (i % 50) / 10, unit: "kg" }, occurredAt: at, tags: [] };
+    case 2:
+      return { kind: "medication_dose", data: { medication_id: medicationId, status: i % 7 === 0 ? "skipped" : "taken" }, occurredAt: at, tags: [] };
+    case 3:
+      return {
+        kind: "lab_result",
+        data: { test: "HbA1c", loinc: "4548-4", value: 5 + (i % 20) / 10, unit: "%", reference_range: { low: 4, high: 5.6 }, panel: "Diabetes check" },
+        occurredAt: at,
+        tags: ["diabetes"],
+      };
+    default:
+      return { kind: "note", data: { title: `Note ${i}`, text: `Observation number ${i}: slept well, no fever.` }, occurredAt: at, tags: [] };
+  }
+}
+
+test("5,000 records: first rows, all rows decrypted and rendered, scrolling", async ({ page }) => {
+  const apiUrl = process.env.NORMOGEN_API_URL;
+  if (!apiUrl) throw new Error("NORMOGEN_API_URL is not set: global-setup did not run");
+  // Seed through the API with the app's crypto (what the browser would write).
+  const user = await registerUser(apiUrl, PASSWORD);
+  const profiles = new ProfilesStore(user.http, {
+    user: () => ({ kind: "user", userId: user.keys.userId, key: user.keys.userKey }),
+    family: () => Promise.resolve(null),
+  });
+  const profile = await profiles.create("self", "Benchmark");
+  const source = new ApiRecordSource(user.http, profiles);
+  const medication = await source.create(profile.id, crypto.randomUUID(), {
+    kind: "medication",
+    data: { name: "Metformin", strength: "500 mg", schedule: { kind: "daily", times: ["08:00", "20:00"] } },
+    occurredAt: new Date(Date.now() - 800 * 86_400_000).toISOString(),
+    tags: [],
+  });
+  const seedStart = Date.now();
+  let next = 1;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < COUNT) {
+        const i = next++;
+        await source.create(profile.id, crypto.randomUUID(), draft(i, medication.id));
+      }
+    }),
+  );
+  report("seeded (API, 8 parallel writers)", `${COUNT} rec`, `${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  await logIn(page, user.email, PASSWORD);
+  await expect(page.getByRole("link", { name: /^Benchmark/ })).toBeVisible();
+  const first: number[] = [];
+  const all: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round > 0) {
+      // Locking drops the keys and the decrypted records: the next open decrypts everything again.
+      await page.getByRole("button", { name: "Lock" }).click();
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Unlock" }).click();
+      await expect(page.getByRole("link", { name: /^Benchmark/ })).toBeVisible({ timeout: 60_000 });
+    }
+    // Paint times: each app mark, then the frame after it (when the browser has painted it).
+    await page.evaluate(() => {
+      const w = window as unknown as { __paint: Record<string, number>; __t0: number };
+      w.__paint = {};
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          requestAnimationFrame(() => {
+            setTimeout(() => {
+              w.__paint[entry.name] = performance.now();
+            }, 0);
+          });
+        }
+      }).observe({ type: "mark" });
+      document.addEventListener("click", () => (w.__t0 = performance.now()), { capture: true, once: true });
+    });
+    await page.getByRole("link", { name: /^Benchmark/ }).click();
+    await expect(page.getByRole("list", { name: `Timeline, ${COUNT} records` })).toBeVisible({ timeout: 120_000 });
+    const times = await page.waitForFunction(() => {
+      const w = window as unknown as { __paint: Record<string, number>; __t0: number };
+      const f = w.__paint["normogen:timeline-first-rows"];
+      const a = w.__paint["normogen:timeline-all-rows"];
+      return f !== undefined && a !== undefined ? { first: f - w.__t0, all: a - w.__t0 } : null;
+    });
+    const value = (await times.jsonValue()) as { first: number; all: number };
+    first.push(Math.round(value.first));
+    all.push(Math.round(value.all));
+  }
+  report("first rows of the timeline painted (median)", `${median(first)} ms`, "<= 1000 ms");
+  report("5,000 decrypted and rendered (median)", `${median(all)} ms`, "<= 2000 ms");
+  report("rounds (first / all)", `${first.join("/")} | ${all.join("/")}`, "-");
+
+  // Scroll the whole list at a steady pace and watch the frames.
+  const scroll = await page.evaluate(async () => {
+    const gaps: number[] = [];
+    const total = document.documentElement.scrollHeight - window.innerHeight;
+    const steps = 240;
+    let last = performance.now();
+    let maxRows = 0;
+    for (let s = 1; s <= steps; s++) {
+      window.scrollTo(0, (total * s) / steps);
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      maxRows = Math.max(maxRows, document.querySelectorAll(".vrow").length);
+    }
+    gaps.sort((a, b) => a - b);
+    return {
+      p95: gaps[Math.floor(gaps.length * 0.95)] ?? 0,
+      max: gaps[gaps.length - 1] ?? 0,
+      slow: gaps.filter((g) => g > 50).length,
+      maxRows,
+    };
+  });
+  report("scroll: frame time p95", `${scroll.p95.toFixed(1)} ms`, "<= 16.7 ms (60 fps)");
+  report("scroll: longest frame", `${scroll.max.toFixed(1)} ms`, "< 50 ms (no visible jank)");
+  report("scroll: frames over 50 ms", `${scroll.slow} of 240`, "0");
+  report("rows in the DOM at most (virtualised)", `${scroll.maxRows}`, `<< ${COUNT}`);
+});

@@ -1,0 +1,50 @@
+/**
+ * The records stores of the unlocked session: created on first use from the session's keys,
+ * and wiped (decrypted records, profile keys) when the keys are dropped (lock, log out), after
+ * sending any deletion still waiting out its undo window.
+ */
+
+import type { AccountKeys } from "../../crypto";
+import { onKeysDropped } from "../../session/store";
+import { familyHolderFor } from "../families/service";
+import { trustStoreFor } from "../families/trust";
+import { authHttp } from "./http";
+import type { RecordsStores } from "./services";
+import { createStores } from "./services";
+
+let current: { keys: AccountKeys; stores: RecordsStores } | null = null;
+
+function wipe(): void {
+  const held = current;
+  current = null;
+  if (held === null) return;
+  void held.stores.records.flush().finally(() => {
+    held.stores.records.clear();
+    held.stores.profiles.clear();
+  });
+}
+
+onKeysDropped(wipe);
+
+if (typeof window !== "undefined") {
+  // Leaving the page sends the deletions the user did not undo.
+  window.addEventListener("pagehide", () => void current?.stores.records.flush());
+}
+
+/** The stores for these keys (the same object for as long as the session stays unlocked). */
+export function storesFor(keys: AccountKeys): RecordsStores {
+  if (current?.keys !== keys) {
+    if (current !== null) wipe();
+    current = {
+      keys,
+      stores: createStores(authHttp, {
+        user: () => ({ kind: "user", userId: keys.userId, key: keys.userKey }),
+        // Family profiles open with the family key from the caller's grant, verified against
+        // the owner's pinned identity (features/families/service.ts); none when not confirmed
+        // or when the owner's keys changed (the family page shows why).
+        family: (familyId) => familyHolderFor(authHttp, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
+      }),
+    };
+  }
+  return current.stores;
+}
