@@ -512,7 +512,8 @@ export interface paths {
         };
         /**
          * Server Info
-         * @description Version, the ciphertext algorithm, the crypto contract (docs/crypto.md), the body limit.
+         * @description Version, the ciphertext algorithm, the crypto contract (docs/crypto.md), the body limit
+         *     and the latest expiry of a share link and of an emergency link (days ahead).
          */
         get: operations["server_info_api_v1_server_get"];
         put?: never;
@@ -586,6 +587,26 @@ export interface paths {
          */
         post: operations["invite_api_v1_families__family_id__invitations_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/families/{family_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Invitation
+         * @description Withdraw a pending invitation (owner); the invitee can no longer accept it.
+         */
+        delete: operations["cancel_invitation_api_v1_families__family_id__invitations__invitation_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1106,11 +1127,17 @@ export interface components {
         LinkCreate: {
             /** Id */
             id: string;
+            /**
+             * Kind
+             * @default share
+             * @enum {string}
+             */
+            kind: "share" | "emergency";
             payload: components["schemas"]["LinkEnvelope"];
             /**
              * Expires At
              * Format: date-time
-             * @description At most LINK_MAX_DAYS ahead
+             * @description At most LINK_MAX_DAYS ahead (EMERGENCY_LINK_MAX_DAYS for an emergency link)
              */
             expires_at: string;
             /** Max Access Count */
@@ -1130,6 +1157,11 @@ export interface components {
         LinkDetail: {
             /** Id */
             id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "share" | "emergency";
             label: components["schemas"]["Envelope"] | null;
             /**
              * Status
@@ -1201,6 +1233,11 @@ export interface components {
         LinkRead: {
             /** Id */
             id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "share" | "emergency";
             label: components["schemas"]["Envelope"] | null;
             /**
              * Status
@@ -1649,6 +1686,15 @@ export interface components {
             crypto_contract: number;
             /** Max Request Bytes */
             max_request_bytes: number;
+            /** Link Max Days */
+            link_max_days: number;
+            /** Emergency Link Max Days */
+            emergency_link_max_days: number;
+            /**
+             * Web Url
+             * @description The web app's public address; share links point here
+             */
+            web_url: string;
         };
         /** SessionList */
         SessionList: {
@@ -2873,6 +2919,36 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PendingInvitation"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_invitation_api_v1_families__family_id__invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: string;
+                family_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
