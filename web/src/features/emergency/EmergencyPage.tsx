@@ -18,6 +18,7 @@ import { useProfileRecords, useProfiles, useRecordsServices } from "../records/s
 import type { Access, LinkSummary } from "../links/api";
 import { createLink, linkLimits, listLinks, readLink, revokeLink } from "../links/api";
 import { expiryInstant, latestExpiryDay, linkUrl, shareContent } from "../links/content";
+import { LinkShare } from "../links/LinkShare";
 import { Qr } from "../links/Qr";
 import type { EmergencyContact, EmergencySummary } from "../share-viewer/content";
 import { EmergencyFacts } from "../share-viewer/SharedSummary";
@@ -107,6 +108,12 @@ function WalletCard({ card, name }: { card: LinkSummary; name: string }): ReactN
       <Qr text={url} label={`QR code of ${name}'s emergency card`} size={150} />
     </div>
   );
+}
+
+function CardLink({ card }: { card: LinkSummary }): ReactNode {
+  const fragment = card.label?.fragment;
+  if (!fragment) return null;
+  return <LinkShare url={linkUrl(window.location.origin, card.id, fragment)} hasPassword={false} />;
 }
 
 function EmergencyView(): ReactNode {
@@ -240,6 +247,7 @@ function EmergencyView(): ReactNode {
         <>
           <WalletCard card={card} name={profile.name} />
           <div className="no-print">
+            <CardLink card={card} />
             {saved ? <EmergencyFacts summary={saved} /> : null}
             <p>
               Valid until {formatDate(card.expiresAt)}. Opened {card.accessCount} time{card.accessCount === 1 ? "" : "s"}.
