@@ -89,8 +89,9 @@ export default function ShareViewerPage(): ReactNode {
       return (
         <Page title="Shared health records" narrow>
           <p>
-            If this link came with a password, enter it. The records are decrypted in this browser; the password is never
-            sent.
+            This link opens only with a password, or it is not available any more (expired, revoked or used up): the server
+            answers both the same way. If you were given a password, enter it. The records are decrypted in this browser; the
+            password itself is never sent.
           </p>
           {error ? <Alert>{error}</Alert> : null}
           <form className="form" noValidate onSubmit={(e) => void submit(e)}>
