@@ -105,6 +105,8 @@ function MemberRow({
     }
   }
   const pinned = state?.state === "pinned";
+  // A first-use pin can be upgraded by comparing the numbers later.
+  const verified = state?.state === "pinned" && state.pin.method === "verified";
   const fk = loaded.key;
   return (
     <li className="card member" aria-label={name}>
@@ -118,7 +120,7 @@ function MemberRow({
       {error ? <Alert>{error}</Alert> : null}
       {!self && party && (iOwn || member.role === "owner") ? (
         <div className="form-actions">
-          {!pinned ? (
+          {!verified ? (
             <Button variant={member.status === "accepted" ? "primary" : "secondary"} onClick={() => setVerifying(true)}>
               {state?.state === "changed" ? "Compare the new safety number" : `Verify ${name}`}
             </Button>
