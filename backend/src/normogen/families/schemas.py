@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from normogen.crypto.shapes import Envelope, Grant, require_v2
+from normogen.crypto.shapes import Envelope, Grant
 from normogen.profiles.access import Role
 from normogen.records.schemas import Uuid
 from normogen.schemas import Email, StrictModel

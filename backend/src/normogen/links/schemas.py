@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from normogen.crypto.shapes import B64, B64Key32, Envelope, require_v2
+from normogen.crypto.shapes import B64, B64Key32, Envelope
 from normogen.records.schemas import UtcDatetime
 from normogen.schemas import StrictModel
 
