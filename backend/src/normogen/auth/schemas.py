@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from normogen.crypto.shapes import B64Key32, Envelope, KdfParams, WrappedKey, require_v2
+from normogen.crypto.shapes import B64Key32, Envelope, KdfParams, WrappedKey
 from normogen.schemas import DeviceName, Email, StrictModel
 
 # 128 random bits as lowercase hex, chosen by the client: key wraps bind it (docs/crypto.md).
