@@ -13,6 +13,7 @@ import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, Dialog, Loading, Page, SelectField, TextField } from "../../ui";
 import { PROFILE_TYPES, PROFILE_TYPE_LABELS } from "../profiles/store";
 import { authHttp } from "../records/http";
+import { storesFor } from "../records/session";
 import { SafetyNumberDialog } from "./SafetyNumber";
 import type { FamilyKey, Member, Role, RotationStep, WireFamily } from "./service";
 import {
@@ -283,6 +284,8 @@ export default function FamilyPage(): ReactNode {
         }
         const name = key ? await familyName(key, family.encrypted) : "Family";
         setLoaded({ family, key, name, problem, ownerChanged });
+        // Membership and keys may have changed: the profiles list picks up family profiles.
+        void storesFor(keys).profiles.load(true);
       },
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
