@@ -151,6 +151,9 @@ class Settings(BaseSettings):
     # limited per IP and per link (OWASP Authentication Cheat Sheet: throttle online guessing).
     FAMILY_INVITATION_DAYS: int = Field(14, ge=1, le=90)
     LINK_MAX_DAYS: int = Field(30, ge=1, le=365)
+    # An emergency card's break-glass link (kind "emergency") lives longer: at most this many
+    # days ahead (docs/crypto.md section 8); every opening is a security event for its owner.
+    EMERGENCY_LINK_MAX_DAYS: int = Field(365, ge=1, le=365)
     LINK_MAX_BYTES: int = Field(512 * 1024, ge=1024, le=16 * 1024 * 1024)
     LINK_RATE_LIMIT_REQUESTS: int = Field(30, ge=1)
     LINK_RATE_LIMIT_DURATION_SECONDS: int = Field(60, ge=1, le=86_400)

@@ -4,12 +4,18 @@
  * The first unlocked route with `nav` (lowest order) is where "/" leads after login.
  */
 import { accountRoutes } from "../features/account/routes";
+import { emergencyRoutes } from "../features/emergency/routes";
+import { familiesRoutes } from "../features/families/routes";
+import { linksRoutes } from "../features/links/routes";
 import { recordsRoutes } from "../features/records/routes";
-import { shareRoutes } from "../features/share/routes";
+import { shareViewerRoutes } from "../features/share-viewer/routes";
 import type { FeatureRoute } from "./routes";
 
 export const featureRoutes: readonly FeatureRoute[] = [
   ...accountRoutes,
   ...recordsRoutes,
-  ...shareRoutes,
+  ...shareViewerRoutes,
+  ...linksRoutes,
+  ...familiesRoutes,
+  ...emergencyRoutes,
 ];

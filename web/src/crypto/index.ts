@@ -53,6 +53,7 @@ export {
   newProfileKey,
   openKeyHistory,
   rewrapProfileKey,
+  sealKeyHistory,
   unwrapProfileKey,
 } from "./profiles";
 export type { ProfileKey, ProfileKeyHolder, ProfileMetadata } from "./profiles";

@@ -1,9 +1,9 @@
 /** Profile keys (per epoch), their tag keys, and encrypted profile metadata (docs/crypto.md §2, §4). */
 import { aads } from "./aad";
-import { type Bytes, b64decode, randomBytes } from "./encoding";
+import { type Bytes, b64decode, b64encode, randomBytes } from "./encoding";
 import { type Envelope, decryptJson, encryptJson, unwrapRaw, wrapKey } from "./envelope";
-import { DecryptionError } from "./errors";
-import { importAesKey } from "./primitives";
+import { CryptoError, DecryptionError } from "./errors";
+import { exportRawKey, importAesKey } from "./primitives";
 import { tagKey } from "./tags";
 
 /** One epoch of a profile's key: the AES key for payloads and the HMAC key for tag tokens. */
@@ -80,6 +80,23 @@ export async function openKeyHistory(current: ProfileKey, history: unknown): Pro
     out.push(await fromRaw(current.profileId, epoch, b64decode(b64)));
   }
   return out.sort((a, b) => a.epoch - b.epoch);
+}
+
+/**
+ * A rotated profile's `key_history` (docs/crypto.md §6, rotation): every earlier key, under the
+ * new key of epoch `current.epoch`, as `{"keys": {"1": "<b64>", ...}}`.
+ */
+export async function sealKeyHistory(current: ProfileKey, earlier: readonly ProfileKey[]): Promise<Envelope> {
+  const keys: Record<string, string> = {};
+  for (const old of earlier) {
+    if (old.profileId !== current.profileId || old.epoch >= current.epoch) {
+      throw new CryptoError("key history holds only this profile's earlier epochs");
+    }
+    const raw = await exportRawKey(old.key);
+    keys[String(old.epoch)] = b64encode(raw);
+    raw.fill(0);
+  }
+  return encryptJson(current.key, { keys }, aads.profileKeyHistory(current.profileId, current.epoch));
 }
 
 /** What a profile's `encrypted` field holds. */

@@ -40,6 +40,7 @@ class EventType(StrEnum):
     FAMILY_INVITATION_SENT = "family_invitation_sent"
     FAMILY_INVITATION_ACCEPTED = "family_invitation_accepted"
     FAMILY_INVITATION_DECLINED = "family_invitation_declined"
+    FAMILY_INVITATION_CANCELLED = "family_invitation_cancelled"
     FAMILY_MEMBER_CONFIRMED = "family_member_confirmed"
     FAMILY_MEMBER_ROLE_CHANGED = "family_member_role_changed"
     FAMILY_MEMBER_REMOVED = "family_member_removed"
@@ -50,6 +51,8 @@ class EventType(StrEnum):
     LINK_CREATED = "link_created"
     LINK_REVOKED = "link_revoked"
     LINK_ACCESSED = "link_accessed"
+    # An emergency card's link was opened (break-glass): recorded for the owner at once.
+    EMERGENCY_LINK_ACCESSED = "emergency_link_accessed"
 
 
 @dataclass(frozen=True)

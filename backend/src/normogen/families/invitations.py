@@ -150,3 +150,11 @@ async def decline(db: Database, principal: Principal, invitation_id: str, origin
     event = EventType.FAMILY_INVITATION_DECLINED
     await record(db, principal.user_id, event, origin, principal.session_id)
     await record(db, invitation["owner_id"], event, origin.elsewhere())
+
+
+async def cancel(db: Database, found: FamilyAccess, invitation_id: str, origin: Origin) -> None:
+    """Withdraw a pending invitation of the caller's family; the invitee no longer sees it."""
+    if await repository.cancel_invitation(db, found.id, invitation_id) is None:
+        raise NotFound(INVITATION_NOT_FOUND)
+    event = EventType.FAMILY_INVITATION_CANCELLED
+    await record(db, found.principal.user_id, event, origin, found.principal.session_id)

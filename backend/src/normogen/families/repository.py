@@ -288,6 +288,11 @@ async def take_invitation(
     )
 
 
+async def cancel_invitation(db: Database, family_id: str, invitation_id: str) -> Document | None:
+    """Remove and return one pending invitation of a family (the owner withdraws it)."""
+    return await db[INVITATIONS].find_one_and_delete({"_id": invitation_id, "family_id": family_id})
+
+
 async def delete_invitations(db: Database, family_id: str) -> None:
     await db[INVITATIONS].delete_many({"family_id": family_id})
 

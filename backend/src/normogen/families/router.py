@@ -88,6 +88,19 @@ async def invite(
     return json_response(view, 201)
 
 
+@router.delete(
+    "/{family_id}/invitations/{invitation_id}",
+    status_code=204,
+    responses=responses(403, 404),
+)
+async def cancel_invitation(
+    found: OwnedFamily, invitation_id: UUID, db: DatabaseDep, origin: RequestOrigin
+) -> Response:
+    """Withdraw a pending invitation (owner); the invitee can no longer accept it."""
+    await invitations.cancel(db, found, str(invitation_id), origin)
+    return Response(status_code=204)
+
+
 @router.post(
     "/{family_id}/rotate", response_model=FamilySummary, responses=responses(403, 404, 409)
 )

@@ -118,7 +118,7 @@ async def consume(
             "$set": {"last_accessed_at": now},
             "$push": {"accesses": {"$each": [entry], "$slice": -ACCESS_LOG_SIZE}},
         },
-        projection={"payload": 1, "expires_at": 1, "owner_id": 1},
+        projection={"payload": 1, "expires_at": 1, "owner_id": 1, "kind": 1},
         return_document=ReturnDocument.AFTER,
     )
 

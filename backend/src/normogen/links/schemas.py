@@ -16,6 +16,9 @@ from normogen.schemas import WHOLE_NUMBER, StrictModel
 PAYLOAD_TYPE_LIMIT = 16 * 1024 * 1024
 MAX_ACCESS_COUNT = 10_000
 LinkStatus = Literal["active", "expired", "exhausted", "revoked"]
+# "share": records for someone (at most LINK_MAX_DAYS); "emergency": an emergency card's
+# break-glass link (at most EMERGENCY_LINK_MAX_DAYS, no password, no access limit).
+LinkKind = Literal["share", "emergency"]
 
 
 class LinkEnvelope(Envelope):
@@ -33,8 +36,11 @@ class LinkCreate(StrictModel):
     """A new link: its id, ciphertext, a mandatory expiry, optional access count and password."""
 
     id: LinkId
+    kind: LinkKind = "share"
     payload: LinkEnvelope
-    expires_at: UtcDatetime = Field(description="At most LINK_MAX_DAYS ahead")
+    expires_at: UtcDatetime = Field(
+        description="At most LINK_MAX_DAYS ahead (EMERGENCY_LINK_MAX_DAYS for an emergency link)"
+    )
     max_access_count: Annotated[int, Field(ge=1, le=MAX_ACCESS_COUNT), WHOLE_NUMBER] | None = None
     password_verifier: B64Key32 | None = Field(
         None, description="Derived from the password by the client; stored as an Argon2id hash"
@@ -62,6 +68,7 @@ class LinkRead(BaseModel):
     """A link as its owner sees it (never the payload or the password hash)."""
 
     id: str
+    kind: LinkKind
     label: Envelope | None
     status: LinkStatus
     created_at: datetime

@@ -76,6 +76,7 @@ def status_of(doc: Document, now: datetime) -> str:
 def link_view(doc: Document, now: datetime, *, with_accesses: bool = False) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": doc["_id"],
+        "kind": doc.get("kind", "share"),
         "label": doc.get("label"),
         "status": status_of(doc, now),
         "created_at": doc["created_at"],
@@ -94,11 +95,19 @@ def link_view(doc: Document, now: datetime, *, with_accesses: bool = False) -> d
 async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) -> Document:
     settings = ctx.runtime.settings
     now = now_ms()
-    latest = now + timedelta(days=settings.LINK_MAX_DAYS)
-    if not now < body.expires_at <= latest:
+    emergency = body.kind == "emergency"
+    max_days = settings.EMERGENCY_LINK_MAX_DAYS if emergency else settings.LINK_MAX_DAYS
+    if not now < body.expires_at <= now + timedelta(days=max_days):
         raise InvalidInput(
-            "body.expires_at",
-            f"must be in the future and at most {settings.LINK_MAX_DAYS} days ahead",
+            "body.expires_at", f"must be in the future and at most {max_days} days ahead"
+        )
+    if emergency and (body.password_verifier is not None or body.max_access_count is not None):
+        # Whoever finds the card must be able to open it, as often as needed.
+        raise InvalidInput(
+            "body.password_verifier"
+            if body.password_verifier is not None
+            else "body.max_access_count",
+            "an emergency link has neither a password nor an access limit",
         )
     # Counted as the OpenAPI document states it (normogen/openapi.py): base64 characters.
     longest = b64_max_chars(settings.LINK_MAX_BYTES)
@@ -115,6 +124,7 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
     verifier = body.password_verifier
     doc: Document = {
         "_id": body.id,
+        "kind": body.kind,
         "owner_id": principal.user_id,
         "payload": body.payload.to_doc(),
         "label": body.label.to_doc() if body.label is not None else None,
@@ -197,7 +207,9 @@ async def open_link(ctx: LinkContext, link_id: str, verifier: str | None) -> dic
     opened = await repository.consume(ctx.db, link_id, link.get("max_access_count"), now, entry)
     if opened is None:
         raise LinkNotFound()  # exhausted, or expired or revoked a moment ago
-    await record(ctx.db, opened["owner_id"], EventType.LINK_ACCESSED, where)
+    emergency = opened.get("kind") == "emergency"
+    event = EventType.EMERGENCY_LINK_ACCESSED if emergency else EventType.LINK_ACCESSED
+    await record(ctx.db, opened["owner_id"], event, where)
     return {"id": link_id, "payload": opened["payload"], "expires_at": opened["expires_at"]}
 
 

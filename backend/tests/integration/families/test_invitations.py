@@ -245,3 +245,52 @@ async def test_invalid_invitations_are_422(
         assert response.status_code == 422, (email, role)
     read = (await auth_http.get(f"{FAMILIES}/{family['id']}", headers=user.headers)).json()
     assert read["invitations"] == []
+
+
+async def test_the_owner_cancels_a_pending_invitation(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    family = await create_family(auth_http, user)
+    await invite(auth_http, user, family["id"], other_user.email, "viewer")
+    invitation = await invitation_for(auth_http, other_user, family["id"])
+    url = f"{FAMILIES}/{family['id']}/invitations/{invitation['id']}"
+    cancelled = await auth_http.delete(url, headers=user.headers)
+    assert cancelled.status_code == 204
+    assert (await auth_http.get(INVITATIONS, headers=other_user.headers)).json() == {
+        "invitations": []
+    }
+    accept = f"{INVITATIONS}/{invitation['id']}/accept"
+    assert (await auth_http.post(accept, headers=other_user.headers)).status_code == 404
+    read = (await auth_http.get(f"{FAMILIES}/{family['id']}", headers=user.headers)).json()
+    assert read["invitations"] == []
+    assert (await auth_http.delete(url, headers=user.headers)).status_code == 404
+    assert "family_invitation_cancelled" in await _events(auth_http, user)
+
+
+async def test_only_the_owner_can_cancel_an_invitation(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    family = await create_family(auth_http, user)
+    await invite(auth_http, user, family["id"], other_user.email, "caregiver")
+    invitation = await invitation_for(auth_http, other_user, family["id"])
+    url = f"{FAMILIES}/{family['id']}/invitations/{invitation['id']}"
+    # The invitee is not a member yet, a stranger never was: the family is not found for them.
+    stranger = await register_user(auth_http)
+    for who in (other_user, stranger):
+        response = await auth_http.delete(url, headers=who.headers)
+        assert response.status_code == 404
+        assert response.json()["error"]["message"] == "Family not found"
+    # Another family's owner cannot reach this invitation through their own family either.
+    # A confirmed member who is not the owner is refused.
+    caregiver = await register_user(auth_http)
+    await join(auth_http, user, caregiver, family["id"], "caregiver")
+    refused = await auth_http.delete(url, headers=caregiver.headers)
+    assert refused.status_code == 403
+    theirs = await create_family(auth_http, stranger)
+    across = f"{FAMILIES}/{theirs['id']}/invitations/{invitation['id']}"
+    assert (await auth_http.delete(across, headers=stranger.headers)).status_code == 404
+    assert (await invitation_for(auth_http, other_user, family["id"]))["id"] == invitation["id"]
+    malformed = await auth_http.delete(
+        f"{FAMILIES}/{family['id']}/invitations/not-a-uuid", headers=user.headers
+    )
+    assert malformed.status_code == 422

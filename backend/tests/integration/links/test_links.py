@@ -293,3 +293,90 @@ async def test_body_must_be_json_object_or_absent(
     assert bad.status_code == 422
     empty = await auth_http.post(f"{PUBLIC}/{link['id']}", json={})
     assert empty.status_code == 200
+
+
+async def _event_types(http: httpx.AsyncClient, user: RegisteredUser) -> list[str]:
+    response = await http.get("/api/v1/users/me/events", headers=user.headers)
+    assert response.status_code == 200, response.text
+    return [event["type"] for event in response.json()["events"]]
+
+
+async def test_emergency_links_live_up_to_their_own_limit(
+    auth_http: httpx.AsyncClient, auth_server: ThreadedServer, user: RegisteredUser
+) -> None:
+    days = auth_server.settings.EMERGENCY_LINK_MAX_DAYS
+    assert days == 365  # the default, and the maximum the setting accepts
+    assert days > auth_server.settings.LINK_MAX_DAYS
+    info = (await auth_http.get("/api/v1/server")).json()
+    assert info["emergency_link_max_days"] == 365
+    assert info["link_max_days"] == auth_server.settings.LINK_MAX_DAYS
+    too_far = await auth_http.post(
+        LINKS,
+        json=link_body(kind="emergency", expires_at=expires_in(days=days, minutes=5)),
+        headers=user.headers,
+    )
+    assert too_far.status_code == 422
+    assert "365 days" in too_far.json()["error"]["message"]
+    # A share link stays bounded by LINK_MAX_DAYS.
+    share = await auth_http.post(
+        LINKS, json=link_body(kind="share", expires_at=expires_in(days=200)), headers=user.headers
+    )
+    assert share.status_code == 422
+    card = await create_link(
+        auth_http, user, kind="emergency", expires_at=expires_in(days=days, minutes=-5)
+    )
+    assert card["kind"] == "emergency"
+    assert card["max_access_count"] is None
+    listed = (await auth_http.get(LINKS, headers=user.headers)).json()["links"]
+    assert [(link["id"], link["kind"]) for link in listed] == [(card["id"], "emergency")]
+    plain = await create_link(auth_http, user)
+    assert plain["kind"] == "share"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"password_verifier": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
+        {"max_access_count": 3},
+        {"kind": "break-glass"},
+    ],
+)
+async def test_emergency_links_refuse_passwords_and_limits(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, fields: dict[str, Any]
+) -> None:
+    body = link_body(**{"kind": "emergency", **fields})
+    response = await auth_http.post(LINKS, json=body, headers=user.headers)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" or "emergency" in error["message"]
+    assert (await auth_http.get(LINKS, headers=user.headers)).json() == {"links": []}
+
+
+async def test_every_emergency_opening_is_an_event_for_its_owner_only(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, other_user: RegisteredUser
+) -> None:
+    card = await create_link(auth_http, user, kind="emergency", expires_at=expires_in(days=300))
+    share = await create_link(auth_http, user)
+    before = await _event_types(auth_http, user)
+    for _ in range(3):
+        opened = await open_link(auth_http, card["id"])
+        assert opened.status_code == 200, opened.text
+        # Written before the answer: the owner sees it as soon as the opener has the card.
+        after = await _event_types(auth_http, user)
+        assert after.count("emergency_link_accessed") == before.count("emergency_link_accessed") + 1
+        before = after
+    assert (await open_link(auth_http, share["id"])).status_code == 200
+    types = await _event_types(auth_http, user)
+    assert types.count("emergency_link_accessed") == 3
+    assert types.count("link_accessed") == 1
+    assert "emergency_link_accessed" not in await _event_types(auth_http, other_user)
+    # Another user can neither read nor revoke the card.
+    url = f"{LINKS}/{card['id']}"
+    assert (await auth_http.get(url, headers=other_user.headers)).status_code == 404
+    assert (await auth_http.delete(url, headers=other_user.headers)).status_code == 404
+    detail = (await auth_http.get(url, headers=user.headers)).json()
+    assert detail["kind"] == "emergency"
+    assert detail["access_count"] == 3
+    assert len(detail["accesses"]) == 3
+    assert (await auth_http.delete(url, headers=user.headers)).status_code == 204
+    assert (await open_link(auth_http, card["id"])).status_code == 404

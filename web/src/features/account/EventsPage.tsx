@@ -24,6 +24,8 @@ const LABELS: Record<string, string> = {
   link_created: "Share link created",
   link_revoked: "Share link revoked",
   link_accessed: "A share link was opened",
+  emergency_link_accessed: "Your emergency card was opened",
+  family_invitation_cancelled: "Family invitation cancelled",
 };
 
 /** A readable name for an event type (unknown ones are shown as words). */

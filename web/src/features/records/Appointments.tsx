@@ -30,16 +30,18 @@ function List({ items, onOpen, timeZone }: { items: readonly HealthRecord[]; onO
   );
 }
 
-export function Appointments({ records, onOpen, onAdd }: { records: readonly HealthRecord[]; onOpen: (r: HealthRecord) => void; onAdd: () => void }): ReactNode {
+export function Appointments({ records, onOpen, onAdd, readOnly = false }: { records: readonly HealthRecord[]; onOpen: (r: HealthRecord) => void; onAdd: () => void; readOnly?: boolean }): ReactNode {
   const { timeZone, now } = useRecordsServices();
   const { upcoming, past } = useMemo(() => appointmentsUpcomingFirst(records, now()), [records, now]);
   if (upcoming.length === 0 && past.length === 0) {
     return (
       <div className="empty">
         <p>No appointments yet.</p>
-        <button type="button" onClick={onAdd}>
-          Add an appointment
-        </button>
+        {readOnly ? null : (
+          <button type="button" onClick={onAdd}>
+            Add an appointment
+          </button>
+        )}
       </div>
     );
   }

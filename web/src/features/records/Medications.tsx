@@ -43,11 +43,13 @@ export function Medications({
   records,
   onOpen,
   onAdd,
+  readOnly = false,
 }: {
   profileId: string;
   records: readonly HealthRecord[];
   onOpen: (r: HealthRecord) => void;
   onAdd: () => void;
+  readOnly?: boolean;
 }): ReactNode {
   const services = useRecordsServices();
   const { timeZone } = services;
@@ -71,9 +73,11 @@ export function Medications({
     return (
       <div className="empty">
         <p>No medications yet. Add one to log doses and see how regularly it is taken.</p>
-        <button type="button" onClick={onAdd}>
-          Add a medication
-        </button>
+        {readOnly ? null : (
+          <button type="button" onClick={onAdd}>
+            Add a medication
+          </button>
+        )}
       </div>
     );
   }

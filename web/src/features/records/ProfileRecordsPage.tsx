@@ -96,6 +96,8 @@ export function ProfileRecordsPage(): ReactNode {
   const tab = (params.tab ?? "") as Tab;
   const profiles = useProfiles();
   const profile = profiles.profiles.find((p) => p.id === profileId) ?? null;
+  // A family viewer reads only (the server refuses their writes too): no edit controls.
+  const readOnly = profile?.role === "viewer";
   const state = useProfileRecords(profileId);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [filter, setFilter] = useTimelineFilter();
@@ -154,11 +156,11 @@ export function ProfileRecordsPage(): ReactNode {
       </p>
     );
   } else if (tab === "medications") {
-    body = <Medications profileId={profileId} records={state.records} onOpen={open} onAdd={() => setDialog({ type: "add", kind: "medication" })} />;
+    body = <Medications profileId={profileId} records={state.records} onOpen={open} onAdd={() => setDialog({ type: "add", kind: "medication" })} readOnly={readOnly} />;
   } else if (tab === "charts") {
     body = <Charts records={state.records} adult={isAdultType(profile?.profileType ?? "self")} />;
   } else if (tab === "appointments") {
-    body = <Appointments records={state.records} onOpen={open} onAdd={() => setDialog({ type: "add", kind: "appointment" })} />;
+    body = <Appointments records={state.records} onOpen={open} onAdd={() => setDialog({ type: "add", kind: "appointment" })} readOnly={readOnly} />;
   } else if (state.records.length === 0) {
     body = (
       <div className="empty">
@@ -196,7 +198,7 @@ export function ProfileRecordsPage(): ReactNode {
           {profile?.name ?? "…"}
           {profile ? <span className="profile-type"> · {PROFILE_TYPE_LABELS[profile.profileType] ?? profile.profileType}</span> : null}
         </h1>
-        <AddMenu onChoose={setDialog} />
+        {readOnly ? <p className="aside">You can read these records; a viewer cannot change them.</p> : <AddMenu onChoose={setDialog} />}
       </div>
       <nav className="tabs" aria-label="Record views">
         <ul>
@@ -229,7 +231,7 @@ export function ProfileRecordsPage(): ReactNode {
           ) : dialog.type === "panel" ? (
             <LabPanelForm profileId={profileId} onDone={close} />
           ) : (
-            <RecordDetail record={dialog.record} medications={medications} names={names} onClose={close} />
+            <RecordDetail record={dialog.record} medications={medications} names={names} onClose={close} readOnly={readOnly} />
           )}
         </Modal>
       ) : null}

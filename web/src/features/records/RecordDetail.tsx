@@ -19,11 +19,14 @@ export function RecordDetail({
   medications,
   names,
   onClose,
+  readOnly = false,
 }: {
   record: HealthRecord;
   medications: readonly HealthRecord[];
   names: ReadonlyMap<string, string>;
   onClose: () => void;
+  /** A family viewer reads only: no Edit or Delete. */
+  readOnly?: boolean;
 }): ReactNode {
   const { records, timeZone } = useRecordsServices();
   const [editing, setEditing] = useState(false);
@@ -58,7 +61,7 @@ export function RecordDetail({
           </div>
         ))}
       </dl>
-      <div className="actions">
+      {readOnly ? null : <div className="actions">
         <button type="button" onClick={() => setEditing(true)}>
           Edit
         </button>
@@ -72,7 +75,7 @@ export function RecordDetail({
         >
           Delete
         </button>
-      </div>
+      </div>}
     </article>
   );
 }

@@ -6,6 +6,8 @@
 
 import type { AccountKeys } from "../../crypto";
 import { onKeysDropped } from "../../session/store";
+import { familyHolderFor } from "../families/service";
+import { trustStoreFor } from "../families/trust";
 import { authHttp } from "./http";
 import type { RecordsStores } from "./services";
 import { createStores } from "./services";
@@ -37,8 +39,10 @@ export function storesFor(keys: AccountKeys): RecordsStores {
       keys,
       stores: createStores(authHttp, {
         user: () => ({ kind: "user", userId: keys.userId, key: keys.userKey }),
-        // Family profiles open once the families feature hands out confirmed family keys.
-        family: () => Promise.resolve(null),
+        // Family profiles open with the family key from the caller's grant, verified against
+        // the owner's pinned identity (features/families/service.ts); none when not confirmed
+        // or when the owner's keys changed (the family page shows why).
+        family: (familyId) => familyHolderFor(authHttp, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
       }),
     };
   }

@@ -1,0 +1,152 @@
+// A family in three browsers against a real server: two parents and a grandmother join with
+// verified safety numbers and all see the child's profile; the grandmother (viewer) has no edit
+// controls; removing her rotates the family key (progress shown) and she cannot read what is
+// written afterwards. Every new page is checked with axe and captured.
+import type { Browser, Page } from "@playwright/test";
+import { checkPage, expect, go, registerAccount, test, uniqueEmail } from "./fixtures";
+
+const PASSWORD = "correct horse battery staple";
+
+async function person(browser: Browser, prefix: string): Promise<{ page: Page; email: string }> {
+  const context = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  const page = await context.newPage();
+  const email = uniqueEmail(prefix);
+  await registerAccount(page, email, PASSWORD);
+  return { page, email };
+}
+
+/** The safety number shown in the open dialog, digits only. */
+async function shownNumber(page: Page): Promise<string> {
+  const box = page.getByRole("dialog").getByLabel("Your safety number with this person");
+  await expect(box.locator(".group")).toHaveCount(12);
+  return ((await box.textContent()) ?? "").replace(/\D/g, "");
+}
+
+/** The invitee accepts (pinning the owner; verified later on the family page); returns the number it sees. */
+async function acceptInvitation(page: Page, ownerEmail: string): Promise<string> {
+  await go(page, "/families");
+  const card = page.getByRole("listitem", { name: `Invitation from ${ownerEmail}` });
+  await card.getByRole("button", { name: `Verify ${ownerEmail}` }).click();
+  const number = await shownNumber(page);
+  await checkPage(page, `families-verify-${number.slice(0, 4)}`);
+  await page.getByRole("dialog").getByText("I cannot compare now").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Trust without comparing" }).click();
+  await expect(card.getByText("Trusted without comparing")).toBeVisible();
+  await card.getByRole("button", { name: "Accept" }).click();
+  await expect(card).toHaveCount(0);
+  return number;
+}
+
+/** The owner compares with what the member read out, then confirms them. */
+async function verifyAndConfirm(owner: Page, memberEmail: string, theirNumber: string): Promise<void> {
+  const row = owner.getByRole("listitem", { name: memberEmail });
+  await row.getByRole("button", { name: `Verify ${memberEmail}` }).click();
+  expect(await shownNumber(owner)).toBe(theirNumber);
+  // A wrong number is refused.
+  const wrong = `${theirNumber.slice(0, -1)}${(Number(theirNumber.slice(-1)) + 1) % 10}`;
+  await owner.getByRole("dialog").getByLabel(`The number ${memberEmail} sees`).fill(wrong);
+  await owner.getByRole("dialog").getByRole("button", { name: "The numbers match: verify" }).click();
+  await expect(owner.getByRole("dialog").getByRole("alert")).toContainText("The safety numbers do not match");
+  await owner.getByRole("dialog").getByLabel(`The number ${memberEmail} sees`).fill(theirNumber.replace(/(\d{5})/g, "$1 "));
+  await owner.getByRole("dialog").getByRole("button", { name: "The numbers match: verify" }).click();
+  await expect(row.getByText("Verified")).toBeVisible();
+  await row.getByRole("button", { name: `Confirm ${memberEmail}` }).click();
+  await expect(row.getByText("Confirmed")).toBeVisible();
+}
+
+/** The member verifies the owner on the family page (upgrading the first-use pin). */
+async function verifyOwner(page: Page, familyName: string, number: string): Promise<void> {
+  // Members do not see each other's email addresses: the owner's row is "The owner".
+  await go(page, "/profiles");
+  await go(page, "/families");
+  await page.getByRole("link", { name: familyName }).click();
+  const ownerRow = page.getByRole("listitem", { name: "The owner" });
+  await expect(ownerRow.getByText("Trusted without comparing")).toBeVisible();
+  await ownerRow.getByRole("button", { name: "Verify The owner" }).click();
+  await page.getByRole("dialog").getByLabel("The number The owner sees").fill(number);
+  await page.getByRole("dialog").getByRole("button", { name: "The numbers match: verify" }).click();
+  await expect(ownerRow.getByText("Verified")).toBeVisible();
+}
+
+test("two parents and a grandmother: verified family, shared child, viewer read-only, removal rotates the key", async ({ browser }) => {
+  test.setTimeout(600_000);
+  const anna = await person(browser, "anna");
+  const ben = await person(browser, "ben");
+  const gran = await person(browser, "gran");
+
+  // Anna creates the family, adds the child and invites Ben (caregiver) and Gran (viewer).
+  await go(anna.page, "/families");
+  await checkPage(anna.page, "families-empty");
+  await anna.page.getByLabel("Family name").fill("Berg family");
+  await anna.page.getByRole("button", { name: "Create the family" }).click();
+  await expect(anna.page.getByRole("heading", { level: 1 })).toHaveText("Berg family", { timeout: 60_000 });
+  await anna.page.getByLabel("Name", { exact: true }).fill("Lena");
+  await anna.page.getByLabel("Who is it").selectOption("child");
+  await anna.page.getByRole("button", { name: "Add the profile" }).click();
+  await expect(anna.page.getByRole("link", { name: "Lena" })).toBeVisible();
+  for (const [who, role] of [[ben.email, "caregiver"], [gran.email, "viewer"]] as const) {
+    await anna.page.getByLabel("Email").fill(who);
+    await anna.page.getByLabel("Role", { exact: true }).selectOption(role);
+    await anna.page.getByRole("button", { name: "Send the invitation" }).click();
+    await expect(anna.page.getByRole("list", { name: "Pending invitations" })).toContainText(who);
+  }
+  // One invitation is withdrawn and sent again (cancel works).
+  await anna.page.getByRole("button", { name: `Cancel the invitation to ${gran.email}` }).click();
+  await expect(anna.page.getByRole("list", { name: "Pending invitations" })).not.toContainText(gran.email);
+  await anna.page.getByLabel("Email").fill(gran.email);
+  await anna.page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await anna.page.getByRole("button", { name: "Send the invitation" }).click();
+  await expect(anna.page.getByRole("list", { name: "Pending invitations" })).toContainText(gran.email);
+  await checkPage(anna.page, "families-family-owner");
+
+  // Ben and Gran accept; Anna verifies each by the number they read out and confirms them.
+  const benNumber = await acceptInvitation(ben.page, anna.email);
+  const granNumber = await acceptInvitation(gran.page, anna.email);
+  await go(anna.page, "/profiles");
+  await go(anna.page, "/families");
+  await anna.page.getByRole("link", { name: "Berg family" }).click();
+  await verifyAndConfirm(anna.page, ben.email, benNumber);
+  await verifyAndConfirm(anna.page, gran.email, granNumber);
+  await checkPage(anna.page, "families-members-verified");
+  // Both verify Anna the same way (the number is the same on both sides).
+  await verifyOwner(ben.page, "Berg family", benNumber);
+  await verifyOwner(gran.page, "Berg family", granNumber);
+  await checkPage(gran.page, "families-family-member");
+
+  // Everyone sees Lena; Ben (caregiver) adds a reading; Gran (viewer) has no edit controls.
+  await go(ben.page, "/profiles");
+  await ben.page.getByRole("link", { name: /^Lena/ }).click();
+  await ben.page.getByRole("button", { name: "Add…" }).click();
+  await ben.page.getByRole("button", { name: "Weight", exact: true }).click();
+  await ben.page.getByRole("dialog").getByLabel("Weight (kg)").fill("18.4");
+  await ben.page.getByRole("dialog").getByRole("button", { name: "Save" }).click();
+  await expect(ben.page.getByRole("dialog")).toBeHidden();
+  await go(gran.page, "/profiles");
+  await gran.page.getByRole("link", { name: /^Lena/ }).click();
+  await expect(gran.page.getByText("18.4 kg").first()).toBeVisible({ timeout: 60_000 });
+  await expect(gran.page.getByRole("button", { name: "Add…" })).toHaveCount(0);
+  await gran.page.getByText("18.4 kg").first().click();
+  await expect(gran.page.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await expect(gran.page.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await checkPage(gran.page, "families-viewer-profile");
+
+  // Anna removes Gran: the family key rotates (progress shown); Ben writes afterwards.
+  const granRow = anna.page.getByRole("listitem", { name: gran.email });
+  await granRow.getByRole("button", { name: `Remove ${gran.email}` }).click();
+  await anna.page.getByRole("dialog").getByRole("button", { name: "Remove and change the key" }).click();
+  await expect(anna.page.getByText(/Removed\. The family key was changed/)).toBeVisible({ timeout: 60_000 });
+  await expect(anna.page.getByRole("listitem", { name: gran.email })).toHaveCount(0);
+  await go(ben.page, "/families");
+  await go(ben.page, "/profiles");
+  await ben.page.getByRole("link", { name: /^Lena/ }).click();
+  await ben.page.getByRole("button", { name: "Add…" }).click();
+  await ben.page.getByRole("button", { name: "Weight", exact: true }).click();
+  await ben.page.getByRole("dialog").getByLabel("Weight (kg)").fill("19.1");
+  await ben.page.getByRole("dialog").getByRole("button", { name: "Save" }).click();
+  await expect(ben.page.getByRole("dialog")).toBeHidden();
+  // Gran no longer sees Lena, and the server refuses her the records.
+  await go(gran.page, "/families");
+  await go(gran.page, "/profiles");
+  await expect(gran.page.getByRole("link", { name: /^Lena/ })).toHaveCount(0);
+  await expect(gran.page.getByText("19.1 kg")).toHaveCount(0);
+});
