@@ -166,7 +166,7 @@ function DeleteProfile({ profile, onDone }: { profile: Profile; onDone: () => vo
 
 export function ProfilesPage(): ReactNode {
   const { profiles: store } = useRecordsServices();
-  const state = useProfiles();
+  const state = useProfiles({ revalidate: true });
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<Profile | null>(null);
   const [deleting, setDeleting] = useState<Profile | null>(null);

@@ -131,6 +131,9 @@ export class ProfilesStore implements KeyRing {
         readable: true,
       };
     } catch {
+      // Earlier keys may still open old records, but nothing is written under a key that is
+      // no longer this device's to use (e.g. the family key rotated and its grant is refused).
+      this.currentEpoch.delete(wire.id);
       return { ...base, name: "Locked profile", profileType: "other", metadata: {}, readable: false };
     }
   }
@@ -145,6 +148,9 @@ export class ProfilesStore implements KeyRing {
         if (res.status !== 200) throw new SourceError(errorMessage(res.status, res.body), res.status);
         const wires = (res.body as { profiles: WireProfile[] }).profiles;
         const profiles = await Promise.all(wires.map((w) => this.open(w)));
+        // A profile no longer listed (deleted, or its family left) is no longer written to.
+        const listed = new Set(wires.map((w) => w.id));
+        for (const id of [...this.currentEpoch.keys()]) if (!listed.has(id)) this.currentEpoch.delete(id);
         this.set({ status: "ready", profiles });
       } catch (err) {
         this.set({ status: "error", error: err instanceof Error ? err.message : String(err) });
@@ -223,6 +229,17 @@ export class ProfilesStore implements KeyRing {
     }
     if (key === undefined) throw new SourceError("This device has no key for that profile.", null);
     return key;
+  }
+
+  /**
+   * KeyRing: read the profiles again from the server, after any load already under way (which
+   * may have started before a family key rotation), so the family key is opened from the
+   * member's current grant. The profile's current epoch, or null when it cannot be opened.
+   */
+  async refresh(profileId: string): Promise<number | null> {
+    if (this.loading !== null) await this.loading;
+    await this.load(true);
+    return this.currentEpoch.get(profileId) ?? null;
   }
 
   /** Forget every key and profile (lock, log out). */

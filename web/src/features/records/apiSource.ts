@@ -24,6 +24,11 @@ export interface Http {
 export interface KeyRing {
   current(profileId: string): Promise<ProfileKey>;
   epoch(profileId: string, epoch: number): Promise<ProfileKey>;
+  /**
+   * Read the profile's keys again from the server (after a family key rotation made the held
+   * ones stale); resolves to the current epoch now held, or null when it cannot be opened.
+   */
+  refresh(profileId: string): Promise<number | null>;
 }
 
 const PAGE = 200;
@@ -48,6 +53,17 @@ export function errorMessage(status: number, body: unknown): string {
 function fail(status: number, body: unknown): never {
   throw new SourceError(errorMessage(status, body), status);
 }
+
+/** The server refused a payload under an older profile key (docs/crypto.md, "Rotation"). */
+function isStaleEpoch(res: { status: number; body: unknown }): boolean {
+  const code = (res.body as { error?: { code?: unknown } } | null)?.error?.code;
+  return res.status === 409 && code === "stale_key_epoch";
+}
+
+/** Shown when a write still cannot be made under the profile's current key. */
+export const STALE_KEY_MESSAGE =
+  "This profile's key was changed (a member was removed from its family) and this device could not get the new key. " +
+  "Open the family page to check the family's keys, then try again.";
 
 /**
  * Per record id, the highest revision seen: a server answering with an older revision (a
@@ -114,8 +130,7 @@ export class ApiRecordSource implements RecordSource {
     return all;
   }
 
-  private async encrypt(profileId: string, id: string, revision: number, draft: RecordDraft) {
-    const key = await this.keys.current(profileId);
+  private async encrypt(key: ProfileKey, id: string, revision: number, draft: RecordDraft) {
     return encryptRecord(
       key,
       {
@@ -144,11 +159,33 @@ export class ApiRecordSource implements RecordSource {
     };
   }
 
+  /**
+   * Send a write encrypted under the profile's current key. When the server answers 409
+   * `stale_key_epoch` (the family key rotated since the keys were read), the profile's keys are
+   * read again (the new grant opened through the families trust checks) and the write is
+   * encrypted and sent once more; a second refusal becomes a SourceError the user can read.
+   */
+  private async sendEncrypted(
+    profileId: string,
+    send: (key: ProfileKey) => Promise<{ status: number; body: unknown }>,
+  ): Promise<{ status: number; body: unknown }> {
+    const held = await this.keys.current(profileId);
+    const first = await send(held);
+    if (!isStaleEpoch(first)) return first;
+    const epoch = await this.keys.refresh(profileId);
+    if (epoch === null || epoch === held.epoch) throw new SourceError(STALE_KEY_MESSAGE, 409);
+    const second = await send(await this.keys.epoch(profileId, epoch));
+    if (isStaleEpoch(second)) throw new SourceError(STALE_KEY_MESSAGE, 409);
+    return second;
+  }
+
   async create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
-    const fields = await this.encrypt(profileId, id, 1, draft);
-    const res = await this.http.request("POST", "/api/v1/records", {
-      body: { id, profile_id: profileId, ...fields },
-    });
+    // The same id on the retry: a create that did reach the server is answered, not doubled.
+    const res = await this.sendEncrypted(profileId, async (key) =>
+      this.http.request("POST", "/api/v1/records", {
+        body: { id, profile_id: profileId, ...(await this.encrypt(key, id, 1, draft)) },
+      }),
+    );
     if (res.status !== 201 && res.status !== 200) fail(res.status, res.body);
     return this.fromWrite(res.body as WireRecord, draft);
   }
@@ -162,11 +199,12 @@ export class ApiRecordSource implements RecordSource {
   }
 
   async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
-    const fields = await this.encrypt(base.profileId, base.id, base.revision + 1, draft);
-    const res = await this.http.request("PUT", `/api/v1/records/${encodeURIComponent(base.id)}`, {
-      body: fields,
-      headers: { "If-Match": `"${base.revision}"` },
-    });
+    const res = await this.sendEncrypted(base.profileId, async (key) =>
+      this.http.request("PUT", `/api/v1/records/${encodeURIComponent(base.id)}`, {
+        body: await this.encrypt(key, base.id, base.revision + 1, draft),
+        headers: { "If-Match": `"${base.revision}"` },
+      }),
+    );
     if (res.status === 412 || res.status === 404) throw new ConflictError(await this.current(base.id));
     if (res.status !== 200) fail(res.status, res.body);
     return this.fromWrite(res.body as WireRecord, draft);

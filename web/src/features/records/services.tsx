@@ -75,12 +75,17 @@ export function RecordsProvider({
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 
-export function useProfiles(): ProfilesSnapshot {
+/**
+ * The profiles, loaded once per session; with `revalidate` (the profiles list page) they are
+ * read again in the background on every visit, so a family joined, left or removed from
+ * elsewhere shows without a reload while the list already held stays on screen.
+ */
+export function useProfiles({ revalidate = false }: { revalidate?: boolean } = {}): ProfilesSnapshot {
   const { profiles } = useRecordsServices();
   const snapshot = useSyncExternalStore(profiles.subscribe, profiles.get);
   useEffect(() => {
-    void profiles.load();
-  }, [profiles]);
+    void profiles.load(revalidate);
+  }, [profiles, revalidate]);
   return snapshot;
 }
 
