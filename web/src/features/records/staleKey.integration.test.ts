@@ -31,13 +31,12 @@ afterAll(async () => {
 
 function memory(): PinStorage {
   const data = new Map<string, string>();
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
 }
 
 beforeEach(() => {
   // The families feature keeps the highest family epoch seen in localStorage (deviceState.ts).
-  const store = memory();
-  vi.stubGlobal("localStorage", { getItem: store.getItem, setItem: store.setItem });
+  vi.stubGlobal("localStorage", memory());
 });
 
 /** The real HTTP client, noting the status of every record write it sends. */
