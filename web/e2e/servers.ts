@@ -14,6 +14,8 @@ const ROOT = resolve(WEB, "..");
 export interface Servers {
   apiUrl: string;
   webUrl: string;
+  /** The API's --data-dir: its embedded database announces its URI there (engine.json). */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -100,5 +102,5 @@ export async function startServers(env: Record<string, string> = {}): Promise<Se
     await stop();
     throw error;
   }
-  return { apiUrl, webUrl, stop };
+  return { apiUrl, webUrl, dataDir, stop };
 }
