@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
+from pymongo.collection import Collection
 
 
 def fresh_like(old: str) -> str:
@@ -27,7 +28,7 @@ def main() -> None:
             uri += ("&" if "?" in uri else "?") + option
     client: MongoClient[dict[str, Any]]
     with MongoClient(uri) as client:
-        users = client["normogen"]["users"]
+        users: Collection[dict[str, Any]] = client["normogen"]["users"]
         user = users.find_one({"email": email})
         if user is None:
             raise SystemExit(f"no user {email}")
