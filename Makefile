@@ -180,7 +180,8 @@ web-unit: $(WEB_STAMP) ## vitest: crypto vectors and state
 
 $(CHROMIUM):
 	@echo "installing Debian's Chromium for the browser tests"
-	if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; else sudo apt-get install -y chromium; fi
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y chromium; \
+		else sudo apt-get update -qq && sudo apt-get install -y chromium; fi
 
 web-e2e: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## Playwright + axe against a real server
 	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen npx playwright test

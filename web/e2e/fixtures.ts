@@ -26,7 +26,10 @@ export const test = base.extend<{ app: string }>({
  * saves a full-page screenshot as test-results/screenshots/<name>.png (the CI artifact).
  */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState("networkidle");
+  // "load" and the fonts, not "networkidle": a page that keeps a connection open (or a worker
+  // starting) would never count as idle, and the callers have already waited for what they check.
+  await page.waitForLoadState("load");
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();

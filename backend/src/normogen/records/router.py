@@ -120,7 +120,7 @@ DIRECT_ROUTES = [direct_get(PREFIX + "/{record_id:uuid}", get_record)]
 @router.put(
     "/{record_id}",
     response_model=RecordRead,
-    responses=responses(403, 404, 412, 413, 428, headers={200: ["ETag"]}),
+    responses=responses(403, 404, 409, 412, 413, 428, headers={200: ["ETag"]}),
 )
 async def replace_record(
     record: WritableRecord,
