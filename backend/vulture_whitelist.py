@@ -18,6 +18,7 @@ created_by
 updated_by
 encryption_algorithm  # src/normogen/ops/router.py ServerInfo
 max_request_bytes
+web_url
 # Pydantic and pytest read these class attributes and module variables by name.
 model_config
 pytest_plugins  # tests/conftest.py
