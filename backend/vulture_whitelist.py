@@ -19,6 +19,8 @@ updated_by
 encryption_algorithm  # src/normogen/ops/router.py ServerInfo
 max_request_bytes
 web_url
+link_max_days
+emergency_link_max_days
 # Pydantic and pytest read these class attributes and module variables by name.
 model_config
 pytest_plugins  # tests/conftest.py
