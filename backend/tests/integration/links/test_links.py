@@ -316,7 +316,9 @@ async def test_emergency_links_live_up_to_their_own_limit(
         headers=user.headers,
     )
     assert too_far.status_code == 422
-    assert "365 days" in too_far.json()["error"]["message"]
+    [detail] = too_far.json()["error"]["details"]
+    assert detail["field"] == "body.expires_at"
+    assert "365 days" in detail["message"]
     # A share link stays bounded by LINK_MAX_DAYS.
     share = await auth_http.post(
         LINKS, json=link_body(kind="share", expires_at=expires_in(days=200)), headers=user.headers
