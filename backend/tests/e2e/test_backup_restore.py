@@ -5,9 +5,7 @@ device whose position is newer than the restored data resync in full."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import io
-import json
 import tarfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -203,9 +201,9 @@ async def test_restore_into_a_fresh_engine_gives_back_every_byte_and_forces_a_fu
 
 
 def _format1_token(profile_id: str, seq: int) -> str:
-    """A sync token as servers issued them before epochs: [1, id prefix, seq, millis]."""
-    raw = json.dumps([1, profile_id[:8], seq, 0], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """A sync token without an epoch (`<seq>.<millis>.<profile prefix>`, docs/sync.md): what
+    servers issued before the first restore."""
+    return f"{seq}.0.{profile_id[:8]}"
 
 
 async def test_tokens_from_before_epochs_work_until_a_restore(
