@@ -1175,7 +1175,15 @@ export interface components {
             password_verifier?: string | null;
             /** @description The owner's own note about the link, encrypted under their user key */
             label?: components["schemas"]["Envelope"] | null;
-        };
+        } & ({
+            /** @constant */
+            kind?: "share";
+        } | {
+            /** @constant */
+            kind: "emergency";
+            max_access_count?: null;
+            password_verifier?: null;
+        });
         /**
          * LinkDetail
          * @description One link with its access log, newest first.

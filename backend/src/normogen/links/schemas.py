@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from normogen.crypto.shapes import B64Key32, B64Text, Envelope
 from normogen.records.schemas import UtcDatetime
@@ -34,6 +34,24 @@ LinkId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{32}$")]
 
 class LinkCreate(StrictModel):
     """A new link: its id, ciphertext, a mandatory expiry, optional access count and password."""
+
+    # The service's rule, as JSON Schema states it: an emergency link (whoever finds the card
+    # opens it, as often as needed) has neither a password nor an access limit.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"properties": {"kind": {"const": "share"}}},
+                {
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"const": "emergency"},
+                        "max_access_count": {"type": "null"},
+                        "password_verifier": {"type": "null"},
+                    },
+                },
+            ]
+        }
+    )
 
     id: LinkId
     kind: LinkKind = "share"
