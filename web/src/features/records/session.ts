@@ -5,10 +5,14 @@
  */
 
 import type { AccountKeys } from "../../crypto";
-import { onKeysDropped } from "../../session/store";
+import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
+import type { SessionState } from "../../session/store";
+import { getSession, onKeysDropped, subscribeSession } from "../../session/store";
 import { familyHolderFor } from "../families/service";
 import { trustStoreFor } from "../families/trust";
+import { ApiRecordSource } from "./apiSource";
 import { authHttp } from "./http";
+import { LocalRecordSource } from "./localSource";
 import type { RecordsStores } from "./services";
 import { createStores } from "./services";
 
@@ -25,6 +29,20 @@ function wipe(): void {
 }
 
 onKeysDropped(wipe);
+
+/** Whether this browser can keep a local copy (IndexedDB exists). */
+const canKeepCopy = typeof indexedDB !== "undefined";
+
+// Logging out (or deleting the account) deletes the account's local copy on this device;
+// locking keeps it (ciphertext only) so that unlocking opens the records at once.
+let previous: SessionState = getSession();
+subscribeSession(() => {
+  const next = getSession();
+  if (previous.status !== "anonymous" && next.status === "anonymous" && canKeepCopy) {
+    void forgetDevice(previous.account.userId).catch(() => undefined);
+  }
+  previous = next;
+});
 
 if (typeof window !== "undefined") {
   // Leaving the page sends the deletions the user did not undo.
@@ -43,6 +61,9 @@ export function storesFor(keys: AccountKeys): RecordsStores {
         // the owner's pinned identity (features/families/service.ts); none when not confirmed
         // or when the owner's keys changed (the family page shows why).
         family: (familyId) => familyHolderFor(authHttp, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
+      }, (profiles) => {
+        const api = new ApiRecordSource(authHttp, profiles);
+        return canKeepCopy ? new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId)) : api;
       }),
     };
   }
