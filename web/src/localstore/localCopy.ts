@@ -128,8 +128,14 @@ export class LocalCopy implements SyncStore {
     readonly name: string,
   ) {
     // Another tab deleting the copy (log out) closes this connection instead of blocking it.
-    db.onversionchange = () => db.close();
+    db.onversionchange = () => {
+      this.closed = true;
+      db.close();
+    };
   }
+
+  /** Whether this connection was closed (the copy was deleted meanwhile): open it again. */
+  closed = false;
 
   static async open(userId: string, factory: IDBFactory = indexedDB): Promise<LocalCopy> {
     const name = databaseName(userId);
@@ -237,12 +243,13 @@ export class LocalCopy implements SyncStore {
   }
 
   close(): void {
+    this.closed = true;
     this.db.close();
   }
 
   /** Close and delete this account's whole local copy (log out, "forget this device"). */
   async destroy(): Promise<void> {
-    this.db.close();
+    this.close();
     await deleteDatabase(this.factory, this.name);
   }
 }

@@ -5,6 +5,7 @@ import { loadPrefs, savePrefs } from "../../session/prefs";
 import { type Settings, type Units, loadSettings, saveSettings } from "../../session/settings";
 import { errorMessage } from "../../api/client";
 import { Alert, Button, Loading, Page, SelectField, showToast, useFormErrors } from "../../ui";
+import { OfflineCopySettings } from "../records/OfflineCopySettings";
 
 const LANGUAGES = [
   { value: "en", label: "English" },
@@ -107,6 +108,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           Save settings
         </Button>
       </form>
+      <OfflineCopySettings />
     </Page>
   );
 }

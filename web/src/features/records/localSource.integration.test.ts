@@ -221,6 +221,21 @@ describe("the local copy", () => {
     copy.close();
   });
 
+  it("deleted from settings, the copy is started again from the beginning on the next open", async () => {
+    const { user, profileId, written } = await seeded(3);
+    const factory = new IDBFactory();
+    const { source, log } = device(user, factory);
+    await source.list(profileId);
+    expect(await source.size()).toBeGreaterThan(0);
+    await source.forget();
+    const probe = await LocalCopy.open(user.keys.userId, factory);
+    expect(await probe.records(profileId)).toEqual([]);
+    probe.close();
+    log.length = 0;
+    expect(ids(await source.list(profileId))).toEqual(ids(written));
+    expect(feedCalls(log)[0]?.path).not.toContain("since=");
+  });
+
   it("is deleted with the device forgotten (log out), and another account's copy is separate", async () => {
     const { user, profileId } = await seeded(1);
     const factory = new IDBFactory();

@@ -7,6 +7,7 @@
 import { CryptoError } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
 import type { Change, LocalCopy } from "../../localstore/localCopy";
+import { QuotaError } from "../../localstore/localCopy";
 import type { ApiRecordSource, Http } from "./apiSource";
 import type { RecordDraft, RecordSource } from "./source";
 import { SourceError } from "./source";
@@ -34,8 +35,12 @@ export class LocalRecordSource implements RecordSource {
     private readonly feedPage: number = FEED_PAGE,
   ) {}
 
-  private local(): Promise<LocalCopy | null> {
+  private async local(): Promise<LocalCopy | null> {
     this.copy ??= this.openCopy().catch(() => null);
+    const copy = await this.copy;
+    if (copy?.closed !== true) return copy;
+    // Deleted meanwhile (settings, or log out in another tab): start a new one.
+    this.copy = this.openCopy().catch(() => null);
     return this.copy;
   }
 
@@ -88,6 +93,11 @@ export class LocalRecordSource implements RecordSource {
         },
       });
     } catch (err) {
+      if (err instanceof QuotaError) {
+        // Reported, not swallowed; the records still open from the server meanwhile.
+        onNotice?.(err.message);
+        return this.api.list(profileId, onProgress);
+      }
       if (!isUnreachable(err) || stored.length === 0) throw err;
       const { lastSyncedAt } = await copy.state(profileId);
       onNotice?.(
@@ -122,6 +132,13 @@ export class LocalRecordSource implements RecordSource {
 
   remove(base: HealthRecord): Promise<void> {
     return this.api.remove(base);
+  }
+
+  /** Delete the local copy now (the next profile opened starts a new one from the server). */
+  async forget(): Promise<void> {
+    const copy = await this.local();
+    this.copy = null;
+    await copy?.destroy();
   }
 
   /** The local copy's size in bytes, or null when this device keeps none. */

@@ -16,7 +16,7 @@ import { LocalRecordSource } from "./localSource";
 import type { RecordsStores } from "./services";
 import { createStores } from "./services";
 
-let current: { keys: AccountKeys; stores: RecordsStores } | null = null;
+let current: { keys: AccountKeys; stores: RecordsStores; local: LocalRecordSource | null } | null = null;
 
 function wipe(): void {
   const held = current;
@@ -53,8 +53,12 @@ if (typeof window !== "undefined") {
 export function storesFor(keys: AccountKeys): RecordsStores {
   if (current?.keys !== keys) {
     if (current !== null) wipe();
+    let local: LocalRecordSource | null = null;
     current = {
       keys,
+      get local() {
+        return local;
+      },
       stores: createStores(authHttp, {
         user: () => ({ kind: "user", userId: keys.userId, key: keys.userKey }),
         // Family profiles open with the family key from the caller's grant, verified against
@@ -63,9 +67,28 @@ export function storesFor(keys: AccountKeys): RecordsStores {
         family: (familyId) => familyHolderFor(authHttp, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
       }, (profiles) => {
         const api = new ApiRecordSource(authHttp, profiles);
-        return canKeepCopy ? new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId)) : api;
+        if (!canKeepCopy) return api;
+        local = new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId));
+        return local;
       }),
     };
   }
   return current.stores;
+}
+
+/** The offline copy of the unlocked session, for the settings page (null: none kept here). */
+export function offlineCopyFor(keys: AccountKeys): {
+  size: () => Promise<number | null>;
+  forget: () => Promise<void>;
+} {
+  const stores = storesFor(keys);
+  const local = current?.local ?? null;
+  return {
+    size: () => (local === null ? Promise.resolve(null) : local.size()),
+    forget: async () => {
+      await local?.forget();
+      // What is on screen was read from the deleted copy: the next visit reads it again.
+      stores.records.clear();
+    },
+  };
 }
