@@ -195,12 +195,16 @@ test("two parents and a grandmother: verified family, shared child, viewer read-
   await go(gran.page, "/profiles");
   await expect(gran.page.getByRole("link", { name: /^Lena/ })).toHaveCount(0);
   await expect(gran.page.getByText("19.1 kg")).toHaveCount(0);
-  // Her own session, calling the API directly: the family, the profile, its records (the one
-  // she saw included) and its changes are refused (404: not hers to see, docs/api.md).
+  // Her own session, calling the API directly: the family, the profile and its records (the
+  // one she saw included) are refused as not hers to see (404, docs/api.md); her sync of the
+  // profile is told the access ended (403 access_revoked, docs/sync.md) and carries nothing.
+  const [changesPath] = granReads.filter((p) => p.endsWith("/changes"));
   for (const path of [...granReads, `/api/v1/records/${seenRecord}`]) {
     const answer = await apiGet(gran.page, granToken(), path);
-    expect(answer.status, path).toBe(404);
-    expect(JSON.stringify(answer.body)).not.toContain("wrapped");
+    const error = (answer.body as { error?: { code?: string } } | null)?.error?.code;
+    if (path === changesPath) expect([answer.status, error], path).toEqual([403, "access_revoked"]);
+    else expect([answer.status, error], path).toEqual([404, "not_found"]);
+    expect(Object.keys(answer.body as object)).toEqual(["error"]);
   }
   const granProfiles = (await apiGet(gran.page, granToken(), "/api/v1/profiles")).body as { profiles: { id: string }[] };
   expect(granProfiles.profiles.map((p) => p.id)).not.toContain(profileId);
