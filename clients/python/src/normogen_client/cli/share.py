@@ -89,7 +89,13 @@ def create(
         return
     output.info(f"Shared {count} records until {output.when(shared.expires_at)}:")
     output.info(shared.url)
-    output.info("The key is in the part after '#': anyone with the full URL can read it.")
+    if shared.has_password:
+        output.info(
+            "The key is in the part after '#'; the link also needs its password: "
+            "send that another way."
+        )
+    else:
+        output.info("The key is in the part after '#': anyone with the full URL can read it.")
 
 
 def _link_json(link: LinkInfo) -> dict[str, Any]:
