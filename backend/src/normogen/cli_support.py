@@ -91,8 +91,10 @@ def database_command(
 
 
 async def run_migrations(settings: Settings) -> dict[str, Any]:
-    import normogen.app  # noqa: F401  # importing the app declares every domain's indexes
+    from normogen import participants
     from normogen.db.migrations import migrate
+
+    participants.install()
 
     client = create_client(settings)
     try:

@@ -12,10 +12,10 @@ from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from normogen.core.http import log_unavailable, request_id_of
 from normogen.crypto.shapes import VERSION_ERROR
 from normogen.db.client import is_unavailable
 from normogen.errors import DatabaseUnavailable, InvalidInput, NormogenError, error_body
-from normogen.ops.edge import log_unavailable, request_id_of
 
 log = logging.getLogger("normogen.error")
 _CODES = {

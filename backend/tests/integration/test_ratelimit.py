@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from normogen.auth.tokens import issue_access_token
+from normogen.core.tokens import issue_access_token
 from tests.support import (
     DAY,
     TEST_JWT_SECRET,

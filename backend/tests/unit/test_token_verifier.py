@@ -7,7 +7,7 @@ from typing import Any
 
 import jwt
 
-from normogen.auth.tokens import CLAIMS_KEY, TokenVerifier, issue_access_token
+from normogen.core.tokens import CLAIMS_KEY, TokenVerifier, issue_access_token
 
 SECRET = b"s" * 48
 

@@ -7,10 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import AuthContextDep, CurrentUser
-from normogen.auth.principal import Principal
-from normogen.auth.service import active_user
+from normogen.auth.public import AuthContextDep, CurrentUser, active_user
 from normogen.db.client import Document
+from normogen.users.principal import Principal
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from normogen.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from normogen.auth.dependencies import AuthContextDep
+from normogen.auth.public import AuthContextDep
 from normogen.errors import responses
-from normogen.events import service as events
+from normogen.events import public as events
 
 router = APIRouter(prefix="/api/v1/users/me", tags=["account"])
 

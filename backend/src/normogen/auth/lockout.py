@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from normogen.auth import errors as codes
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
 from normogen.errors import RateLimited
@@ -79,7 +80,7 @@ def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
     ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
     return RateLimited(
         f"Too many failed attempts; retry in {retry} s",
-        code="too_many_attempts",
+        code=codes.TOO_MANY_ATTEMPTS,
         headers={"Retry-After": str(retry)},
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from normogen.accounts import repository as users
+from normogen.auth import errors as codes
 from normogen.auth import lockout, sessions
 from normogen.auth.context import AuthContext
 from normogen.auth.schemas import LoginResponse, RecoveryComplete, RecoverySetup, RecoveryUnlock
@@ -22,7 +22,8 @@ from normogen.auth.service import with_keys as login_response
 from normogen.crypto.shapes import KdfParams, WrappedKey, b64decode, require_kdf_minimum
 from normogen.db.client import Document
 from normogen.errors import Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import repository as users
 
 
 async def prelogin(ctx: AuthContext, email: str) -> KdfParams:
@@ -47,7 +48,7 @@ async def setup(ctx: AuthContext, user_id: str, session_id: str, body: RecoveryS
         "updated_at": now,
     }
     if not await users.set_recovery(ctx.db, user_id, recovery, now):
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
+        raise Unauthorized("Invalid or expired access token", code=codes.INVALID_TOKEN)
     await record(ctx.db, user_id, EventType.RECOVERY_SET, ctx.origin, session_id)
 
 
@@ -70,7 +71,7 @@ async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -
         ctx.runtime.metrics.auth_failures.labels("recovery").inc()
         if user is not None and active:
             await record(ctx.db, user["_id"], EventType.RECOVERY_FAILED, ctx.origin)
-        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+        raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     return user
 
 
@@ -96,7 +97,7 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
     now = datetime.now(UTC)
     recovery_hash = user["recovery"]["auth_hash"]
     if not await users.replace_after_recovery(ctx.db, user_id, recovery_hash, changes, now):
-        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+        raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, lockout.lockout_key(ctx, "recovery", body.email))
     await lockout.clear(ctx, lockout.lockout_key(ctx, "login", body.email))
     await sessions.revoke_all(ctx, user_id)

@@ -16,18 +16,21 @@ REFRESH_TOKENS = "refresh_tokens"
 LOCKOUTS = "login_lockouts"
 
 # A session lives as long as its newest refresh token; TTL removes abandoned ones.
-indexes.declare(
-    SESSIONS,
-    indexes.ttl("expires_at", name="expires_at_ttl"),
-    IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        SESSIONS,
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created"),
+    ),
+    indexes.of(
+        REFRESH_TOKENS,
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+        IndexModel([("session_id", ASCENDING)], name="session"),
+        IndexModel([("user_id", ASCENDING)], name="user"),
+    ),
+    indexes.of(LOCKOUTS, indexes.ttl("expires_at", name="expires_at_ttl")),
 )
-indexes.declare(
-    REFRESH_TOKENS,
-    indexes.ttl("expires_at", name="expires_at_ttl"),
-    IndexModel([("session_id", ASCENDING)], name="session"),
-    IndexModel([("user_id", ASCENDING)], name="user"),
-)
-indexes.declare(LOCKOUTS, indexes.ttl("expires_at", name="expires_at_ttl"))
 
 
 # --- sessions -----------------------------------------------------------------------------

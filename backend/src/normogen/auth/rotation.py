@@ -12,16 +12,17 @@ from datetime import UTC, datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts import repository as users
+from normogen.auth import errors as codes
 from normogen.auth.context import AuthContext
 from normogen.auth.schemas import RotateUserKey
 from normogen.auth.service import active_user, reauthenticate
 from normogen.db.client import Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import Conflict
-from normogen.events.service import EventType, record
-from normogen.links import repository as links
-from normogen.profiles import repository as profiles
+from normogen.events.public import EventType, record
+from normogen.links import public as links
+from normogen.profiles import public as profiles
+from normogen.users import repository as users
 
 MAX_PERSONAL_PROFILES = 1000
 
@@ -32,7 +33,7 @@ def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
     return Conflict(
         f"The rotation must re-wrap exactly the account's {what} (missing: {missing}; "
         f"unexpected: {extra}); re-read them and retry",
-        code="rotation_mismatch",
+        code=codes.ROTATION_MISMATCH,
     )
 
 
@@ -54,7 +55,9 @@ async def rotate_user_key(
         if not await users.replace_credentials(
             db, user_id, user["auth_hash"], changes, now, session=session
         ):
-            raise Conflict("The credential changed concurrently; retry", code="credential_changed")
+            raise Conflict(
+                "The credential changed concurrently; retry", code=codes.CREDENTIAL_CHANGED
+            )
         personal = await profiles.list_profiles(
             db, {"owner_id": user_id, "family_id": None}, MAX_PERSONAL_PROFILES, session=session
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from normogen.auth import errors as codes
 from normogen.auth import recovery, rotation, service, sessions
 from normogen.auth.dependencies import AuthContextDep, CurrentUser, per_ip_limit
 from normogen.auth.schemas import (
@@ -24,7 +25,7 @@ from normogen.auth.schemas import (
     TokenResponse,
 )
 from normogen.errors import NotFound, responses
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 NO_CONTENT = status.HTTP_204_NO_CONTENT
@@ -87,7 +88,7 @@ async def list_sessions(user: CurrentUser, ctx: AuthContextDep) -> SessionList:
 async def revoke_session(session_id: str, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Revoke one of the caller's sessions; another account's session id is a 404."""
     if len(session_id) > 64 or not await sessions.revoke(ctx, user.user_id, session_id):
-        raise NotFound("Session not found", code="session_not_found")
+        raise NotFound("Session not found", code=codes.SESSION_NOT_FOUND)
     await record(ctx.db, user.user_id, EventType.SESSION_REVOKED, ctx.origin, session_id)
     return Response(status_code=NO_CONTENT)
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import repository as users
-from normogen.accounts.deletion import finish_deletion
+from normogen.auth import errors as codes
 from normogen.auth import lockout, sessions
 from normogen.auth.context import AuthContext
 from normogen.auth.schemas import (
@@ -30,7 +29,10 @@ from normogen.auth.sessions import TokenPair
 from normogen.crypto.shapes import KdfParams, b64decode, require_kdf_minimum
 from normogen.db.client import Document
 from normogen.errors import Conflict, Forbidden, Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import errors as users_codes
+from normogen.users import repository as users
+from normogen.users.deletion import finish_deletion
 
 # The reference client's default (OWASP): what a fake KDF answer must look like.
 CLIENT_DEFAULT_ITERATIONS = 600_000
@@ -101,12 +103,12 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
     except DuplicateKeyError as exc:
         if _id_clash(exc):
             raise Conflict(
-                "This user id is taken; generate another", code="user_id_taken"
+                "This user id is taken; generate another", code=codes.USER_ID_TAKEN
             ) from None
         existing = await users.find_by_email(ctx.db, body.email)
         if existing is None or existing.get("status") != users.DELETING:
             raise Conflict(
-                "An account with this email already exists", code="email_taken"
+                "An account with this email already exists", code=users_codes.EMAIL_TAKEN
             ) from None
         # The previous owner's deletion was interrupted: finish it, then the email is free.
         await finish_deletion(ctx.db, str(existing["_id"]))
@@ -114,7 +116,7 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
             await users.insert_user(ctx.db, user)
         except DuplicateKeyError:
             raise Conflict(
-                "An account with this email already exists", code="email_taken"
+                "An account with this email already exists", code=users_codes.EMAIL_TAKEN
             ) from None
     pair = await sessions.start_session(ctx, user["_id"], body.device_name)
     await record(ctx.db, user["_id"], EventType.REGISTERED, ctx.origin, pair.session_id)
@@ -142,7 +144,7 @@ async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:
         ctx.runtime.metrics.auth_failures.labels("invalid_credentials").inc()
         if user is not None and user.get("status") == users.ACTIVE:
             await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
-        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+        raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, key)
     await _rehash_if_needed(ctx, user, secret)
     # Bound to the credential just verified: a change or deletion since then voids it (401).
@@ -164,7 +166,7 @@ async def active_user(ctx: AuthContext, user_id: str) -> Document:
     """The caller's user document; a vanished or deleting account is a 401."""
     user = await users.find_active(ctx.db, user_id)
     if user is None:
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
+        raise Unauthorized("Invalid or expired access token", code=codes.INVALID_TOKEN)
     return user
 
 
@@ -177,7 +179,7 @@ async def reauthenticate(ctx: AuthContext, user: Document, auth_key: str) -> Non
         await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("reauthentication").inc()
         await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
-        raise Forbidden("The auth key is not correct", code="invalid_credentials")
+        raise Forbidden("The auth key is not correct", code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, key)
 
 
@@ -196,7 +198,7 @@ async def change_password(
     }
     now = datetime.now(UTC)
     if not await users.replace_credentials(ctx.db, user_id, user["auth_hash"], changes, now):
-        raise Conflict("The credential changed concurrently; retry", code="credential_changed")
+        raise Conflict("The credential changed concurrently; retry", code=codes.CREDENTIAL_CHANGED)
     current = await sessions.find_session(ctx, user_id, session_id)
     device = current.get("device_name") if current else None
     await sessions.revoke_all(ctx, user_id)

@@ -30,14 +30,14 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import repository as users
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
-from normogen.auth.tokens import issue_access_token
+from normogen.core.tokens import issue_access_token
 from normogen.db.client import Database, Document
 from normogen.errors import Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import repository as users
+from normogen.users.owned import OwnedData
 
 REFRESH_TOKEN_BYTES = 32  # 256 bits from the OS CSPRNG
 INVALID_REFRESH = "Invalid or expired refresh token"
@@ -256,4 +256,4 @@ async def _delete_sessions(db: Database, user_id: str) -> None:
 
 
 # First in deletion order: ending the sessions is what makes the account's tokens stop working.
-register_owned(OwnedData("sessions", _export_sessions, _delete_sessions, order=0))
+OWNED = OwnedData("sessions", _export_sessions, _delete_sessions, order=0)

@@ -8,13 +8,13 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import CurrentUser
-from normogen.auth.principal import Principal
+from normogen.auth.public import CurrentUser
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
 from normogen.families import repository
-from normogen.profiles.access import Role
+from normogen.profiles.public import Role
+from normogen.users.principal import Principal
 
 FAMILY_NOT_FOUND = "Family not found"
 

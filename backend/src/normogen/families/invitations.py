@@ -19,13 +19,12 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts import repository as accounts
-from normogen.auth.principal import Principal
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import Conflict, NotFound
-from normogen.events.service import EventType, Origin, record
+from normogen.events.public import EventType, Origin, record
+from normogen.families import errors as codes
 from normogen.families import repository
 from normogen.families.dependencies import FamilyAccess
 from normogen.families.schemas import InvitationCreate
@@ -35,6 +34,8 @@ from normogen.families.service import (
     now_ms,
     summary_view,
 )
+from normogen.users import repository as accounts
+from normogen.users.principal import Principal
 
 INVITATION_NOT_FOUND = "Invitation not found"
 
@@ -49,7 +50,7 @@ async def invite(
     if len(members) + pending >= MAX_MEMBERS_PER_FAMILY:
         raise Conflict(
             f"A family has at most {MAX_MEMBERS_PER_FAMILY} members and invitations",
-            code="family_full",
+            code=codes.FAMILY_FULL,
         )
     doc: Document = {
         "_id": str(uuid.uuid4()),
@@ -127,7 +128,7 @@ async def accept(
             "updated_at": now,
         }
         if await repository.accept_membership(db, membership, session) is None:
-            raise Conflict("You are already a member of this family", code="already_member")
+            raise Conflict("You are already a member of this family", code=codes.ALREADY_MEMBER)
         return invitation, membership
 
     invitation, membership = await run_transaction(db.client, callback)

@@ -16,9 +16,9 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.db import indexes
 from normogen.db.client import Database, Document
+from normogen.users.owned import OwnedData
 
 FAMILIES = "families"
 MEMBERS = "family_members"
@@ -29,26 +29,31 @@ CONFIRMED = "confirmed"
 REMOVED = "removed"
 VISIBLE = (ACCEPTED, CONFIRMED)  # statuses that see the family (only confirmed reach profiles)
 
-indexes.declare(
-    FAMILIES,
-    # The caller's own families (limit, export, account deletion).
-    IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
-)
-indexes.declare(
-    MEMBERS,
-    # Read on every profile and record request: the caller's confirmed memberships.
-    IndexModel([("user_id", ASCENDING), ("status", ASCENDING)], name="user_status"),
-    IndexModel([("family_id", ASCENDING), ("status", ASCENDING)], name="family_status"),
-    IndexModel([("owner_id", ASCENDING)], name="owner"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),  # set on removed memberships only
-)
-indexes.declare(
-    INVITATIONS,
-    # One pending invitation per family and email: inviting again replaces it.
-    IndexModel([("family_id", ASCENDING), ("email", ASCENDING)], name="family_email", unique=True),
-    IndexModel([("email", ASCENDING)], name="email"),
-    IndexModel([("owner_id", ASCENDING)], name="owner"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        FAMILIES,
+        # The caller's own families (limit, export, account deletion).
+        IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
+    ),
+    indexes.of(
+        MEMBERS,
+        # Read on every profile and record request: the caller's confirmed memberships.
+        IndexModel([("user_id", ASCENDING), ("status", ASCENDING)], name="user_status"),
+        IndexModel([("family_id", ASCENDING), ("status", ASCENDING)], name="family_status"),
+        IndexModel([("owner_id", ASCENDING)], name="owner"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),  # set on removed memberships only
+    ),
+    indexes.of(
+        INVITATIONS,
+        # One pending invitation per family and email: inviting again replaces it.
+        IndexModel(
+            [("family_id", ASCENDING), ("email", ASCENDING)], name="family_email", unique=True
+        ),
+        IndexModel([("email", ASCENDING)], name="email"),
+        IndexModel([("owner_id", ASCENDING)], name="owner"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+    ),
 )
 
 
@@ -338,7 +343,7 @@ async def _export_memberships(db: Database, user_id: str) -> AsyncIterator[dict[
 # Memberships end early in a deletion (access stops before the data goes). Family profiles and
 # their records carry the family owner's `owner_id`, so the profiles and records entries delete
 # them along with the owner's own profiles: deleting an owner removes their families entirely.
-register_owned(
-    OwnedData("family_memberships", _export_memberships, delete_memberships_of, order=10)
+OWNED_MEMBERSHIPS = OwnedData(
+    "family_memberships", _export_memberships, delete_memberships_of, order=10
 )
-register_owned(OwnedData("families", _export_families, delete_owned, order=20))
+OWNED_FAMILIES = OwnedData("families", _export_families, delete_owned, order=20)

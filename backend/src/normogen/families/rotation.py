@@ -15,13 +15,14 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
-from normogen.errors import Conflict, NotFound
-from normogen.events.service import EventType, Origin, record
+from normogen.errors import STALE_KEY_EPOCH, Conflict, NotFound
+from normogen.events.public import EventType, Origin, record
+from normogen.families import errors as codes
 from normogen.families import repository
 from normogen.families.dependencies import FamilyAccess
 from normogen.families.schemas import FamilyRotate
 from normogen.families.service import MAX_FAMILY_PROFILES, now_ms, summary_view
-from normogen.profiles import repository as profiles
+from normogen.profiles import public as profiles
 
 
 def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
@@ -34,7 +35,7 @@ def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
     detail = "; ".join(part for part in parts if part)
     return Conflict(
         f"The rotation's {what} do not match the family ({detail}); re-read it",
-        code="rotation_mismatch",
+        code=codes.ROTATION_MISMATCH,
     )
 
 
@@ -46,10 +47,12 @@ async def rotate(
     family_id = found.id
     if owner_id in body.remove:
         raise Conflict(
-            "The owner cannot be removed; delete the family instead", code="owner_cannot_leave"
+            "The owner cannot be removed; delete the family instead", code=codes.OWNER_CANNOT_LEAVE
         )
     if any(grant.signer_id != owner_id for grant in body.grants.values()):
-        raise Conflict("Family key grants are signed by the owner", code="grant_signer_mismatch")
+        raise Conflict(
+            "Family key grants are signed by the owner", code=codes.GRANT_SIGNER_MISMATCH
+        )
 
     async def callback(session: AsyncClientSession) -> tuple[Document, Document, list[str]]:
         now = now_ms()
@@ -62,7 +65,7 @@ async def rotate(
                 raise NotFound("Family not found")
             raise Conflict(
                 f"The family key is at epoch {current.get('key_epoch', 1)}; rotate to the next one",
-                code="stale_key_epoch",
+                code=STALE_KEY_EPOCH,
             )
         members = await repository.members_of(db, family_id, session=session)
         visible = {doc["user_id"] for doc in members}
@@ -84,7 +87,7 @@ async def rotate(
             if item.key_epoch != epochs[profile_id] + 1:
                 raise Conflict(
                     f"Profile {profile_id} moves to key epoch {epochs[profile_id] + 1}",
-                    code="stale_key_epoch",
+                    code=STALE_KEY_EPOCH,
                 )
             await profiles.rekey_profile(
                 db,

@@ -8,11 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from normogen.auth.dependencies import CurrentUser
+from normogen.auth.public import CurrentUser
 from normogen.conditional import json_response
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import responses
-from normogen.events.dependencies import RequestOrigin
+from normogen.events.public import RequestOrigin
 from normogen.families import invitations, rotation, service
 from normogen.families.dependencies import MemberFamily, OwnedFamily
 from normogen.families.schemas import (

@@ -21,20 +21,19 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import repository as accounts
-from normogen.auth.principal import Principal
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import Conflict, Forbidden, NotFound
-from normogen.events.service import EventType, Origin, record
+from normogen.events.public import EventType, Origin, record
+from normogen.families import errors as codes
 from normogen.families import repository
 from normogen.families.dependencies import FamilyAccess
 from normogen.families.schemas import FamilyCreate, MemberUpdate
-from normogen.profiles import repository as profiles
-from normogen.profiles import service as profile_service
-from normogen.profiles.access import Access, Role
-from normogen.profiles.dependencies import AuthorizedProfile
+from normogen.profiles import public as profiles
+from normogen.profiles.public import Access, AuthorizedProfile, Role
+from normogen.users import repository as accounts
+from normogen.users.principal import Principal
 
 # Bounds no household reaches; they keep lists unpaginated and abuse cheap.
 MAX_FAMILIES_PER_OWNER = 20
@@ -98,9 +97,9 @@ async def create_family(
     """A new family owned by the caller, with the family key sealed to the caller."""
     if await repository.count_owned(db, principal.user_id) >= MAX_FAMILIES_PER_OWNER:
         message = f"At most {MAX_FAMILIES_PER_OWNER} families per account"
-        raise Conflict(message, code="family_limit")
+        raise Conflict(message, code=codes.FAMILY_LIMIT)
     if body.wrapped_key.signer_id != principal.user_id:
-        raise Conflict("The creator signs the family key grant", code="grant_signer_mismatch")
+        raise Conflict("The creator signs the family key grant", code=codes.GRANT_SIGNER_MISMATCH)
     owner_keys = (await accounts.identities(db, [principal.user_id])).get(principal.user_id)
     if owner_keys is None:
         raise NotFound("Account not found")
@@ -137,7 +136,7 @@ async def create_family(
     try:
         await run_transaction(db.client, callback)
     except DuplicateKeyError:
-        raise Conflict("A family already uses this id", code="family_id_conflict") from None
+        raise Conflict("A family already uses this id", code=codes.FAMILY_ID_CONFLICT) from None
     await record(db, principal.user_id, EventType.FAMILY_CREATED, origin, principal.session_id)
     return summary_view(family, owner)
 
@@ -185,7 +184,7 @@ async def delete_family(
     for doc in await profiles.list_profiles(db, scope, MAX_FAMILY_PROFILES):
         profile = AuthorizedProfile(doc, Role.OWNER, owner_access)
         with contextlib.suppress(NotFound):  # deleted concurrently: already a tombstone
-            await profile_service.delete_profile(db, settings, profile, None)
+            await profiles.delete_profile(db, settings, profile, None)
     await repository.delete_family(db, found.id, owner_id)
     await repository.delete_membership(db, found.id, owner_id)
     await record(db, owner_id, EventType.FAMILY_DELETED, origin, found.principal.session_id)
@@ -199,7 +198,7 @@ async def update_member(
     """Confirm a member with their sealed family key, re-wrap it, or change their role."""
     owner_id = found.principal.user_id
     if user_id == owner_id and body.role is not None:
-        raise Conflict("The owner's role cannot change", code="owner_role_fixed")
+        raise Conflict("The owner's role cannot change", code=codes.OWNER_ROLE_FIXED)
     target = await repository.find_membership(db, found.id, user_id)
     if target is None or target["status"] not in repository.VISIBLE:
         raise NotFound(MEMBER_NOT_FOUND)
@@ -209,7 +208,7 @@ async def update_member(
     if body.wrapped_key is not None:
         if body.wrapped_key.signer_id != owner_id:
             raise Conflict(
-                "Family key grants are signed by the owner", code="grant_signer_mismatch"
+                "Family key grants are signed by the owner", code=codes.GRANT_SIGNER_MISMATCH
             )
         changes["wrapped_key"] = body.wrapped_key.to_doc()
         changes["status"] = repository.CONFIRMED
@@ -218,7 +217,7 @@ async def update_member(
     elif confirming:
         raise Conflict(
             "Confirm the member by uploading the family key sealed to their public key",
-            code="wrapped_key_required",
+            code=codes.WRAPPED_KEY_REQUIRED,
         )
     role_changed = body.role is not None and body.role != target["role"]
     if body.role is not None:
@@ -247,7 +246,7 @@ async def remove_member(
     owner_id = found.family["owner_id"]
     if user_id == owner_id:
         message = "The owner cannot leave; delete the family instead"
-        raise Conflict(message, code="owner_cannot_leave")
+        raise Conflict(message, code=codes.OWNER_CANNOT_LEAVE)
     if user_id != caller and found.role is not Role.OWNER:
         raise Forbidden("Only the family's owner may remove other members")
     target = await repository.find_membership(db, found.id, user_id)
@@ -257,7 +256,7 @@ async def remove_member(
         raise Conflict(
             "Removing a confirmed member rotates the family key: "
             f"POST {FAMILIES_PATH}/{found.id}/rotate (docs/crypto.md, rotation)",
-            code="rotation_required",
+            code=codes.ROTATION_REQUIRED,
         )
     now = now_ms()
     keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)

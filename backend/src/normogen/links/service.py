@@ -16,17 +16,17 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.auth.hashing import KeyHasher
-from normogen.auth.principal import Principal
+from normogen.core.hashing import KeyHasher
 from normogen.crypto.shapes import b64_max_chars, b64decode
 from normogen.db.client import Database, Document
 from normogen.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from normogen.events.coarse import coarse_agent, coarse_ip
-from normogen.events.service import EventType, Origin, record
+from normogen.events.public import EventType, Origin, coarse_agent, coarse_ip, record
+from normogen.links import errors as codes
 from normogen.links import guard, repository
 from normogen.links.schemas import LinkCreate
 from normogen.runtime import Runtime
 from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
+from normogen.users.principal import Principal
 
 LINK_ID_BYTES = 24  # the client draws 192 random bits: 32 URL-safe characters
 LINK_ID_CHARS = 32
@@ -115,11 +115,11 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
         raise PayloadTooLarge(
             f"payload is {len(body.payload.data)} base64 characters; at most {longest} "
             f"({settings.LINK_MAX_BYTES} bytes) are allowed",
-            code="link_too_large",
+            code=codes.LINK_TOO_LARGE,
         )
     if await repository.count_open(ctx.db, principal.user_id, now) >= MAX_OPEN_LINKS_PER_OWNER:
         raise Conflict(
-            f"At most {MAX_OPEN_LINKS_PER_OWNER} open links per account", code="link_limit"
+            f"At most {MAX_OPEN_LINKS_PER_OWNER} open links per account", code=codes.LINK_LIMIT
         )
     verifier = body.password_verifier
     doc: Document = {
@@ -140,7 +140,7 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
     try:
         await repository.insert_link(ctx.db, doc)
     except DuplicateKeyError:
-        raise Conflict("A link already uses this id", code="link_id_conflict") from None
+        raise Conflict("A link already uses this id", code=codes.LINK_ID_CONFLICT) from None
     await record(
         ctx.db, principal.user_id, EventType.LINK_CREATED, ctx.origin, principal.session_id
     )

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from normogen.auth.principal import Principal
 from normogen.db.client import Database, Document
-from normogen.errors import Conflict, Forbidden, NotFound
-from normogen.families import repository as families
+from normogen.errors import STALE_KEY_EPOCH, Conflict, Forbidden, NotFound
+from normogen.families import public as families
 from normogen.profiles import repository
+from normogen.users.principal import Principal
 
 
 class Role(StrEnum):
@@ -107,7 +107,7 @@ async def new_family_profile_scope(
     if family_epoch is not None and family_epoch != current:
         raise Conflict(
             f"The family key is at epoch {current}; wrap the profile key under it",
-            code="stale_key_epoch",
+            code=STALE_KEY_EPOCH,
         )
     return {"owner_id": family["owner_id"], "family_id": family_id}
 

@@ -8,13 +8,14 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import CurrentUser
-from normogen.auth.principal import Principal
+from normogen.auth.public import CurrentUser
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
 from normogen.profiles import access, repository
+from normogen.profiles import errors as codes
 from normogen.profiles.access import Access, Role
+from normogen.users.principal import Principal
 
 PROFILE_NOT_FOUND = "Profile not found"
 
@@ -87,7 +88,7 @@ class AccessRevoked(Forbidden):
     """A former family member syncing a family profile: their access ended (removal, leaving
     or the family's deletion), which the device must learn rather than see an empty feed."""
 
-    code = "access_revoked"
+    code = codes.ACCESS_REVOKED
     default_message = "Your access to this profile was revoked"
 
 

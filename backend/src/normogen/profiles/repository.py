@@ -9,22 +9,25 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.conditional import as_exported
 from normogen.db import indexes
 from normogen.db.client import Database, Document
+from normogen.users.owned import OwnedData
 
 PROFILES = "profiles"
 # Ciphertext fields, removed when a profile becomes a tombstone.
 SECRET_FIELDS = ("encrypted", "wrapped_key", "key_history")
 
-indexes.declare(
-    PROFILES,
-    # The caller's profiles (list, export, deletion) and scoped lookups by id.
-    IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
-    # Family profiles (members' scope, family deletion).
-    IndexModel([("family_id", ASCENDING), ("_id", ASCENDING)], name="family"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        PROFILES,
+        # The caller's profiles (list, export, deletion) and scoped lookups by id.
+        IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
+        # Family profiles (members' scope, family deletion).
+        IndexModel([("family_id", ASCENDING), ("_id", ASCENDING)], name="family"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
+    ),
 )
 
 
@@ -218,4 +221,4 @@ async def _delete(db: Database, user_id: str) -> None:
     await db[PROFILES].delete_many({"owner_id": user_id})
 
 
-register_owned(OwnedData(name="profiles", export=_export, delete=_delete))
+OWNED = OwnedData(name="profiles", export=_export, delete=_delete)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from normogen.auth.dependencies import CurrentUser
+from normogen.auth.public import CurrentUser
 from normogen.conditional import IfMatchHeader, json_response, parse_if_match
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import responses

@@ -8,17 +8,18 @@ from typing import Any, NoReturn
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from normogen.auth.principal import Principal
 from normogen.conditional import IfMatch
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
-from normogen.errors import Conflict, NotFound, PreconditionFailed
+from normogen.errors import STALE_KEY_EPOCH, Conflict, NotFound, PreconditionFailed
 from normogen.profiles import access, repository
+from normogen.profiles import errors as codes
 from normogen.profiles.access import Access, Role
 from normogen.profiles.dependencies import PROFILE_NOT_FOUND, AuthorizedProfile
 from normogen.profiles.schemas import ProfileCreate, ProfileUpdate
-from normogen.records import service as records
+from normogen.records import public as records
+from normogen.users.principal import Principal
 
 # A person tracks themselves and their family: a bound that no household reaches, which keeps
 # the unpaginated list small. Checked before insert, so racing creates may pass it by a few.
@@ -45,7 +46,7 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
     owned = await repository.list_profiles(db, scope, MAX_PROFILES_PER_OWNER)
     if len(owned) >= MAX_PROFILES_PER_OWNER:
         raise Conflict(
-            f"At most {MAX_PROFILES_PER_OWNER} profiles per account", code="profile_limit"
+            f"At most {MAX_PROFILES_PER_OWNER} profiles per account", code=codes.PROFILE_LIMIT
         )
     now = now_ms()
     doc: Document = {
@@ -63,11 +64,11 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         "created_by": principal.user_id,
     }
     if body.key_epoch != 1:
-        raise Conflict("A new profile starts at key epoch 1", code="stale_key_epoch")
+        raise Conflict("A new profile starts at key epoch 1", code=STALE_KEY_EPOCH)
     try:
         await repository.insert_profile(db, doc)
     except DuplicateKeyError:
-        raise Conflict("A profile already uses this id", code="profile_id_conflict") from None
+        raise Conflict("A profile already uses this id", code=codes.PROFILE_ID_CONFLICT) from None
     return doc
 
 

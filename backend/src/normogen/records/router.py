@@ -8,13 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from normogen.auth.dependencies import TOKEN_REQUIRED, CurrentUser, current_user
+from normogen.auth.public import TOKEN_REQUIRED, CurrentUser, current_user
 from normogen.conditional import IfMatchHeader, json_response, parse_if_match, require_if_match
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep, RuntimeDep, runtime_of
 from normogen.direct_routes import direct_get
 from normogen.errors import responses
-from normogen.profiles.dependencies import ReadableProfile, writable_profile
+from normogen.profiles.public import ReadableProfile, writable_profile
 from normogen.records import service
 from normogen.records.dependencies import GatesDep, WritableRecord, readable_record
 from normogen.records.schemas import (
@@ -27,9 +27,9 @@ from normogen.records.schemas import (
     RecordRead,
     RecordUpdate,
     Tag,
-    UtcDatetime,
 )
 from normogen.records.views import record_view
+from normogen.schemas import UtcDatetime
 
 PREFIX = "/api/v1/records"
 router = APIRouter(prefix=PREFIX, tags=["records"])

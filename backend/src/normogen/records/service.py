@@ -13,26 +13,27 @@ from typing import Any, NoReturn
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from normogen.auth.principal import Principal
 from normogen.conditional import IfMatch
 from normogen.config import Settings
+from normogen.core.gates import ProfileGates
 from normogen.crypto.shapes import b64_max_chars
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import (
+    STALE_KEY_EPOCH,
     Conflict,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
 )
-from normogen.profiles import access
-from normogen.profiles import repository as profiles
-from normogen.profiles.access import Access
+from normogen.profiles import public as profiles
+from normogen.profiles.public import Access
+from normogen.records import errors as codes
 from normogen.records import repository
-from normogen.records.gate import ProfileGates
 from normogen.records.schemas import RecordCreate, RecordFields
 from normogen.records.views import payload_size, public_id, record_view
+from normogen.users.principal import Principal
 
 RECORD_NOT_FOUND = "Record not found"
 # A listing runs one indexed query per kind-and-tag pair, or per tag past this many pairs
@@ -58,7 +59,7 @@ def check_size(body: RecordFields, settings: Settings) -> None:
         raise PayloadTooLarge(
             f"payload is {len(body.payload.data)} base64 characters; at most {longest} "
             f"({settings.MAX_RECORD_BYTES} bytes) are allowed",
-            code="record_too_large",
+            code=codes.RECORD_TOO_LARGE,
         )
 
 
@@ -99,7 +100,7 @@ async def create_record(
             doc: Document = {
                 "_id": storage_id,
                 "profile_id": profile["_id"],
-                **access.scope_fields(profile),
+                **profiles.scope_fields(profile),
                 **content,
                 "sort_key": repository.sort_key(body.occurred_at, record_id),
                 "revision": 1,
@@ -150,7 +151,7 @@ async def _require_epoch(
         raise Conflict(
             f"The profile's key is at epoch {current}; re-read the profile and encrypt under "
             "its current key (docs/crypto.md, rotation)",
-            code="stale_key_epoch",
+            code=STALE_KEY_EPOCH,
         )
 
 
@@ -166,7 +167,7 @@ async def _replayed_create(
     """Same id in the same profile again: identical content is the same create retried
     (200); anything else, a live record or a tombstone of this profile, is 409."""
     existing = await repository.find_record(
-        db, record_id, access.scope_fields(profile), include_deleted=True
+        db, record_id, profiles.scope_fields(profile), include_deleted=True
     )
     if (
         existing is not None
@@ -176,7 +177,7 @@ async def _replayed_create(
         and all(existing.get(name) == value for name, value in content.items() if name != "size")
     ):
         return existing
-    raise Conflict("A different record already uses this id", code="record_id_conflict")
+    raise Conflict("A different record already uses this id", code=codes.RECORD_ID_CONFLICT)
 
 
 async def replace_record(
@@ -351,21 +352,3 @@ def encode_cursor(doc: Document) -> str:
 def decode_cursor(cursor: str) -> str:
     """The sort key of a cursor the route has matched against CURSOR_PATTERN."""
     return cursor.replace(".", "|", 1)
-
-
-async def live_record_ids(db: Database, profile_id: str, session: AsyncClientSession) -> list[str]:
-    """For profile deletion: the records to tombstone, read in the deleting transaction."""
-    return await repository.live_ids(db, profile_id, session)
-
-
-async def tombstone_records(
-    db: Database,
-    profile_id: str,
-    ids: list[str],
-    first_seq: int,
-    fields: Document,
-    session: AsyncClientSession,
-) -> None:
-    """For profile deletion: tombstone `ids` with sequence numbers from `first_seq` on."""
-    pairs = [(record_id, first_seq + offset) for offset, record_id in enumerate(ids)]
-    await repository.tombstone_many(db, profile_id, pairs, fields, session)

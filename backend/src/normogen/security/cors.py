@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from normogen.core.http import send_error
 from normogen.errors import Forbidden
-from normogen.ops.edge import send_error
 
 ALLOWED_METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
 _METHODS = frozenset(ALLOWED_METHODS.decode().split(", "))

@@ -13,7 +13,7 @@ import jwt
 import pytest
 from jwt.warnings import InsecureKeyLengthWarning
 
-from normogen.auth.tokens import issue_access_token
+from normogen.core.tokens import issue_access_token
 from tests.accounts import RegisteredUser
 from tests.support import TEST_JWT_SECRET
 

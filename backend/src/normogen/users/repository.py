@@ -15,11 +15,14 @@ USERS = "users"
 ACTIVE = "active"
 DELETING = "deleting"  # tokens and logins refused; owned data being removed; user doc last
 
-indexes.declare(
-    USERS,
-    # Emails are stored normalised (trimmed, lowercased), so this index makes them unique.
-    IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),
-    IndexModel([("status", ASCENDING)], name="status"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        USERS,
+        # Emails are stored normalised (trimmed, lowercased), so this index makes them unique.
+        IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),
+        IndexModel([("status", ASCENDING)], name="status"),
+    ),
 )
 
 
