@@ -64,6 +64,7 @@ def local_database(settings: Settings, data_dir: Path) -> Iterator[Settings]:
 def database_command(
     name: str,
     settings: Settings,
+    *,
     data_dir: Path,
     action: Callable[[Settings], Coroutine[Any, Any, dict[str, Any]]],
 ) -> int:

@@ -132,6 +132,7 @@ class DatabaseUnavailable(ServiceUnavailable):
 def error_body(
     code: str,
     message: str,
+    *,
     request_id: str | None,
     details: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:

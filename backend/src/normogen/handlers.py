@@ -41,7 +41,7 @@ def _json(
     headers: dict[str, str] | None = None,
     details: list[dict[str, str]] | None = None,
 ) -> Response:
-    body = error_body(code, message, request_id_of(request.scope), details)
+    body = error_body(code, message, request_id=request_id_of(request.scope), details=details)
     return Response(body, status, headers=headers, media_type="application/json")
 
 

@@ -35,10 +35,12 @@ def read(user: Document) -> UserRead:
     )
 
 
-async def change_email(ctx: AuthContext, account: Account, auth_key: str, email: str) -> UserRead:
+async def change_email(
+    ctx: AuthContext, account: Account, *, auth_key: str, email: str
+) -> UserRead:
     await reauthenticate(ctx, account.user, auth_key)
     try:
-        updated = await users.set_email(ctx.db, account.user_id, email, datetime.now(UTC))
+        updated = await users.set_email(ctx.db, account.user_id, email=email, now=datetime.now(UTC))
     except DuplicateKeyError:
         raise Conflict(
             "An account with this email already exists", code=users_codes.EMAIL_TAKEN
@@ -46,7 +48,11 @@ async def change_email(ctx: AuthContext, account: Account, auth_key: str, email:
     if updated is None:
         raise Unauthorized("Invalid or expired access token", code=auth_codes.INVALID_TOKEN)
     await record(
-        ctx.db, account.user_id, EventType.EMAIL_CHANGED, ctx.origin, account.principal.session_id
+        ctx.db,
+        account.user_id,
+        EventType.EMAIL_CHANGED,
+        origin=ctx.origin,
+        session_id=account.principal.session_id,
     )
     return read(updated)
 
@@ -58,7 +64,7 @@ def settings_of(user: Document) -> AccountSettings:
 
 async def put_settings(ctx: AuthContext, account: Account, body: AccountSettings) -> None:
     doc = body.model_dump(by_alias=True)
-    if not await users.set_settings(ctx.db, account.user_id, doc, datetime.now(UTC)):
+    if not await users.set_settings(ctx.db, account.user_id, settings=doc, now=datetime.now(UTC)):
         raise Unauthorized("Invalid or expired access token", code=auth_codes.INVALID_TOKEN)
 
 

@@ -46,7 +46,9 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -
 
     async def session_is_active() -> bool:
         # PyMongo errors propagate: the handler maps an outage to 503 database_unavailable.
-        return await session_alive(db, claims.session_id, claims.user_id, datetime.now(UTC))
+        return await session_alive(
+            db, claims.session_id, user_id=claims.user_id, now=datetime.now(UTC)
+        )
 
     active = await runtime.sessions.check(claims.session_id, claims.user_id, session_is_active)
     if not active:

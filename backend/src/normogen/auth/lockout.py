@@ -94,7 +94,7 @@ async def record_failure(ctx: AuthContext, attempt: Attempt) -> None:
     failures = int(doc["failures"])
     delay = backoff(failures)
     if delay:
-        await repository.set_locked_until(ctx.db, attempt.key, now + delay, failures)
+        await repository.set_locked_until(ctx.db, attempt.key, until=now + delay, failures=failures)
 
 
 async def clear(ctx: AuthContext, key: str) -> None:

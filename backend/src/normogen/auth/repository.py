@@ -41,7 +41,7 @@ async def insert_session(db: Database, session: Document) -> None:
 
 
 async def find_active_session(
-    db: Database, session_id: str, user_id: str, now: datetime
+    db: Database, session_id: str, *, user_id: str, now: datetime
 ) -> Document | None:
     """The session when it exists, belongs to `user_id` and has not expired."""
     return await db[SESSIONS].find_one(
@@ -50,7 +50,7 @@ async def find_active_session(
 
 
 async def touch_session(
-    db: Database, session_id: str, user_id: str, now: datetime, expires_at: datetime
+    db: Database, session_id: str, *, user_id: str, now: datetime, expires_at: datetime
 ) -> bool:
     result = await db[SESSIONS].update_one(
         {"_id": session_id, "user_id": user_id},
@@ -160,7 +160,7 @@ async def record_failure(
     )
 
 
-async def set_locked_until(db: Database, key: str, until: datetime, failures: int) -> None:
+async def set_locked_until(db: Database, key: str, *, until: datetime, failures: int) -> None:
     # Only the request that produced this failure count sets the lock (concurrent ones agree).
     await db[LOCKOUTS].update_one(
         {"_id": key, "failures": failures}, {"$set": {"locked_until": until}}

@@ -38,7 +38,7 @@ def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
 
 
 async def rotate_user_key(
-    ctx: AuthContext, user_id: str, session_id: str, body: RotateUserKey
+    ctx: AuthContext, user_id: str, *, session_id: str, body: RotateUserKey
 ) -> None:
     user = await active_user(ctx, user_id)
     await reauthenticate(ctx, user, body.auth_key)
@@ -53,7 +53,7 @@ async def rotate_user_key(
             "recovery": None,
         }
         if not await users.replace_credentials(
-            db, user_id, user["auth_hash"], changes, now, session=session
+            db, user_id, expected_hash=user["auth_hash"], changes=changes, now=now, session=session
         ):
             raise Conflict(
                 "The credential changed concurrently; retry", code=codes.CREDENTIAL_CHANGED
@@ -66,7 +66,12 @@ async def rotate_user_key(
             raise _mismatch("personal profiles", {doc["_id"] for doc in personal}, set(sent))
         for profile_id, rewrap in sent.items():
             await profiles.rewrap_personal(
-                db, profile_id, user_id, rewrap.wrapped_key.to_doc(), now, session
+                db,
+                profile_id,
+                owner_id=user_id,
+                wrapped_key=rewrap.wrapped_key.to_doc(),
+                now=now,
+                session=session,
             )
         labelled = await links.labelled_ids(db, user_id, session=session)
         given = {item.id: item for item in body.links}
@@ -74,7 +79,7 @@ async def rotate_user_key(
             raise _mismatch("link labels", labelled, set(given))
         for link_id, item in given.items():
             label = None if item.label is None else item.label.to_doc()
-            await links.set_label(db, link_id, user_id, label, session=session)
+            await links.set_label(db, link_id, owner_id=user_id, label=label, session=session)
 
     await run_transaction(db.client, callback)
-    await record(db, user_id, EventType.USER_KEY_ROTATED, ctx.origin, session_id)
+    await record(db, user_id, EventType.USER_KEY_ROTATED, origin=ctx.origin, session_id=session_id)

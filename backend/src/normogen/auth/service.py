@@ -118,8 +118,10 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
             raise Conflict(
                 "An account with this email already exists", code=users_codes.EMAIL_TAKEN
             ) from None
-    pair = await sessions.start_session(ctx, user["_id"], body.device_name)
-    await record(ctx.db, user["_id"], EventType.REGISTERED, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(ctx, user["_id"], device_name=body.device_name)
+    await record(
+        ctx.db, user["_id"], EventType.REGISTERED, origin=ctx.origin, session_id=pair.session_id
+    )
     return to_tokens(pair)
 
 
@@ -143,13 +145,17 @@ async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:
         await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("invalid_credentials").inc()
         if user is not None and user.get("status") == users.ACTIVE:
-            await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
+            await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, origin=ctx.origin)
         raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, key)
     await _rehash_if_needed(ctx, user, secret)
     # Bound to the credential just verified: a change or deletion since then voids it (401).
-    pair = await sessions.start_session(ctx, user["_id"], body.device_name, user.get("generation"))
-    await record(ctx.db, user["_id"], EventType.LOGIN, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(
+        ctx, user["_id"], device_name=body.device_name, generation=user.get("generation")
+    )
+    await record(
+        ctx.db, user["_id"], EventType.LOGIN, origin=ctx.origin, session_id=pair.session_id
+    )
     return with_keys(pair, user)
 
 
@@ -158,7 +164,7 @@ async def _rehash_if_needed(ctx: AuthContext, user: Document, secret: bytes) -> 
     if ctx.hasher.needs_rehash(user["auth_hash"]):
         new_hash = await ctx.hasher.hash(secret)
         await users.replace_auth_hash(
-            ctx.db, user["_id"], user["auth_hash"], new_hash, datetime.now(UTC)
+            ctx.db, user["_id"], old=user["auth_hash"], new=new_hash, now=datetime.now(UTC)
         )
 
 
@@ -178,13 +184,13 @@ async def reauthenticate(ctx: AuthContext, user: Document, auth_key: str) -> Non
     if not await ctx.hasher.verify(user["auth_hash"], secret):
         await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("reauthentication").inc()
-        await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
+        await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, origin=ctx.origin)
         raise Forbidden("The auth key is not correct", code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, key)
 
 
 async def change_password(
-    ctx: AuthContext, user_id: str, session_id: str, body: ChangePasswordRequest
+    ctx: AuthContext, user_id: str, *, session_id: str, body: ChangePasswordRequest
 ) -> TokenResponse:
     """Swap the credential and re-wrapped user key; every session ends, a new one starts."""
     require_kdf_minimum(body.new_kdf, ctx.settings, "new_kdf")
@@ -197,11 +203,17 @@ async def change_password(
         "generation": sessions.new_generation(),  # every session of the old credential dies
     }
     now = datetime.now(UTC)
-    if not await users.replace_credentials(ctx.db, user_id, user["auth_hash"], changes, now):
+    if not await users.replace_credentials(
+        ctx.db, user_id, expected_hash=user["auth_hash"], changes=changes, now=now
+    ):
         raise Conflict("The credential changed concurrently; retry", code=codes.CREDENTIAL_CHANGED)
     current = await sessions.find_session(ctx, user_id, session_id)
     device = current.get("device_name") if current else None
     await sessions.revoke_all(ctx, user_id)
-    pair = await sessions.start_session(ctx, user_id, device, changes["generation"])
-    await record(ctx.db, user_id, EventType.PASSWORD_CHANGED, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(
+        ctx, user_id, device_name=device, generation=changes["generation"]
+    )
+    await record(
+        ctx.db, user_id, EventType.PASSWORD_CHANGED, origin=ctx.origin, session_id=pair.session_id
+    )
     return to_tokens(pair)

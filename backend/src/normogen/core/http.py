@@ -52,14 +52,14 @@ async def send_error(scope: Scope, send: Send, error: NormogenError) -> None:
     """Answer with `error` as the JSON error envelope (for pure-ASGI middleware)."""
     if error.error_code == DatabaseUnavailable.code:
         log_unavailable(scope, error)
-    body = error_body(error.error_code, error.message, request_id_of(scope))
+    body = error_body(error.error_code, error.message, request_id=request_id_of(scope))
     raw = [JSON_HEADER, (b"content-length", str(len(body)).encode())]
     raw += [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
     await send({"type": "http.response.start", "status": error.status_code, "headers": raw})
     await send({"type": "http.response.body", "body": body})
 
 
-async def send_body(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+async def send_body(send: Send, status: int, *, body: bytes, content_type: bytes) -> None:
     """A complete response with `body` and no other headers than its type and length."""
     await send(
         {

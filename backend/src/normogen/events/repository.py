@@ -31,7 +31,7 @@ async def insert_event(db: Database, event: Document) -> None:
 
 
 async def list_events(
-    db: Database, user_id: str, limit: int, before: tuple[datetime, str] | None
+    db: Database, user_id: str, *, limit: int, before: tuple[datetime, str] | None
 ) -> list[Document]:
     """The user's events, newest first, strictly after the (created_at, id) cursor position."""
     query: dict[str, Any] = {"user_id": user_id}

@@ -86,6 +86,7 @@ async def record(
     db: Database,
     user_id: str,
     event: EventType,
+    *,
     origin: Origin,
     session_id: str | None = None,
     now: datetime | None = None,
@@ -141,11 +142,11 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 
 async def page(
-    db: Database, user_id: str, limit: int, cursor: str | None
+    db: Database, user_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of the user's events, newest first, and the cursor of the next page."""
     before = _decode_cursor(cursor) if cursor else None
-    docs = await repository.list_events(db, user_id, limit + 1, before)
+    docs = await repository.list_events(db, user_id, limit=limit + 1, before=before)
     more = len(docs) > limit
     docs = docs[:limit]
     return [public(doc) for doc in docs], (_encode_cursor(docs[-1]) if more and docs else None)

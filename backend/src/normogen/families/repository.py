@@ -65,7 +65,7 @@ def membership_id(family_id: str, user_id: str) -> str:
 
 
 async def insert_family(
-    db: Database, family: Document, owner: Document, session: AsyncClientSession
+    db: Database, family: Document, *, owner: Document, session: AsyncClientSession
 ) -> None:
     """The family and its owner's membership (inside the caller's transaction)."""
     await db[FAMILIES].insert_one(family, session=session)
@@ -209,6 +209,7 @@ async def advance_epoch(
 async def set_grant(
     db: Database,
     family_id: str,
+    *,
     user_id: str,
     grant: Document,
     key_epoch: int,
@@ -224,7 +225,7 @@ async def set_grant(
 
 
 async def remove_all_members(
-    db: Database, family_id: str, owner_id: str, now: datetime, expires_at: datetime
+    db: Database, family_id: str, *, owner_id: str, now: datetime, expires_at: datetime
 ) -> list[str]:
     """End every membership but the owner's; returns the former members' ids."""
     query = {
@@ -283,6 +284,7 @@ async def invitations_for(db: Database, email: str, now: datetime) -> list[Docum
 async def take_invitation(
     db: Database,
     invitation_id: str,
+    *,
     email: str,
     now: datetime,
     session: AsyncClientSession | None = None,

@@ -40,7 +40,7 @@ def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
 
 
 async def rotate(
-    db: Database, settings: Settings, found: FamilyAccess, body: FamilyRotate, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, body: FamilyRotate, origin: Origin
 ) -> dict[str, Any]:
     """Apply a rotation atomically; 409 when it is stale or does not cover the family."""
     owner_id = found.principal.user_id
@@ -92,19 +92,25 @@ async def rotate(
             await profiles.rekey_profile(
                 db,
                 profile_id,
-                item.key_epoch,
-                item.wrapped_key.to_doc(),
-                item.key_history.to_doc(),
-                item.encrypted.to_doc(),
-                now,
-                session,
+                key_epoch=item.key_epoch,
+                wrapped_key=item.wrapped_key.to_doc(),
+                key_history=item.key_history.to_doc(),
+                encrypted=item.encrypted.to_doc(),
+                now=now,
+                session=session,
             )
         keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
         for user_id in sorted(removing):
             await repository.remove_member(db, family_id, user_id, now, keep_until, session=session)
         for user_id, grant in body.grants.items():
             await repository.set_grant(
-                db, family_id, user_id, grant.to_doc(), body.key_epoch, now, session
+                db,
+                family_id,
+                user_id=user_id,
+                grant=grant.to_doc(),
+                key_epoch=body.key_epoch,
+                now=now,
+                session=session,
             )
         membership = await repository.find_membership(db, family_id, owner_id, session=session)
         if membership is None:
@@ -113,8 +119,10 @@ async def rotate(
 
     family, membership, removed = await run_transaction(db.client, callback)
     session_id = found.principal.session_id
-    await record(db, owner_id, EventType.FAMILY_KEY_ROTATED, origin, session_id)
+    await record(db, owner_id, EventType.FAMILY_KEY_ROTATED, origin=origin, session_id=session_id)
     for user_id in removed:
-        await record(db, owner_id, EventType.FAMILY_MEMBER_REMOVED, origin, session_id)
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
+        await record(
+            db, owner_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin, session_id=session_id
+        )
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin.elsewhere())
     return summary_view(family, membership)

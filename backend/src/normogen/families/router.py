@@ -45,7 +45,7 @@ async def create_family(
     body: FamilyCreate, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Create a family owned by the caller (encrypted name, family key sealed to the caller)."""
-    view = await service.create_family(db, principal, origin, body)
+    view = await service.create_family(db, principal, origin=origin, body=body)
     return json_response(view, 201, location=f"{PREFIX}/{view['id']}")
 
 
@@ -84,7 +84,7 @@ async def invite(
     origin: RequestOrigin,
 ) -> Response:
     """Invite an email with a role; the answer never reveals whether the email has an account."""
-    view = await invitations.invite(db, runtime.settings, found, body, origin)
+    view = await invitations.invite(db, runtime.settings, found=found, body=body, origin=origin)
     return json_response(view, 201)
 
 
@@ -97,7 +97,7 @@ async def cancel_invitation(
     found: OwnedFamily, invitation_id: UUID, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Withdraw a pending invitation (owner); the invitee can no longer accept it."""
-    await invitations.cancel(db, found, str(invitation_id), origin)
+    await invitations.cancel(db, found, invitation_id=str(invitation_id), origin=origin)
     return Response(status_code=204)
 
 
@@ -112,7 +112,9 @@ async def rotate_family_key(
     origin: RequestOrigin,
 ) -> Response:
     """Rotate the family key (removing members): new grants and profile keys, atomically."""
-    return json_response(await rotation.rotate(db, runtime.settings, found, body, origin))
+    return json_response(
+        await rotation.rotate(db, runtime.settings, found=found, body=body, origin=origin)
+    )
 
 
 @router.put(
@@ -157,7 +159,9 @@ async def accept_invitation(
     invitation_id: UUID, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Accept: join as `accepted` until the owner uploads your sealed family key."""
-    return json_response(await invitations.accept(db, principal, str(invitation_id), origin))
+    return json_response(
+        await invitations.accept(db, principal, invitation_id=str(invitation_id), origin=origin)
+    )
 
 
 @invitations_router.post("/{invitation_id}/decline", status_code=204, responses=responses(404))
@@ -165,5 +169,5 @@ async def decline_invitation(
     invitation_id: UUID, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Decline an invitation addressed to you."""
-    await invitations.decline(db, principal, str(invitation_id), origin)
+    await invitations.decline(db, principal, invitation_id=str(invitation_id), origin=origin)
     return Response(status_code=204)

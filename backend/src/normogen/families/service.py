@@ -92,7 +92,7 @@ def invitation_view(doc: Document) -> dict[str, Any]:
 
 
 async def create_family(
-    db: Database, principal: Principal, origin: Origin, body: FamilyCreate
+    db: Database, principal: Principal, *, origin: Origin, body: FamilyCreate
 ) -> dict[str, Any]:
     """A new family owned by the caller, with the family key sealed to the caller."""
     if await repository.count_owned(db, principal.user_id) >= MAX_FAMILIES_PER_OWNER:
@@ -131,13 +131,19 @@ async def create_family(
     }
 
     async def callback(session: AsyncClientSession) -> None:
-        await repository.insert_family(db, family, owner, session)
+        await repository.insert_family(db, family, owner=owner, session=session)
 
     try:
         await run_transaction(db.client, callback)
     except DuplicateKeyError:
         raise Conflict("A family already uses this id", code=codes.FAMILY_ID_CONFLICT) from None
-    await record(db, principal.user_id, EventType.FAMILY_CREATED, origin, principal.session_id)
+    await record(
+        db,
+        principal.user_id,
+        EventType.FAMILY_CREATED,
+        origin=origin,
+        session_id=principal.session_id,
+    )
     return summary_view(family, owner)
 
 
@@ -176,7 +182,9 @@ async def delete_family(
     owner_id = found.principal.user_id
     now = now_ms()
     keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
-    removed = await repository.remove_all_members(db, found.id, owner_id, now, keep_until)
+    removed = await repository.remove_all_members(
+        db, found.id, owner_id=owner_id, now=now, expires_at=keep_until
+    )
     await repository.delete_invitations(db, found.id)
     owner_access = Access(owner_id, {found.id: Role.OWNER})
     # The caller owns this family (checked by the dependency); its profiles carry its id.
@@ -184,12 +192,14 @@ async def delete_family(
     for doc in await profiles.list_profiles(db, scope, MAX_FAMILY_PROFILES):
         profile = AuthorizedProfile(doc, Role.OWNER, owner_access)
         with contextlib.suppress(NotFound):  # deleted concurrently: already a tombstone
-            await profiles.delete_profile(db, settings, profile, None)
+            await profiles.delete_profile(db, settings, profile=profile, if_match=None)
     await repository.delete_family(db, found.id, owner_id)
     await repository.delete_membership(db, found.id, owner_id)
-    await record(db, owner_id, EventType.FAMILY_DELETED, origin, found.principal.session_id)
+    await record(
+        db, owner_id, EventType.FAMILY_DELETED, origin=origin, session_id=found.principal.session_id
+    )
     for user_id in removed:
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin.elsewhere())
 
 
 async def update_member(
@@ -231,9 +241,9 @@ async def update_member(
         (EventType.FAMILY_MEMBER_ROLE_CHANGED, role_changed),
     ):
         if happened:
-            await record(db, owner_id, event, origin, session)
+            await record(db, owner_id, event, origin=origin, session_id=session)
             if user_id != owner_id:
-                await record(db, user_id, event, origin.elsewhere())
+                await record(db, user_id, event, origin=origin.elsewhere())
     identities = await accounts.identities(db, [user_id])
     return member_view(updated, identities.get(user_id), with_email=True)
 
@@ -268,8 +278,8 @@ async def remove_member(
         await repository.mark_rotation_needed(db, found.id)
     session = found.principal.session_id
     if user_id == caller:
-        await record(db, caller, EventType.FAMILY_LEFT, origin, session)
-        await record(db, owner_id, EventType.FAMILY_LEFT, origin.elsewhere())
+        await record(db, caller, EventType.FAMILY_LEFT, origin=origin, session_id=session)
+        await record(db, owner_id, EventType.FAMILY_LEFT, origin=origin.elsewhere())
     else:
-        await record(db, caller, EventType.FAMILY_MEMBER_REMOVED, origin, session)
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
+        await record(db, caller, EventType.FAMILY_MEMBER_REMOVED, origin=origin, session_id=session)
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin.elsewhere())

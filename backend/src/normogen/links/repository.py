@@ -59,9 +59,9 @@ async def labelled_ids(
 async def set_label(
     db: Database,
     link_id: str,
+    *,
     owner_id: str,
     label: Document | None,
-    *,
     session: AsyncClientSession | None = None,
 ) -> None:
     await db[LINKS].update_one(
@@ -104,7 +104,7 @@ async def find_openable(db: Database, link_id: str, now: datetime) -> Document |
 
 
 async def consume(
-    db: Database, link_id: str, max_count: int | None, now: datetime, entry: Document
+    db: Database, link_id: str, *, max_count: int | None, now: datetime, entry: Document
 ) -> Document | None:
     """Count one access and log it, atomically, if the link may still be opened; else None.
 

@@ -142,7 +142,11 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
     except DuplicateKeyError:
         raise Conflict("A link already uses this id", code=codes.LINK_ID_CONFLICT) from None
     await record(
-        ctx.db, principal.user_id, EventType.LINK_CREATED, ctx.origin, principal.session_id
+        ctx.db,
+        principal.user_id,
+        EventType.LINK_CREATED,
+        origin=ctx.origin,
+        session_id=principal.session_id,
     )
     return doc
 
@@ -173,7 +177,9 @@ async def revoke_link(ctx: LinkContext, principal: Principal, link_id: str) -> N
         raise LinkNotFound()
     if not before.get("revoked"):
         event = EventType.LINK_REVOKED
-        await record(ctx.db, principal.user_id, event, ctx.origin, principal.session_id)
+        await record(
+            ctx.db, principal.user_id, event, origin=ctx.origin, session_id=principal.session_id
+        )
 
 
 def access_limit(ctx: LinkContext) -> Limit:
@@ -204,12 +210,14 @@ async def open_link(ctx: LinkContext, link_id: str, verifier: str | None) -> dic
         await reservation.release()
     where = Origin(client_ip, ctx.origin.user_agent, ctx.origin.retention_days)
     entry = {"at": now, "ip": coarse_ip(client_ip), "agent": coarse_agent(ctx.origin.user_agent)}
-    opened = await repository.consume(ctx.db, link_id, link.get("max_access_count"), now, entry)
+    opened = await repository.consume(
+        ctx.db, link_id, max_count=link.get("max_access_count"), now=now, entry=entry
+    )
     if opened is None:
         raise LinkNotFound()  # exhausted, or expired or revoked a moment ago
     emergency = opened.get("kind") == "emergency"
     event = EventType.EMERGENCY_LINK_ACCESSED if emergency else EventType.LINK_ACCESSED
-    await record(ctx.db, opened["owner_id"], event, where)
+    await record(ctx.db, opened["owner_id"], event, origin=where)
     return {"id": link_id, "payload": opened["payload"], "expires_at": opened["expires_at"]}
 
 

@@ -87,9 +87,11 @@ class EdgeMiddleware:
                 await send_error(scope, send_with_headers, NormogenError())
         finally:
             self.metrics.in_flight.dec()
-            self._record(scope, status, started, request_id, client)
+            self._record(scope, status, started=started, request_id=request_id, ip=client)
 
-    def _record(self, scope: Scope, status: int, started: float, request_id: str, ip: str) -> None:
+    def _record(
+        self, scope: Scope, status: int, *, started: float, request_id: str, ip: str
+    ) -> None:
         elapsed = time.perf_counter() - started
         route = scope.get("route")
         path = scope["path"]

@@ -28,14 +28,16 @@ class Probes:
     async def answer(self, path: str, send: Send) -> None:
         """Answer the probe at `path` (one of PROBES)."""
         if path == "/health":
-            await send_body(send, 200, _HEALTH_BODY, JSON_HEADER[1])
+            await send_body(send, 200, body=_HEALTH_BODY, content_type=JSON_HEADER[1])
         elif path == "/ready":
             status, body = await self.readiness()
             encoded = json.dumps(body, separators=(",", ":")).encode()
-            await send_body(send, status, encoded, JSON_HEADER[1])
+            await send_body(send, status, body=encoded, content_type=JSON_HEADER[1])
         else:
             metrics = self.runtime.metrics
-            await send_body(send, 200, metrics.render(), metrics.content_type.encode())
+            await send_body(
+                send, 200, body=metrics.render(), content_type=metrics.content_type.encode()
+            )
 
     async def readiness(self) -> tuple[int, dict[str, Any]]:
         runtime = self.runtime

@@ -90,7 +90,7 @@ def new_profile_scope(principal: Principal) -> Document:
 
 
 async def new_family_profile_scope(
-    db: Database, caller: Access, family_id: str, family_epoch: int | None = None
+    db: Database, caller: Access, *, family_id: str, family_epoch: int | None = None
 ) -> Document:
     """The access fields of a profile created in a family: owner or caregiver only.
 

@@ -68,6 +68,7 @@ async def list_profiles(
 async def _update_live(
     db: Database,
     profile_id: str,
+    *,
     query: Document,
     update: Document,
     session: AsyncClientSession | None = None,
@@ -93,12 +94,15 @@ async def update_profile(
     query: Document = dict(scope)
     if revision_filter is not None:
         query["revision"] = revision_filter
-    return await _update_live(db, profile_id, query, {"$set": changes, "$inc": {"revision": 1}})
+    return await _update_live(
+        db, profile_id, query=query, update={"$set": changes, "$inc": {"revision": 1}}
+    )
 
 
 async def rekey_profile(
     db: Database,
     profile_id: str,
+    *,
     key_epoch: int,
     wrapped_key: Document,
     key_history: Document,
@@ -126,6 +130,7 @@ async def rekey_profile(
 async def rewrap_personal(
     db: Database,
     profile_id: str,
+    *,
     owner_id: str,
     wrapped_key: Document,
     now: datetime,
@@ -143,9 +148,9 @@ async def rewrap_personal(
 async def allocate_seq(
     db: Database,
     profile_id: str,
+    *,
     count: int,
     session: AsyncClientSession,
-    *,
     live_only: bool = True,
 ) -> int | None:
     """Reserve `count` sequence numbers of a (live) profile; returns the highest one.
@@ -172,6 +177,7 @@ async def key_epoch_of(db: Database, profile_id: str, session: AsyncClientSessio
 async def tombstone_profile(
     db: Database,
     profile_id: str,
+    *,
     scope: Document,
     revision_filter: Document | None,
     fields: Document,
@@ -186,7 +192,7 @@ async def tombstone_profile(
         "$unset": dict.fromkeys(SECRET_FIELDS, ""),
         "$inc": {"revision": 1},
     }
-    return await _update_live(db, profile_id, query, update, session)
+    return await _update_live(db, profile_id, query=query, update=update, session=session)
 
 
 async def counter_of(db: Database, profile_id: str, session: AsyncClientSession) -> int:

@@ -79,5 +79,5 @@ async def delete_profile(
 ) -> Response:
     """Delete a profile and its records, leaving tombstones for syncing devices."""
     condition = parse_if_match(if_match)
-    await service.delete_profile(db, runtime.settings, profile, condition)
+    await service.delete_profile(db, runtime.settings, profile=profile, if_match=condition)
     return Response(status_code=204)

@@ -42,7 +42,9 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         scope = access.new_profile_scope(principal)
     else:
         caller = await access.resolve(db, principal)
-        scope = await access.new_family_profile_scope(db, caller, body.family_id, body.family_epoch)
+        scope = await access.new_family_profile_scope(
+            db, caller, family_id=body.family_id, family_epoch=body.family_epoch
+        )
     owned = await repository.list_profiles(db, scope, MAX_PROFILES_PER_OWNER)
     if len(owned) >= MAX_PROFILES_PER_OWNER:
         raise Conflict(
@@ -99,7 +101,7 @@ async def update_profile(
 
 
 async def delete_profile(
-    db: Database, settings: Settings, profile: AuthorizedProfile, if_match: IfMatch | None
+    db: Database, settings: Settings, *, profile: AuthorizedProfile, if_match: IfMatch | None
 ) -> None:
     """Tombstone the profile and every live record in it, in one transaction.
 
@@ -120,17 +122,21 @@ async def delete_profile(
         # First write: it locks the profile (the records' counter) until the commit, so no
         # record can be written into the profile between the two statements below.
         tombstone = await repository.tombstone_profile(
-            db, profile.id, scope, revision, fields, session
+            db, profile.id, scope=scope, revision_filter=revision, fields=fields, session=session
         )
         if tombstone is None:
             return None
         ids = await records.live_record_ids(db, profile.id, session)
         if ids:
-            top = await repository.allocate_seq(db, profile.id, len(ids), session, live_only=False)
+            top = await repository.allocate_seq(
+                db, profile.id, count=len(ids), session=session, live_only=False
+            )
             if top is None:  # cannot happen: this transaction holds the profile document
                 raise RuntimeError("profile vanished inside its deleting transaction")
             first = top - len(ids) + 1
-            await records.tombstone_records(db, profile.id, ids, first, fields, session)
+            await records.tombstone_records(
+                db, profile.id, ids=ids, first_seq=first, fields=fields, session=session
+            )
         return tombstone
 
     result = await run_transaction(db.client, callback)

@@ -202,6 +202,7 @@ async def live_ids(db: Database, profile_id: str, session: AsyncClientSession) -
 async def update_live(
     db: Database,
     record_id: str,
+    *,
     scope: Document,
     revision_filter: Document | None,
     update: Document,
@@ -232,6 +233,7 @@ def tombstoning(fields: Document) -> Document:
 async def tombstone_many(
     db: Database,
     profile_id: str,
+    *,
     ids_and_seqs: list[tuple[str, int]],
     fields: Document,
     session: AsyncClientSession,
@@ -254,7 +256,7 @@ def changes_query(profile_id: str, since: int) -> Document:
 
 
 async def changes_after(
-    db: Database, profile_id: str, since: int, limit: int, session: AsyncClientSession
+    db: Database, profile_id: str, *, since: int, limit: int, session: AsyncClientSession
 ) -> list[Document]:
     """Records and tombstones with a sequence number above `since`, in sequence order."""
     cursor = (

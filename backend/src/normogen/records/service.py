@@ -80,6 +80,7 @@ def _content(body: RecordFields) -> Document:
 async def create_record(
     db: Database,
     settings: Settings,
+    *,
     principal: Principal,
     profile: Document,
     body: RecordCreate,
@@ -92,10 +93,10 @@ async def create_record(
 
     async def insert(storage_id: str) -> Document:
         async def callback(session: AsyncClientSession) -> Document:
-            seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
+            seq = await profiles.allocate_seq(db, profile["_id"], count=1, session=session)
             if seq is None:
                 raise NotFound("Profile not found")  # deleted since the request was authorised
-            await _require_epoch(db, profile["_id"], body.key_epoch, session)
+            await _require_epoch(db, profile["_id"], key_epoch=body.key_epoch, session=session)
             now = now_ms()
             doc: Document = {
                 "_id": storage_id,
@@ -135,11 +136,11 @@ async def create_record(
         except DuplicateKeyError as exc:
             if not _is_id_clash(exc):
                 raise
-    return await _replayed_create(db, storage_id, profile, content), False
+    return await _replayed_create(db, storage_id, profile=profile, content=content), False
 
 
 async def _require_epoch(
-    db: Database, profile_id: str, key_epoch: int, session: AsyncClientSession
+    db: Database, profile_id: str, *, key_epoch: int, session: AsyncClientSession
 ) -> None:
     """Refuse a payload under an old profile key (after a family key rotation).
 
@@ -162,7 +163,7 @@ def _is_id_clash(exc: DuplicateKeyError) -> bool:
 
 
 async def _replayed_create(
-    db: Database, record_id: str, profile: Document, content: Document
+    db: Database, record_id: str, *, profile: Document, content: Document
 ) -> Document:
     """Same id in the same profile again: identical content is the same create retried
     (200); anything else, a live record or a tombstone of this profile, is 409."""
@@ -183,6 +184,7 @@ async def _replayed_create(
 async def replace_record(
     db: Database,
     settings: Settings,
+    *,
     principal: Principal,
     record: Document,
     caller: Access,
@@ -201,10 +203,10 @@ async def replace_record(
     revision = if_match.revision_filter()
 
     async def callback(session: AsyncClientSession) -> Document:
-        seq = await profiles.allocate_seq(db, record["profile_id"], 1, session)
+        seq = await profiles.allocate_seq(db, record["profile_id"], count=1, session=session)
         if seq is None:
             raise NotFound(RECORD_NOT_FOUND)  # its profile was deleted
-        await _require_epoch(db, record["profile_id"], body.key_epoch, session)
+        await _require_epoch(db, record["profile_id"], key_epoch=body.key_epoch, session=session)
         fields = {
             **content,
             "sort_key": repository.sort_key(body.occurred_at, public_id(record)),
@@ -213,7 +215,12 @@ async def replace_record(
             "updated_by": principal.user_id,
         }
         updated = await repository.update_live(
-            db, record["_id"], caller.scope(), revision, repository.replacement(fields), session
+            db,
+            record["_id"],
+            scope=caller.scope(),
+            revision_filter=revision,
+            update=repository.replacement(fields),
+            session=session,
         )
         if updated is None:
             await _explain_miss(db, record["_id"], caller)
@@ -226,6 +233,7 @@ async def replace_record(
 async def delete_record(
     db: Database,
     settings: Settings,
+    *,
     principal: Principal,
     record: Document,
     caller: Access,
@@ -236,7 +244,7 @@ async def delete_record(
     revision = None if if_match is None else if_match.revision_filter()
 
     async def callback(session: AsyncClientSession) -> None:
-        seq = await profiles.allocate_seq(db, record["profile_id"], 1, session)
+        seq = await profiles.allocate_seq(db, record["profile_id"], count=1, session=session)
         if seq is None:
             raise NotFound(RECORD_NOT_FOUND)
         now = now_ms()
@@ -248,7 +256,12 @@ async def delete_record(
             "expires_at": now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS),
         }
         done = await repository.update_live(
-            db, record["_id"], caller.scope(), revision, repository.tombstoning(fields), session
+            db,
+            record["_id"],
+            scope=caller.scope(),
+            revision_filter=revision,
+            update=repository.tombstoning(fields),
+            session=session,
         )
         if done is None:
             await _explain_miss(db, record["_id"], caller)
@@ -312,7 +325,9 @@ async def list_records(
     used = 0
     for key in chosen:
         doc = loaded.get(key["_id"])
-        if doc is None or not _still_listed(doc, profile_id, kinds, tags, low, high):
+        if doc is None or not _still_listed(
+            doc, profile_id, kinds=kinds, tags=tags, low=low, high=high
+        ):
             continue  # deleted or changed between the two reads: no longer on this page
         if page and used + payload_size(doc) > PAGE_BYTES_BUDGET:
             break
@@ -327,6 +342,7 @@ async def list_records(
 def _still_listed(
     doc: Document,
     profile_id: str,
+    *,
     kinds: list[str] | None,
     tags: list[str] | None,
     low: str,

@@ -142,14 +142,16 @@ class Changes:
 
 
 async def read_changes(
-    db: Database, profile_id: str, since: SyncToken, limit: int, now: datetime
+    db: Database, profile_id: str, *, since: SyncToken, limit: int, now: datetime
 ) -> Changes:
     """One page of changes after `since`, read from a single snapshot (with the epoch)."""
 
     async def callback(
         session: AsyncClientSession,
     ) -> tuple[list[Document], int, tuple[str, bool]]:
-        docs = await repository.changes_after(db, profile_id, since.seq, limit + 1, session)
+        docs = await repository.changes_after(
+            db, profile_id, since=since.seq, limit=limit + 1, session=session
+        )
         counter = await profiles.counter_of(db, profile_id, session)
         return docs, counter, await meta.read_epoch(db, session)
 
@@ -192,7 +194,7 @@ async def get_changes(
     retention = timedelta(days=runtime.settings.RECORD_TOMBSTONE_DAYS)
     if token.expired(now, retention):
         raise SyncTokenExpired()
-    changes = await read_changes(db, profile.id, token, limit, now)
+    changes = await read_changes(db, profile.id, since=token, limit=limit, now=now)
     body: dict[str, Any] = {
         "changes": [change_view(doc) for doc in changes.entries],
         "next": changes.next.encode(profile.id),

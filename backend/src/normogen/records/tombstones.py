@@ -16,6 +16,7 @@ async def live_record_ids(db: Database, profile_id: str, session: AsyncClientSes
 async def tombstone_records(
     db: Database,
     profile_id: str,
+    *,
     ids: list[str],
     first_seq: int,
     fields: Document,
@@ -23,4 +24,6 @@ async def tombstone_records(
 ) -> None:
     """For profile deletion: tombstone `ids` with sequence numbers from `first_seq` on."""
     pairs = [(record_id, first_seq + offset) for offset, record_id in enumerate(ids)]
-    await repository.tombstone_many(db, profile_id, pairs, fields, session)
+    await repository.tombstone_many(
+        db, profile_id, ids_and_seqs=pairs, fields=fields, session=session
+    )
