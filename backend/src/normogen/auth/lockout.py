@@ -70,7 +70,7 @@ async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
             raise _locked(ctx, 1)  # the remaining attempts are all being checked right now
         attempt = Attempt(key, secrets.token_hex(8))
         fields = {"inflight": [*live, {"id": attempt.id, "at": now}], "expires_at": now + MEMORY}
-        if await repository.reserve_attempt(ctx.db, key, doc, fields):
+        if await repository.reserve_attempt(ctx.db, key, doc=doc, fields=fields):
             return attempt
     raise _locked(ctx, 1)  # lost every race: a burst of attempts on this account
 
@@ -88,7 +88,9 @@ def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
 async def record_failure(ctx: AuthContext, attempt: Attempt) -> None:
     """Count the attempt as a failure; lock with backoff once past FREE_ATTEMPTS."""
     now = datetime.now(UTC)
-    doc = await repository.record_failure(ctx.db, attempt.key, attempt.id, now, now + MEMORY)
+    doc = await repository.record_failure(
+        ctx.db, attempt.key, attempt_id=attempt.id, now=now, expires_at=now + MEMORY
+    )
     if doc is None:
         return
     failures = int(doc["failures"])

@@ -125,7 +125,9 @@ async def get_lockout(db: Database, key: str) -> Document | None:
     return await db[LOCKOUTS].find_one({"_id": key})
 
 
-async def reserve_attempt(db: Database, key: str, doc: Document | None, fields: Document) -> bool:
+async def reserve_attempt(
+    db: Database, key: str, *, doc: Document | None, fields: Document
+) -> bool:
     """Write `fields` if the counter is still the `doc` just read (compare-and-set on `rev`).
 
     False when another attempt changed it first: the caller reads again and retries.
@@ -143,7 +145,7 @@ async def reserve_attempt(db: Database, key: str, doc: Document | None, fields: 
 
 
 async def record_failure(
-    db: Database, key: str, attempt_id: str, now: datetime, expires_at: datetime
+    db: Database, key: str, *, attempt_id: str, now: datetime, expires_at: datetime
 ) -> Document | None:
     """Turn an in-flight attempt into a counted failure; returns the counter afterwards.
 

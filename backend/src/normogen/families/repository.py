@@ -145,7 +145,7 @@ async def accept_membership(
 
 
 async def update_member(
-    db: Database, family_id: str, user_id: str, changes: Document
+    db: Database, family_id: str, *, user_id: str, changes: Document
 ) -> Document | None:
     """Change a visible membership (confirm, role, re-wrapped key); None when there is none."""
     return await db[MEMBERS].find_one_and_update(
@@ -165,10 +165,10 @@ def _removal(now: datetime, expires_at: datetime) -> Document:
 async def remove_member(
     db: Database,
     family_id: str,
+    *,
     user_id: str,
     now: datetime,
     expires_at: datetime,
-    *,
     session: AsyncClientSession | None = None,
 ) -> Document | None:
     """End a membership at once (its wrapped key is dropped); None when there was none."""
@@ -182,6 +182,7 @@ async def remove_member(
 async def advance_epoch(
     db: Database,
     family_id: str,
+    *,
     owner_id: str,
     key_epoch: int,
     encrypted: Document,

@@ -57,7 +57,13 @@ async def rotate(
     async def callback(session: AsyncClientSession) -> tuple[Document, Document, list[str]]:
         now = now_ms()
         family = await repository.advance_epoch(
-            db, family_id, owner_id, body.key_epoch, body.encrypted.to_doc(), now, session
+            db,
+            family_id,
+            owner_id=owner_id,
+            key_epoch=body.key_epoch,
+            encrypted=body.encrypted.to_doc(),
+            now=now,
+            session=session,
         )
         if family is None:
             current = await db[repository.FAMILIES].find_one({"_id": family_id}, session=session)
@@ -101,7 +107,9 @@ async def rotate(
             )
         keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
         for user_id in sorted(removing):
-            await repository.remove_member(db, family_id, user_id, now, keep_until, session=session)
+            await repository.remove_member(
+                db, family_id, user_id=user_id, now=now, expires_at=keep_until, session=session
+            )
         for user_id, grant in body.grants.items():
             await repository.set_grant(
                 db,

@@ -66,7 +66,7 @@ async def delete_family(
     found: OwnedFamily, db: DatabaseDep, runtime: RuntimeDep, origin: RequestOrigin
 ) -> Response:
     """Delete the family: memberships end, invitations go, its profiles are deleted."""
-    await service.delete_family(db, runtime.settings, found, origin)
+    await service.delete_family(db, runtime.settings, found=found, origin=origin)
     return Response(status_code=204)
 
 
@@ -128,7 +128,9 @@ async def update_member(
     origin: RequestOrigin,
 ) -> Response:
     """Confirm a member (family key sealed to their public key), re-wrap it or change the role."""
-    return json_response(await service.update_member(db, found, user_id, body, origin))
+    return json_response(
+        await service.update_member(db, found, user_id=user_id, body=body, origin=origin)
+    )
 
 
 @router.delete(
@@ -142,7 +144,7 @@ async def remove_member(
     origin: RequestOrigin,
 ) -> Response:
     """Remove a member (owner) or leave (the member themselves); effective at once."""
-    await service.remove_member(db, runtime.settings, found, user_id, origin)
+    await service.remove_member(db, runtime.settings, found=found, user_id=user_id, origin=origin)
     return Response(status_code=204)
 
 

@@ -176,7 +176,7 @@ async def read_family(db: Database, found: FamilyAccess) -> dict[str, Any]:
 
 
 async def delete_family(
-    db: Database, settings: Settings, found: FamilyAccess, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, origin: Origin
 ) -> None:
     """Delete an owned family; each step is idempotent, so a retry finishes a broken attempt."""
     owner_id = found.principal.user_id
@@ -203,7 +203,7 @@ async def delete_family(
 
 
 async def update_member(
-    db: Database, found: FamilyAccess, user_id: str, body: MemberUpdate, origin: Origin
+    db: Database, found: FamilyAccess, *, user_id: str, body: MemberUpdate, origin: Origin
 ) -> dict[str, Any]:
     """Confirm a member with their sealed family key, re-wrap it, or change their role."""
     owner_id = found.principal.user_id
@@ -232,7 +232,7 @@ async def update_member(
     role_changed = body.role is not None and body.role != target["role"]
     if body.role is not None:
         changes["role"] = body.role
-    updated = await repository.update_member(db, found.id, user_id, changes)
+    updated = await repository.update_member(db, found.id, user_id=user_id, changes=changes)
     if updated is None:
         raise NotFound(MEMBER_NOT_FOUND)  # removed or left meanwhile
     session = found.principal.session_id
@@ -249,7 +249,7 @@ async def update_member(
 
 
 async def remove_member(
-    db: Database, settings: Settings, found: FamilyAccess, user_id: str, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, user_id: str, origin: Origin
 ) -> None:
     """The owner removes a member, or a member leaves; access ends with this request."""
     caller = found.principal.user_id
@@ -270,7 +270,9 @@ async def remove_member(
         )
     now = now_ms()
     keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
-    removed = await repository.remove_member(db, found.id, user_id, now, keep_until)
+    removed = await repository.remove_member(
+        db, found.id, user_id=user_id, now=now, expires_at=keep_until
+    )
     if removed is None:
         raise NotFound(MEMBER_NOT_FOUND)
     if removed["status"] == repository.CONFIRMED:

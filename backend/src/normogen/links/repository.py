@@ -82,7 +82,7 @@ async def find_owned(db: Database, link_id: str, owner_id: str) -> Document | No
     return await db[LINKS].find_one({"_id": link_id, "owner_id": owner_id}, _HIDDEN)
 
 
-async def revoke(db: Database, link_id: str, owner_id: str, now: datetime) -> Document | None:
+async def revoke(db: Database, link_id: str, *, owner_id: str, now: datetime) -> Document | None:
     """Revoke an owned link (idempotent): the ciphertext and password hash are dropped at once.
 
     Returns the link as it was before, or None when the caller owns no such link.

@@ -172,7 +172,7 @@ async def revoke_link(ctx: LinkContext, principal: Principal, link_id: str) -> N
     """Revoke at once (idempotent for the owner); openers get the uniform 404 from now on."""
     if not well_formed(link_id):
         raise LinkNotFound()
-    before = await repository.revoke(ctx.db, link_id, principal.user_id, now_ms())
+    before = await repository.revoke(ctx.db, link_id, owner_id=principal.user_id, now=now_ms())
     if before is None:
         raise LinkNotFound()
     if not before.get("revoked"):

@@ -86,6 +86,7 @@ async def _update_live(
 async def update_profile(
     db: Database,
     profile_id: str,
+    *,
     scope: Document,
     revision_filter: Document | None,
     changes: Document,

@@ -66,7 +66,7 @@ async def update_profile(
 ) -> Response:
     """Change a profile's type, encrypted metadata or wrapped key; If-Match is optional."""
     condition = parse_if_match(if_match)
-    doc = await service.update_profile(db, profile, body, condition)
+    doc = await service.update_profile(db, profile, body=body, if_match=condition)
     return json_response(service.profile_view(doc, profile.role), revision=doc["revision"])
 
 

@@ -85,7 +85,7 @@ async def list_profiles(db: Database, caller: Access) -> list[dict[str, Any]]:
 
 
 async def update_profile(
-    db: Database, profile: AuthorizedProfile, body: ProfileUpdate, if_match: IfMatch | None
+    db: Database, profile: AuthorizedProfile, *, body: ProfileUpdate, if_match: IfMatch | None
 ) -> Document:
     changes: Document = {"updated_at": now_ms()}
     if body.encrypted is not None:
@@ -94,7 +94,9 @@ async def update_profile(
         changes["wrapped_key"] = body.wrapped_key.to_doc()
     revision = None if if_match is None else if_match.revision_filter()
     scope = profile.access.scope()
-    updated = await repository.update_profile(db, profile.id, scope, revision, changes)
+    updated = await repository.update_profile(
+        db, profile.id, scope=scope, revision_filter=revision, changes=changes
+    )
     if updated is None:
         await _explain_miss(db, profile)
     return updated
