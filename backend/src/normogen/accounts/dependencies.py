@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
 
+from normogen.accounts.service import Account
 from normogen.auth.public import AuthContextDep, CurrentUser, active_user
-from normogen.db.client import Document
-from normogen.users.principal import Principal
-
-
-@dataclass(frozen=True)
-class Account:
-    principal: Principal
-    user: Document
-
-    @property
-    def user_id(self) -> str:
-        return self.principal.user_id
 
 
 async def current_account(principal: CurrentUser, ctx: AuthContextDep) -> Account:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts.dependencies import Account
 from normogen.accounts.schemas import AccountSettings, UserRead
 from normogen.auth.public import DEFAULT_SETTINGS, AuthContext, reauthenticate, revoke_all
 from normogen.auth.public import codes as auth_codes
@@ -20,10 +20,21 @@ from normogen.users import deletion
 from normogen.users import errors as users_codes
 from normogen.users import repository as users
 from normogen.users.owned import registered
+from normogen.users.principal import Principal
 
 EXPORT_FORMAT = "normogen-export"
 EXPORT_VERSION = 1
 _CHUNK_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Account:
+    principal: Principal
+    user: Document
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
 
 
 def read(user: Document) -> UserRead:

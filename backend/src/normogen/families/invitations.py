@@ -26,7 +26,7 @@ from normogen.errors import Conflict, NotFound
 from normogen.events.public import EventType, Origin, record
 from normogen.families import errors as codes
 from normogen.families import repository
-from normogen.families.dependencies import FamilyAccess
+from normogen.families.access import FamilyAccess
 from normogen.families.schemas import InvitationCreate
 from normogen.families.service import (
     MAX_MEMBERS_PER_FAMILY,

@@ -19,7 +19,7 @@ from normogen.errors import STALE_KEY_EPOCH, Conflict, NotFound
 from normogen.events.public import EventType, Origin, record
 from normogen.families import errors as codes
 from normogen.families import repository
-from normogen.families.dependencies import FamilyAccess
+from normogen.families.access import FamilyAccess
 from normogen.families.schemas import FamilyRotate
 from normogen.families.service import MAX_FAMILY_PROFILES, now_ms, summary_view
 from normogen.profiles import public as profiles

@@ -28,7 +28,7 @@ from normogen.errors import Conflict, Forbidden, NotFound
 from normogen.events.public import EventType, Origin, record
 from normogen.families import errors as codes
 from normogen.families import repository
-from normogen.families.dependencies import FamilyAccess
+from normogen.families.access import FamilyAccess
 from normogen.families.schemas import FamilyCreate, MemberUpdate
 from normogen.profiles import public as profiles
 from normogen.profiles.public import Access, AuthorizedProfile, Role

@@ -147,3 +147,23 @@ async def access_revoked(db: Database, caller: Access, profile_id: str) -> bool:
         return False
     scope = {"family_id": {"$in": removed}}
     return await repository.find_profile(db, profile_id, scope, include_deleted=True) is not None
+
+
+PROFILE_NOT_FOUND = "Profile not found"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizedProfile:
+    """A profile the caller may see, with their role on it."""
+
+    doc: Document
+    role: Role
+    access: Access
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["_id"])
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.doc.get("deleted"))

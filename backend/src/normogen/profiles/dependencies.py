@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends
 
 from normogen.auth.public import CurrentUser
-from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
 from normogen.profiles import access, repository
 from normogen.profiles import errors as codes
-from normogen.profiles.access import Access, Role
+from normogen.profiles.access import PROFILE_NOT_FOUND, Access, AuthorizedProfile
 from normogen.users.principal import Principal
-
-PROFILE_NOT_FOUND = "Profile not found"
 
 
 async def caller_access(principal: CurrentUser, db: DatabaseDep) -> Access:
@@ -26,23 +22,6 @@ async def caller_access(principal: CurrentUser, db: DatabaseDep) -> Access:
 
 
 CallerAccess = Annotated[Access, Depends(caller_access)]
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorizedProfile:
-    """A profile the caller may see, with their role on it."""
-
-    doc: Document
-    role: Role
-    access: Access
-
-    @property
-    def id(self) -> str:
-        return str(self.doc["_id"])
-
-    @property
-    def deleted(self) -> bool:
-        return bool(self.doc.get("deleted"))
 
 
 async def _load(

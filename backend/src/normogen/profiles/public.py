@@ -3,9 +3,8 @@ per-profile counters and keys that records, families and auth change with a prof
 
 from __future__ import annotations
 
-from normogen.profiles.access import Access, Role, find_with_role, scope_fields
+from normogen.profiles.access import Access, AuthorizedProfile, Role, find_with_role, scope_fields
 from normogen.profiles.dependencies import (
-    AuthorizedProfile,
     ReadableProfile,
     SyncableProfile,
     writable_profile,

@@ -15,8 +15,7 @@ from normogen.db.transactions import run_transaction
 from normogen.errors import STALE_KEY_EPOCH, Conflict, NotFound, PreconditionFailed
 from normogen.profiles import access, repository
 from normogen.profiles import errors as codes
-from normogen.profiles.access import Access, Role
-from normogen.profiles.dependencies import PROFILE_NOT_FOUND, AuthorizedProfile
+from normogen.profiles.access import PROFILE_NOT_FOUND, Access, AuthorizedProfile, Role
 from normogen.profiles.schemas import ProfileCreate, ProfileUpdate
 from normogen.records import public as records
 from normogen.users.principal import Principal
