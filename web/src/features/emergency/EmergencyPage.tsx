@@ -6,7 +6,7 @@
  * shown here. Updating the card rotates the link (new key, old link revoked); it can be revoked.
  */
 
-import { type ReactNode, type SyntheticEvent, useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, type SyntheticEvent, useEffect, useMemo, useState } from "react";
 
 import { readMedication } from "../../domain/readers";
 import { formatDate, formatDateTime } from "../../i18n/format";
@@ -16,9 +16,11 @@ import { authHttp } from "../records/http";
 import { RecordsFrame } from "../records/RecordsFrame";
 import { useProfileRecords, useProfiles, useRecordsServices } from "../records/services";
 import type { Access, LinkSummary } from "../links/api";
-import { createLink, linkLimits, listLinks, readLink, revokeLink } from "../links/api";
-import { expiryInstant, latestExpiryDay, linkUrl, shareContent } from "../links/content";
+import { readLink, revokeLink } from "../links/api";
+import { AccessTable } from "../links/AccessTable";
+import { latestExpiryDay, shareContent } from "../links/content";
 import { LinkShare } from "../links/LinkShare";
+import { makeLink, ownerLinkUrl, useOwnLinks } from "../links/own";
 import { Qr } from "../links/Qr";
 import type { EmergencyContact, EmergencySummary } from "../share-viewer/content";
 import { EmergencyFacts } from "../share-viewer/SharedSummary";
@@ -65,25 +67,7 @@ function CardOpenings({ card }: { card: LinkSummary }): ReactNode {
           <Alert tone="warning" title={`Your emergency card was opened ${accesses.length} time${accesses.length === 1 ? "" : "s"}`}>
             <p>Last {formatDateTime(accesses[0]?.at ?? card.lastAccessedAt ?? "")}. If this was not an emergency, update the card to make the old QR code stop working.</p>
           </Alert>
-          <table className="table access-log">
-            <caption>Openings of this card, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Network</th>
-                <th scope="col">Browser</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accesses.map((a, i) => (
-                <tr key={i}>
-                  <td>{formatDateTime(a.at)}</td>
-                  <td>{a.ip ?? "unknown"}</td>
-                  <td>{a.agent ?? "unknown"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AccessTable accesses={accesses} caption="Openings of this card, newest first" />
         </>
       )}
       {events.length > 0 ? <p className="aside">Security events: {events.length} emergency-card opening{events.length === 1 ? "" : "s"} recorded for your account.</p> : null}
@@ -92,9 +76,8 @@ function CardOpenings({ card }: { card: LinkSummary }): ReactNode {
 }
 
 function WalletCard({ card, name }: { card: LinkSummary; name: string }): ReactNode {
-  const fragment = card.label?.fragment;
-  if (!fragment) return <Alert tone="warning">This card was made on another device: its QR code is not stored here. Update the card to print it.</Alert>;
-  const url = linkUrl(window.location.origin, card.id, fragment);
+  const url = ownerLinkUrl(window.location.origin, card);
+  if (url === null) return <Alert tone="warning">This card was made on another device: its QR code is not stored here. Update the card to print it.</Alert>;
   const summary = card.label?.emergency;
   return (
     <div className="wallet-card" aria-label="Wallet card">
@@ -111,9 +94,9 @@ function WalletCard({ card, name }: { card: LinkSummary; name: string }): ReactN
 }
 
 function CardLink({ card }: { card: LinkSummary }): ReactNode {
-  const fragment = card.label?.fragment;
-  if (!fragment) return null;
-  return <LinkShare url={linkUrl(window.location.origin, card.id, fragment)} hasPassword={false} />;
+  const url = ownerLinkUrl(window.location.origin, card);
+  if (url === null) return null;
+  return <LinkShare url={url} hasPassword={false} />;
 }
 
 function EmergencyView(): ReactNode {
@@ -124,27 +107,17 @@ function EmergencyView(): ReactNode {
   const chosenId = profileId !== "" ? profileId : (profiles[0]?.id ?? "");
   const profile = profiles.find((p) => p.id === chosenId);
   const { records } = useProfileRecords(chosenId);
-  const [links, setLinks] = useState<LinkSummary[] | null>(null);
-  const [maxDays, setMaxDays] = useState(365);
-  const [error, setError] = useState<string | null>(null);
+  const own = useOwnLinks(authHttp, keys, "emergency");
+  const links = own.links;
+  const maxDays = own.maxDays ?? 365;
+  const [failure, setError] = useState<string | null>(null);
+  const error = failure ?? own.error;
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [revoking, setRevoking] = useState(false);
   const now = useMemo(() => new Date(), []);
 
-  const reload = useCallback(() => {
-    listLinks(authHttp, keys).then(
-      (all) => setLinks(all.filter((l) => l.kind === "emergency")),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
-  }, [keys]);
-  useEffect(() => {
-    reload();
-    linkLimits(authHttp).then(
-      (l) => setMaxDays(l.emergency),
-      () => setMaxDays(365),
-    );
-  }, [reload]);
+  const reload = own.reload;
 
   const card = links?.find((l) => l.status === "active" && l.label?.profileId === chosenId) ?? null;
   const saved = card?.label?.emergency ?? null;
@@ -192,11 +165,12 @@ function EmergencyView(): ReactNode {
         note: note.trim(),
         updated_at: new Date().toISOString(),
       };
-      const cap = new Date(new Date().getTime() + maxDays * 86_400_000 - 60_000);
-      await createLink(authHttp, keys, {
+      await makeLink(authHttp, keys, {
         kind: "emergency",
         content: shareContent(profile, [], summary),
-        expiresAt: expiryInstant(expiry === "" ? latest : expiry, timeZone, cap),
+        expiryDay: expiry === "" ? latest : expiry,
+        timeZone,
+        maxDays,
         maxAccessCount: null,
         password: null,
         label: { note: "Emergency card", profileId: profile.id, profileName: profile.name, records: null, emergency: summary },

@@ -15,6 +15,7 @@ import { Charts } from "../records/Charts";
 import type { Http } from "../records/apiSource";
 import { RecordsProvider, createStores } from "../records/services";
 import type { EmergencySummary, SharedContent } from "./content";
+import "./viewer.css";
 
 const ORDER: readonly RecordKind[] = ["health_data", "lab_result", "medication", "medication_dose", "appointment", "note"];
 
