@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from normogen.auth import errors as codes
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
 from normogen.errors import RateLimited
@@ -69,7 +70,7 @@ async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
             raise _locked(ctx, 1)  # the remaining attempts are all being checked right now
         attempt = Attempt(key, secrets.token_hex(8))
         fields = {"inflight": [*live, {"id": attempt.id, "at": now}], "expires_at": now + MEMORY}
-        if await repository.reserve_attempt(ctx.db, key, doc, fields):
+        if await repository.reserve_attempt(ctx.db, key, doc=doc, fields=fields):
             return attempt
     raise _locked(ctx, 1)  # lost every race: a burst of attempts on this account
 
@@ -79,7 +80,7 @@ def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
     ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
     return RateLimited(
         f"Too many failed attempts; retry in {retry} s",
-        code="too_many_attempts",
+        code=codes.TOO_MANY_ATTEMPTS,
         headers={"Retry-After": str(retry)},
     )
 
@@ -87,13 +88,15 @@ def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
 async def record_failure(ctx: AuthContext, attempt: Attempt) -> None:
     """Count the attempt as a failure; lock with backoff once past FREE_ATTEMPTS."""
     now = datetime.now(UTC)
-    doc = await repository.record_failure(ctx.db, attempt.key, attempt.id, now, now + MEMORY)
+    doc = await repository.record_failure(
+        ctx.db, attempt.key, attempt_id=attempt.id, now=now, expires_at=now + MEMORY
+    )
     if doc is None:
         return
     failures = int(doc["failures"])
     delay = backoff(failures)
     if delay:
-        await repository.set_locked_until(ctx.db, attempt.key, now + delay, failures)
+        await repository.set_locked_until(ctx.db, attempt.key, until=now + delay, failures=failures)
 
 
 async def clear(ctx: AuthContext, key: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import httpx
 import pytest
@@ -85,6 +86,30 @@ async def test_settings_are_validated_strictly(
     response = await auth_http.put(f"{ME}/settings", json=body, headers=user.headers)
     assert response.status_code == 422
     assert (await auth_http.get(f"{ME}/settings", headers=user.headers)).json()["language"] == "en"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Europe/Berlin!", "../etc/passwd", ""])
+async def test_an_unknown_or_malformed_time_zone_is_a_422_naming_the_field(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, zone: str
+) -> None:
+    body = {"language": "en", "timezone": zone}
+    response = await auth_http.put(f"{ME}/settings", json=body, headers=user.headers)
+    assert response.status_code == 422, response.text
+    fields = [detail["field"] for detail in response.json()["error"]["details"]]
+    assert fields == ["body.timezone"]
+
+
+async def test_the_documented_time_zone_is_a_pattern_not_this_machines_zone_list(
+    auth_http: httpx.AsyncClient,
+) -> None:
+    document = (await auth_http.get("/openapi.json")).json()
+    schema = document["components"]["schemas"]["AccountSettings"]["properties"]["timezone"]
+    assert "enum" not in schema
+    assert schema["format"] == "iana-time-zone"
+    pattern = re.compile(schema["pattern"])
+    for name in ("UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"):
+        assert pattern.match(name), name
+    assert not pattern.match("../etc/passwd")
 
 
 async def test_events_record_logins_and_failures_without_secrets(
