@@ -4,7 +4,10 @@ import { Link } from "react-router";
 import { ApiError, authFetch, errorMessage } from "../../api/client";
 import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, Page, downloadText, showToast } from "../../ui";
-import { decryptExport } from "./exportDecrypt";
+import { familyHolder, familyName, openFamilyKey, readFamily } from "../families/service";
+import { trustStoreFor } from "../families/trust";
+import { authHttp } from "../records/http";
+import { type FamilyAccess, decryptExport } from "./exportDecrypt";
 
 async function fetchRawExport(): Promise<string> {
   const response = await authFetch(new Request(new URL("/api/v1/users/me/export", location.origin)));
@@ -21,6 +24,18 @@ async function fetchRawExport(): Promise<string> {
   return text;
 }
 
+/** Family profiles open with the family key from this account's grant, checked against its pins. */
+function familyAccess(keys: ReturnType<typeof useUnlocked>["keys"]): FamilyAccess {
+  return {
+    http: authHttp,
+    family: async (familyId) => {
+      const family = await readFamily(authHttp, familyId);
+      const fk = await openFamilyKey(keys, trustStoreFor(keys.userId), family);
+      return fk === null ? null : { holder: familyHolder(fk), name: await familyName(fk, family.encrypted) };
+    },
+  };
+}
+
 export default function ExportPage() {
   const { account, keys } = useUnlocked();
   const [busy, setBusy] = useState<"plain" | "raw">();
@@ -35,7 +50,7 @@ export default function ExportPage() {
       if (kind === "raw") {
         downloadText(`normogen-encrypted-export-${stamp}.json`, raw, "application/json");
       } else {
-        const doc = await decryptExport(JSON.parse(raw), keys, account.email);
+        const doc = await decryptExport(JSON.parse(raw), keys, account.email, familyAccess(keys));
         downloadText(`normogen-export-${stamp}.json`, JSON.stringify(doc, null, 2), "application/json");
         if (doc.skipped.length) showToast(`${doc.skipped.length} item(s) could not be decrypted here; see "skipped" in the file.`);
       }
