@@ -9,6 +9,7 @@ import type { Bytes } from "../../crypto";
 import { decryptLinkPayload, linkKeys, secretFromFragment } from "../../crypto";
 import type { SharedContent } from "./content";
 import { readSharedContent } from "./content";
+import { t } from "../../i18n";
 
 export type OpenResult =
   | { status: "shown"; content: SharedContent; expiresAt: string }
@@ -42,7 +43,7 @@ export async function openLink(linkId: string, fragment: string, password: strin
     referrerPolicy: "no-referrer",
   });
   if (response.status === 404) return { status: password === null ? "refused" : "unavailable" };
-  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  if (!response.ok) throw new Error(t("share_viewer.the_server_answered_status", { status: response.status }));
   const body = (await response.json()) as { payload?: unknown; expires_at?: unknown };
   try {
     const plain = await decryptLinkPayload(contentKey, linkId, body.payload);
