@@ -130,12 +130,12 @@ function fmt(value: number, unit: string): string {
 }
 
 const FLAG_LABELS: Record<string, string> = {
-  normal: "normal",
-  low: "low",
-  high: "high",
+  get normal() { return t("domain.flag_normal"); },
+  get low() { return t("domain.flag_low"); },
+  get high() { return t("domain.flag_high"); },
   get critical_low() { return t("domain.critically_low"); },
   get critical_high() { return t("domain.critically_high"); },
-  abnormal: "abnormal",
+  get abnormal() { return t("domain.flag_abnormal"); },
 };
 
 export interface Summary {
