@@ -3,7 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { setTokenSource } from "./api/client";
 import { App } from "./app/App";
-import { browserLanguage, setLanguage } from "./i18n";
+import { browserLanguage, loadLanguage, setLanguage } from "./i18n";
 import { loadPrefs } from "./session/prefs";
 import { setAnonymous } from "./session/store";
 import { onSessionExpired, tokenSource } from "./session/tokens";
@@ -12,7 +12,9 @@ import "./styles.css";
 setTokenSource(tokenSource);
 // Before login: the language last used on this device, else the browser's (session/settings.ts
 // applies the account's own language once unlocked).
-setLanguage(loadPrefs().language ?? browserLanguage());
+const language = loadPrefs().language ?? browserLanguage();
+await loadLanguage(language);
+setLanguage(language);
 // The server ended this session (revoked elsewhere, expired): forget keys and go to the login.
 onSessionExpired(() => {
   setAnonymous();

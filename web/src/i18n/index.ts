@@ -7,13 +7,18 @@
 import { Fragment, type ReactNode, createElement, useSyncExternalStore } from "react";
 import { setLocaleSettings } from "./format";
 import { type Catalogue, type MessageKey, type Plural, en } from "./messages/en";
-import { de } from "./messages/de";
-import { es } from "./messages/es";
 
 export type { MessageKey } from "./messages/en";
 
-/** The languages the interface is translated into, by base language subtag. */
-export const CATALOGUES: Readonly<Record<string, Catalogue>> = { en, de, es };
+/**
+ * The languages the interface is translated into, by base language subtag. English is built in;
+ * the others are loaded on first use, so they do not weigh on the initial JavaScript.
+ */
+const LOADERS: Readonly<Record<string, () => Promise<Catalogue>>> = {
+  de: () => import("./messages/de").then((m) => m.de),
+  es: () => import("./messages/es").then((m) => m.es),
+};
+const loaded: Record<string, Catalogue> = { en };
 
 /** The interface languages, named in their own language (for the switchers). */
 export const INTERFACE_LANGUAGES: readonly { value: string; label: string }[] = [
@@ -29,7 +34,7 @@ const listeners = new Set<() => void>();
 /** The catalogue language a tag is shown in ("de-AT" -> "de"; untranslated ones -> "en"). */
 export function interfaceLanguage(language: string): string {
   const base = language.toLowerCase().split("-")[0] ?? "en";
-  return base in CATALOGUES ? base : "en";
+  return base in LOADERS ? base : "en";
 }
 
 /** The first of the browser's languages that the interface speaks, else English. */
@@ -39,19 +44,50 @@ export function browserLanguage(): string {
   return "en";
 }
 
+let pending: string | null = null;
+
+function apply(language: string, next: Catalogue): void {
+  setLocaleSettings({ language });
+  const ui = next === en ? "en" : interfaceLanguage(language);
+  const translated = language.toLowerCase().split("-")[0] === ui;
+  if (typeof document !== "undefined") document.documentElement.lang = translated ? language : ui;
+  if (language === tag && next === catalogue) return;
+  tag = language;
+  catalogue = next;
+  for (const l of [...listeners]) l();
+}
+
 /**
- * Switch the interface (and dates and numbers) to `language` at once; `<html lang>` names the
- * language the text is actually in (the tag itself when it is translated, else English).
+ * Switch the interface (and dates and numbers) to `language`: at once when its catalogue is
+ * loaded, else as soon as it is (the page stays in the current language meanwhile; English if
+ * the catalogue cannot be fetched). `<html lang>` names the language the text is actually in.
  */
 export function setLanguage(language: string): void {
   const ui = interfaceLanguage(language);
-  setLocaleSettings({ language });
-  const translated = language.toLowerCase().split("-")[0] === ui;
-  if (typeof document !== "undefined") document.documentElement.lang = translated ? language : ui;
-  if (language === tag) return;
-  tag = language;
-  catalogue = CATALOGUES[ui] ?? en;
-  for (const l of [...listeners]) l();
+  const ready = loaded[ui];
+  if (ready) {
+    pending = null;
+    apply(language, ready);
+    return;
+  }
+  pending = language;
+  void loadLanguage(language).then(() => {
+    if (pending !== language) return;
+    pending = null;
+    apply(language, loaded[ui] ?? en);
+  });
+}
+
+/** Load the catalogue of `language` (once); resolves when t() can speak it. */
+export async function loadLanguage(language: string): Promise<void> {
+  const ui = interfaceLanguage(language);
+  const load = LOADERS[ui];
+  if (loaded[ui] || !load) return;
+  try {
+    loaded[ui] = await load();
+  } catch {
+    // The chunk could not be fetched (offline, a new deployment): the interface stays English.
+  }
 }
 
 /** The current language tag (as the account or the switcher set it). */

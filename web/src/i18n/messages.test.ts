@@ -1,6 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { CATALOGUES, interfaceLanguage, serverErrorText, setLanguage, t } from "./index";
-import { type Plural, en } from "./messages/en";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { interfaceLanguage, loadLanguage, serverErrorText, setLanguage, t } from "./index";
+import { de } from "./messages/de";
+import { type Catalogue, type Plural, en } from "./messages/en";
+import { es } from "./messages/es";
+
+const CATALOGUES: Readonly<Record<string, Catalogue>> = { en, de, es };
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").sort();
 const forms = (message: string | Plural): string[] => {
@@ -9,13 +13,18 @@ const forms = (message: string | Plural): string[] => {
   return values.filter((v): v is string => v !== undefined);
 };
 
+beforeAll(async () => {
+  await loadLanguage("de");
+  await loadLanguage("es");
+});
 afterEach(() => setLanguage("en"));
 
 describe("message catalogues", () => {
   const languages = Object.keys(CATALOGUES).filter((l) => l !== "en");
 
-  it("has German and Spanish besides English", () => {
+  it("speaks German and Spanish besides English", () => {
     expect(languages.sort()).toEqual(["de", "es"]);
+    expect(["de", "es", "en"].map(interfaceLanguage)).toEqual(["de", "es", "en"]);
   });
 
   it.each(languages)("%s has exactly the English keys, no empty text and no English left over in long sentences", (language) => {
