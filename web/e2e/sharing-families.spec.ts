@@ -1,7 +1,8 @@
 // A family in three browsers against a real server: two parents and a grandmother join with
 // verified safety numbers and all see the child's profile; the grandmother (viewer) has no edit
 // controls; removing her rotates the family key (progress shown) and she cannot read what is
-// written afterwards. Every new page is checked with axe and captured.
+// written afterwards: her own session, calling the API directly, is refused the family, the
+// profile and its records. Every new page is checked with axe and captured.
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { checkPage, expect, go, registerAccount, test, uniqueEmail } from "./fixtures";
@@ -14,6 +15,31 @@ async function person(browser: Browser, prefix: string): Promise<{ page: Page; e
   const email = uniqueEmail(prefix);
   await registerAccount(page, email, PASSWORD);
   return { page, email };
+}
+
+/** The bearer token this page's app last sent (the session lives in the app's memory only). */
+function watchToken(page: Page): () => string {
+  let token = "";
+  page.on("request", (r) => {
+    const auth = r.headers().authorization;
+    if (auth?.startsWith("Bearer ")) token = auth.slice("Bearer ".length);
+  });
+  return () => {
+    expect(token, "the app has sent an authenticated request").not.toBe("");
+    return token;
+  };
+}
+
+/** A GET from inside the page with its own session's token, as any script of that user could. */
+async function apiGet(page: Page, token: string, path: string): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ([p, t]) => {
+      const response = await fetch(p, { headers: { Authorization: `Bearer ${t}` }, cache: "no-store" });
+      const text = await response.text();
+      return { status: response.status, body: text === "" ? null : (JSON.parse(text) as unknown) };
+    },
+    [path, token] as const,
+  );
 }
 
 /** The safety number shown in the open dialog, digits only. */
@@ -74,6 +100,8 @@ test("two parents and a grandmother: verified family, shared child, viewer read-
   const anna = await person(browser, "anna");
   const ben = await person(browser, "ben");
   const gran = await person(browser, "gran");
+  const granToken = watchToken(gran.page);
+  const benToken = watchToken(ben.page);
 
   // Anna creates the family, adds the child and invites Ben (caregiver) and Gran (viewer).
   await go(anna.page, "/families");
@@ -130,6 +158,24 @@ test("two parents and a grandmother: verified family, shared child, viewer read-
   await expect(gran.page.getByRole("button", { name: "Edit" })).toHaveCount(0);
   await expect(gran.page.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await checkPage(gran.page, "families-viewer-profile");
+  // What Gran's session may read before the removal (the same calls are refused after it).
+  const familyId = /\/families\/([^/?#]+)/.exec(anna.page.url())?.[1] ?? "";
+  const profileId = /\/profiles\/([^/?#]+)/.exec(gran.page.url())?.[1] ?? "";
+  expect(familyId).not.toBe("");
+  expect(profileId).not.toBe("");
+  const granReads = [
+    `/api/v1/families/${familyId}`,
+    `/api/v1/profiles/${profileId}`,
+    `/api/v1/records?profile_id=${profileId}`,
+    `/api/v1/profiles/${profileId}/changes`,
+  ];
+  for (const path of granReads) expect((await apiGet(gran.page, granToken(), path)).status, path).toBe(200);
+  const before = (await apiGet(gran.page, granToken(), `/api/v1/records?profile_id=${profileId}`)).body as {
+    records: { id: string; key_epoch: number }[];
+  };
+  expect(before.records.length).toBe(1);
+  const seenRecord = before.records[0]?.id ?? "";
+  const granEpoch = ((await apiGet(gran.page, granToken(), `/api/v1/families/${familyId}`)).body as { key_epoch: number }).key_epoch;
 
   // Anna removes Gran: the family key rotates (progress shown); Ben writes afterwards.
   const granRow = anna.page.getByRole("listitem", { name: gran.email });
@@ -150,6 +196,36 @@ test("two parents and a grandmother: verified family, shared child, viewer read-
   await go(gran.page, "/profiles");
   await expect(gran.page.getByRole("link", { name: /^Lena/ })).toHaveCount(0);
   await expect(gran.page.getByText("19.1 kg")).toHaveCount(0);
+  // Her own session, calling the API directly: the family, the profile and its records (the
+  // one she saw included) are refused as not hers to see (404, docs/api.md); her sync of the
+  // profile is told the access ended (403 access_revoked, docs/sync.md) and carries nothing.
+  const [changesPath] = granReads.filter((p) => p.endsWith("/changes"));
+  for (const path of [...granReads, `/api/v1/records/${seenRecord}`]) {
+    const answer = await apiGet(gran.page, granToken(), path);
+    const error = (answer.body as { error?: { code?: string } } | null)?.error?.code;
+    if (path === changesPath) expect([answer.status, error], path).toEqual([403, "access_revoked"]);
+    else expect([answer.status, error], path).toEqual([404, "not_found"]);
+    expect(Object.keys(answer.body as object)).toEqual(["error"]);
+  }
+  const granProfiles = (await apiGet(gran.page, granToken(), "/api/v1/profiles")).body as { profiles: { id: string }[] };
+  expect(granProfiles.profiles.map((p) => p.id)).not.toContain(profileId);
+  const granFamilies = (await apiGet(gran.page, granToken(), "/api/v1/families")).body as { families: { id: string }[] };
+  expect(granFamilies.families.map((f) => f.id)).not.toContain(familyId);
+  // What Ben wrote after the removal is under the new key epoch, which was granted only to the
+  // members who remained: the keys Gran ever held cannot open it, and she cannot fetch it.
+  const family = (await apiGet(ben.page, benToken(), `/api/v1/families/${familyId}`)).body as { key_epoch: number };
+  expect(family.key_epoch).toBeGreaterThan(granEpoch);
+  const after = (await apiGet(ben.page, benToken(), `/api/v1/records?profile_id=${profileId}`)).body as {
+    records: { id: string; key_epoch: number }[];
+  };
+  const written = after.records.filter((r) => r.id !== seenRecord);
+  expect(written.length).toBe(1);
+  const oldEpoch = before.records[0]?.key_epoch ?? 0;
+  for (const r of written) {
+    expect(r.key_epoch).toBeGreaterThan(oldEpoch);
+    expect((await apiGet(gran.page, granToken(), `/api/v1/records/${r.id}`)).status).toBe(404);
+  }
+  await checkPage(gran.page, "families-removed-member");
 
   // Ben's decrypted export holds Lena (a profile Anna owns) with her family and both readings.
   await go(ben.page, "/account/export");

@@ -73,8 +73,9 @@ test("a doctor opens a password link once; the key stays in the fragment; the se
   const urlBox = page.getByLabel("Link", { exact: true });
   await expect(urlBox).toBeVisible({ timeout: 60_000 });
   const url = await urlBox.inputValue();
-  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{32}#[A-Za-z0-9_-]{43}$/);
-  const fragment = url.split("#")[1] ?? "";
+  // The fragment says the link needs a password ("1p."), then the key (docs/crypto.md §8).
+  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{32}#1p\.[A-Za-z0-9_-]{43}$/);
+  const fragment = (url.split("#")[1] ?? "").slice(3);
   await page.getByRole("button", { name: "Show as QR code" }).click();
   await expect(page.getByRole("img", { name: "QR code of the share link" })).toBeVisible();
   const row = page.getByRole("listitem", { name: "For Dr. Weber" });
@@ -92,6 +93,7 @@ test("a doctor opens a password link once; the key stays in the fragment; the se
   });
   await dp.goto(url);
   await expect(dp.getByLabel("Link password")).toBeVisible();
+  await expect(dp.getByText("This link opens only with the password you were given with it.")).toBeVisible();
   await checkPage(dp, "sharing-viewer-password");
   await dp.getByLabel("Link password").fill(LINK_PASSWORD);
   await dp.getByRole("button", { name: "Open the records" }).click();
@@ -117,8 +119,16 @@ test("a doctor opens a password link once; the key stays in the fragment; the se
   await checkPage(second, "sharing-viewer-not-available");
   expectNoRequestCarries(secondRequests, fragment);
   // A damaged or unknown link gets the very same page.
-  await second.goto(`${url.split("#")[0] ?? ""}#${fragment.slice(0, 20)}`);
+  const base = url.split("#")[0] ?? "";
+  await second.goto("about:blank"); // a change of the fragment alone would not load the viewer again
+  await second.goto(`${base}#1p.${fragment.slice(0, 20)}`);
   await expect(second.getByRole("heading", { level: 1 })).toHaveText("This link is not available");
+  // A flag flipped to "no password" opens nothing: the password is part of the key.
+  const flipped = await doctor.newPage();
+  await flipped.goto(`${base}#1n.${fragment}`);
+  await expect(flipped.getByRole("heading", { level: 1 })).toHaveText("This link is not available", { timeout: 60_000 });
+  await expect(flipped.getByLabel("Link password")).toHaveCount(0);
+  await expect(flipped.getByRole("button", { name: "Enter the password again" })).toHaveCount(0);
   await doctor.close();
 
   // The owner sees the opening and revokes.
@@ -161,8 +171,8 @@ test("a paramedic opens the emergency card; the owner sees the opening", async (
   await checkPage(page, "emergency-card");
   // The card's address (what the QR code holds), shown to the owner for copying.
   const cardUrl = await page.getByLabel("Link", { exact: true }).inputValue();
-  expect(cardUrl).toMatch(/\/s\/[A-Za-z0-9_-]{32}#[A-Za-z0-9_-]{43}$/);
-  const fragment = cardUrl.split("#")[1] ?? "";
+  expect(cardUrl).toMatch(/\/s\/[A-Za-z0-9_-]{32}#1n\.[A-Za-z0-9_-]{43}$/);
+  const fragment = (cardUrl.split("#")[1] ?? "").slice(3);
 
   // The paramedic: a fresh context, no account, no password.
   const paramedic = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
@@ -197,8 +207,16 @@ test("a paramedic opens the emergency card; the owner sees the opening", async (
   const fresh = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
   const fp = await fresh.newPage();
   await fp.goto(cardUrl);
-  // Without a password the server's answer for a revoked link is the same as for a password
-  // link: the viewer says so, and shows no data.
+  // The address says the card has no password, so the server's refusal can only mean the link
+  // is gone: the one neutral page, no password prompt, no data.
+  await expect(fp.getByRole("heading", { level: 1 })).toHaveText("This link is not available", { timeout: 60_000 });
+  await expect(fp.getByLabel("Link password")).toHaveCount(0);
+  await expect(fp.getByRole("button", { name: "Enter the password again" })).toHaveCount(0);
+  await expect(fp.getByRole("region", { name: "Emergency information" })).toHaveCount(0);
+  await checkPage(fp, "sharing-viewer-revoked-card");
+  // An address made before the flag (the key alone) cannot tell: the viewer says so.
+  await fp.goto("about:blank");
+  await fp.goto(`${cardUrl.split("#")[0] ?? ""}#${fragment}`);
   await expect(fp.getByText(/not available any more \(expired, revoked or used up\)/)).toBeVisible({ timeout: 60_000 });
   await expect(fp.getByRole("region", { name: "Emergency information" })).toHaveCount(0);
   await fresh.close();

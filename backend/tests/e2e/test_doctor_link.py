@@ -22,14 +22,13 @@ from normogen_client.crypto import (
     DecryptionError,
     Envelope,
     decrypt_json,
-    key_from_fragment,
     link_keys,
 )
 from normogen_client.crypto.contexts import link_payload_aad
 from normogen_client.crypto.linkkeys import password_key
 from normogen_client.families import Families
 from normogen_client.health import HealthRecords
-from normogen_client.links import Links, open_link
+from normogen_client.links import Links, PasswordRequired, open_link, parse_link_url
 from normogen_client.models import ApiError
 from tests.accounts import new_email
 from tests.e2e.conftest import ClientFactory
@@ -63,7 +62,7 @@ async def test_a_doctor_opens_a_password_link_once(
         child, [lab], expires_in=timedelta(days=7), max_access_count=1, password=LINK_PASSWORD
     )
     assert shared.url.startswith(f"{auth_server.url}/s/{shared.id}#")
-    link_key = key_from_fragment(shared.url.split("#", 1)[1])
+    link_key = parse_link_url(shared.url)[2]
 
     # A database thief with the URL but not the password: the stored payload does not open
     # under the key the URL alone gives (the password is part of the key).
@@ -79,10 +78,20 @@ async def test_a_doctor_opens_a_password_link_once(
     assert verifier is not None
     assert decrypt_json(content_key, payload, link_payload_aad(shared.id))["records"]
 
-    # Wrong or missing passwords: the same 404, and they do not use up the one access.
-    for attempt in (None, "wrong password"):
+    # Wrong or missing passwords: the same 404, and they do not use up the one access. The URL
+    # says a password is needed (docs/crypto.md §8), so the client asks for one before any
+    # request; the URL without that flag (or with it flipped) goes to the server and is refused.
+    with pytest.raises(PasswordRequired):
+        await open_link(shared.url)
+    base, fragment = shared.url.split("#", 1)
+    assert fragment.startswith("1p.")
+    for url, attempt in (
+        (f"{base}#{fragment[3:]}", None),
+        (f"{base}#1n.{fragment[3:]}", None),
+        (shared.url, "wrong password"),
+    ):
         with pytest.raises(ApiError) as refused:
-            await open_link(shared.url, attempt)
+            await open_link(url, attempt)
         assert (refused.value.status, refused.value.code) == (404, "not_found")
 
     content = await open_link(shared.url, LINK_PASSWORD)  # the doctor, without an account
@@ -120,7 +129,7 @@ async def test_a_doctor_opens_a_password_link_once(
     assert parent.keys is not None
     secrets = {
         "link key": link_key,
-        "second link key": key_from_fragment(again.url.split("#", 1)[1]),
+        "second link key": parse_link_url(again.url)[2],
         "family key": old_family_key,
         "rotated family key": rotated.key or b"",
         "profile key": child.key,

@@ -8,6 +8,7 @@ that the client notices. docs/security.md points at these tests.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from normogen_client.crypto import (
     make_grant,
     new_key,
 )
-from normogen_client.families import Families
+from normogen_client.families import Families, Family, Invitation
 from normogen_client.health import HealthRecords, SyncState
 from normogen_client.links import Links, open_link
 from normogen_client.models import NotLoggedIn
@@ -57,6 +58,30 @@ def party(client: NormogenClient) -> Party:
     return client.keys.party
 
 
+@dataclass(frozen=True, slots=True)
+class Invited:
+    """An owner's family with one invitation waiting for `member`, and a third party."""
+
+    owner: NormogenClient
+    member: NormogenClient
+    attacker: NormogenClient
+    owners: Families
+    members: Families
+    family: Family
+    invitation: Invitation
+
+
+async def invited(new_client: ClientFactory, role: str) -> Invited:
+    owner, _ = await account(new_client)
+    member, member_email = await account(new_client)
+    attacker, _ = await account(new_client)
+    owners, members = Families(owner), Families(member)
+    family = await owners.create("Family")
+    await owners.invite(family.id, member_email, role)
+    [invitation] = await members.invitations()
+    return Invited(owner, member, attacker, owners, members, family, invitation)
+
+
 async def refused(call: Callable[[], Awaitable[Any]], error: type[Exception]) -> Exception:
     with pytest.raises(error) as caught:
         await call()
@@ -69,13 +94,9 @@ async def refused(call: Callable[[], Awaitable[Any]], error: type[Exception]) ->
 async def test_a_substituted_member_key_is_refused_on_confirm(
     new_client: ClientFactory, db: Db
 ) -> None:
-    owner, _ = await account(new_client)
-    invitee, invitee_email = await account(new_client)
-    attacker, _ = await account(new_client)
-    owners, theirs = Families(owner), Families(invitee)
-    family = await owners.create("Family")
-    await owners.invite(family.id, invitee_email, "viewer")
-    [invitation] = await theirs.invitations()
+    setup = await invited(new_client, "viewer")
+    invitee, attacker, owners, theirs = setup.member, setup.attacker, setup.owners, setup.members
+    family, invitation = setup.family, setup.invitation
     number = owners.safety_number(party(invitee))  # compared over the phone, before the attack
     await theirs.accept(invitation, safety_number=number)
     # The server now shows the attacker's public key for the invitee.
@@ -98,13 +119,10 @@ async def test_a_substituted_member_key_is_refused_on_confirm(
 
 
 async def test_a_pinned_key_that_changes_blocks_loudly(new_client: ClientFactory, db: Db) -> None:
-    owner, _ = await account(new_client)
-    member, member_email = await account(new_client)
-    attacker, _ = await account(new_client)
-    owners, members = Families(owner), Families(member)
-    family = await owners.create("Family")
-    await owners.invite(family.id, member_email, "caregiver")
-    [invitation] = await members.invitations()
+    setup = await invited(new_client, "caregiver")
+    owner, member, attacker = setup.owner, setup.member, setup.attacker
+    owners, members, family = setup.owners, setup.members, setup.family
+    invitation = setup.invitation
     await members.accept(invitation, trust_on_first_use=True)
     await owners.confirm(family, party(member).user_id, trust_on_first_use=True)
     # Later the server swaps the member's identity key: every further grant is refused.
@@ -161,13 +179,10 @@ async def test_a_forged_family_is_refused(new_client: ClientFactory, db: Db) -> 
 async def test_a_grant_not_signed_by_the_pinned_owner_is_refused(
     new_client: ClientFactory, db: Db
 ) -> None:
-    owner, _ = await account(new_client)
-    member, member_email = await account(new_client)
-    attacker, _ = await account(new_client)
-    owners, members = Families(owner), Families(member)
-    family = await owners.create("Family")
-    await owners.invite(family.id, member_email, "viewer")
-    [invitation] = await members.invitations()
+    setup = await invited(new_client, "viewer")
+    owner, member, attacker = setup.owner, setup.member, setup.attacker
+    owners, members, family = setup.owners, setup.members, setup.family
+    invitation = setup.invitation
     await members.accept(invitation, safety_number=members.safety_number(party(owner)))
     await owners.confirm(family, party(member).user_id, trust_on_first_use=True)
     assert (await members.list_families())[0].key == family.key

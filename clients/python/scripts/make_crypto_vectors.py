@@ -26,6 +26,7 @@ from normogen_client.crypto import (
     hkdf_sha256,
     identity_public,
     key_to_fragment,
+    link_fragment,
     make_grant,
     normalize_recovery_phrase,
     password_salt,
@@ -42,6 +43,7 @@ from normogen_client.crypto import (
 from normogen_client.crypto.aead import json_bytes
 from normogen_client.crypto.linkkeys import link_keys, password_key
 
+_B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 OUT = Path(__file__).resolve().parents[3] / "docs" / "crypto-vectors.json"
 
 
@@ -408,7 +410,8 @@ def build() -> dict[str, Any]:
         entry: dict[str, Any] = {
             "link_id": link_id,
             "secret_hex": secret.hex(),
-            "fragment": key_to_fragment(secret),
+            "fragment": link_fragment(secret, password_value is not None),
+            "legacy_fragment": key_to_fragment(secret),
             "password": password_value,
             "content_key_hex": content_key.hex(),
             "verifier_b64": None if verifier is None else _b64(verifier),
@@ -429,6 +432,33 @@ def build() -> dict[str, Any]:
             entry["password_key_hex"] = password_key(secret, password_value).hex()
         link_vectors.append(entry)
     vectors["links"] = link_vectors
+    # How an opener reads a fragment: the password flag, or "unknown" for a bare secret (links
+    # made before the flag); everything else is a damaged link (null).
+    bare = key_to_fragment(secret)
+    vectors["link_fragments"] = [
+        {"fragment": f"1p.{bare}", "secret_hex": secret.hex(), "password": "required"},
+        {"fragment": f"1n.{bare}", "secret_hex": secret.hex(), "password": "none"},
+        {"fragment": bare, "secret_hex": secret.hex(), "password": "unknown"},
+        *(
+            {"fragment": bad, "secret_hex": None, "password": None}
+            for bad in (
+                "",
+                f"2p.{bare}",
+                f"1x.{bare}",
+                f"1P.{bare}",
+                f"p.{bare}",
+                f"1p{bare}",
+                f".{bare}",
+                f"1p.{bare[:-1]}",
+                f"1p.{bare}A",
+                f"1n.1p.{bare}",
+                f"1p.{bare[:-1]}=",
+                f"1p.{bare[:-1]}+",
+                # the last character's two unused bits set: not the canonical encoding
+                f"1n.{bare[:-1]}{_B64URL[_B64URL.index(bare[-1]) + 1]}",
+            )
+        ),
+    ]
 
     # --- recovery ------------------------------------------------------------------------------
     typed = "0123-4567-89ab-cdef-ghjk-mnpq-rstv-"

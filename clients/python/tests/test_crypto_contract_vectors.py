@@ -26,12 +26,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from normogen_client.crypto import (
+    CryptoError,
     Envelope,
     KdfParams,
     Party,
+    link_fragment,
     link_keys,
     login_auth_key,
     open_grant,
+    parse_link_fragment,
     recover_user_key,
     tag_token,
     unlock,
@@ -297,8 +300,9 @@ def test_links() -> None:
     assert [c["password"] is None for c in cases] == [True, False]
     for case in cases:
         secret = H(case["secret_hex"])
-        fragment = base64.urlsafe_b64encode(secret).rstrip(b"=").decode()
-        assert case["fragment"] == fragment
+        bare = base64.urlsafe_b64encode(secret).rstrip(b"=").decode()
+        assert case["legacy_fragment"] == bare
+        assert case["fragment"] == ("1p." if case["password"] is not None else "1n.") + bare
         ikm = secret
         if case["password"] is not None:
             salt = hkdf(secret, "normogen/v2/link-password-salt")
@@ -320,6 +324,35 @@ def test_links() -> None:
         assert gcm_open(content_key, case["payload"], ad) == case["plaintext_utf8"].encode()
     # the password changes the content key: the URL alone does not open a password link
     assert cases[0]["content_key_hex"] != cases[1]["content_key_hex"]
+
+
+def _read_fragment(text: str) -> tuple[bytes, str] | None:
+    """docs/crypto.md §8 read from scratch: `1p.`/`1n.` or nothing, then 43 canonical chars."""
+    flags = {"1p.": "required", "1n.": "none"}
+    password, body = "unknown", text
+    if "." in text:
+        head, body = text[:3], text[3:]
+        if head not in flags:
+            return None
+        password = flags[head]
+    alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    if len(body) != 43 or not set(body) <= alphabet:
+        return None
+    raw = base64.urlsafe_b64decode(body + "=")
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != body:
+        return None
+    return raw, password
+
+
+def test_link_fragments() -> None:
+    cases = VECTORS["link_fragments"]
+    assert {c["password"] for c in cases} == {"required", "none", "unknown", None}
+    for case in cases:
+        read = _read_fragment(case["fragment"])
+        if case["password"] is None:
+            assert read is None, case["fragment"]
+        else:
+            assert read == (H(case["secret_hex"]), case["password"])
 
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -396,6 +429,17 @@ def test_the_library_opens_every_vector() -> None:
         content_key, verifier = link_keys(H(link["secret_hex"]), link["password"])
         assert content_key == H(link["content_key_hex"])
         assert (verifier is None) == (link["verifier_b64"] is None)
+        secret = H(link["secret_hex"])
+        assert link_fragment(secret, link["password"] is not None) == link["fragment"]
+    names = {"required": True, "none": False, "unknown": None}
+    for case in VECTORS["link_fragments"]:
+        if case["password"] is None:
+            with pytest.raises(CryptoError):
+                parse_link_fragment(case["fragment"])
+        else:
+            expected = (H(case["secret_hex"]), names[case["password"]])
+            assert parse_link_fragment(case["fragment"]) == expected
+            assert parse_link_fragment("#" + case["fragment"]) == expected
     [rec] = VECTORS["recovery"]
     user_key = recover_user_key(
         rec["user_id"],

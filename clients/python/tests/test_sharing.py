@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import unicodedata
@@ -9,7 +10,14 @@ import unicodedata
 import pytest
 
 from normogen_client.crypto import CryptoError, key_to_fragment, link_keys, new_key
-from normogen_client.links import link_url, new_link_id, parse_link_url
+from normogen_client.links import (
+    PasswordNotExpected,
+    PasswordRequired,
+    link_url,
+    new_link_id,
+    open_link,
+    parse_link_url,
+)
 
 
 def _hkdf(ikm: bytes, info: bytes) -> bytes:
@@ -57,9 +65,25 @@ def test_link_ids_are_32_url_safe_characters() -> None:
 
 def test_link_urls_round_trip() -> None:
     key = new_key()
-    url = link_url("https://normogen.example/app/", "A" * 32, key)
-    assert url == f"https://normogen.example/app/s/{'A' * 32}#{key_to_fragment(key)}"
-    assert parse_link_url(url) == ("https://normogen.example/app", "A" * 32, key)
+    bare = key_to_fragment(key)
+    for has_password, flag in ((True, "1p."), (False, "1n.")):
+        url = link_url("https://normogen.example/app/", "A" * 32, key, has_password)
+        assert url == f"https://normogen.example/app/s/{'A' * 32}#{flag}{bare}"
+        assert parse_link_url(url) == ("https://normogen.example/app", "A" * 32, key, has_password)
+    # a link made before the flag: the secret alone, password unknown
+    old = f"https://normogen.example/s/{'B' * 32}#{bare}"
+    assert parse_link_url(old) == ("https://normogen.example", "B" * 32, key, None)
+
+
+def test_the_fragment_flag_is_checked_before_any_request() -> None:
+    """No request is made (there is no server here): the flag alone decides these refusals."""
+    key = new_key()
+    with pytest.raises(PasswordRequired):
+        asyncio.run(open_link(link_url("http://127.0.0.1:9", "A" * 32, key, True)))
+    with pytest.raises(PasswordNotExpected):
+        asyncio.run(
+            open_link(link_url("http://127.0.0.1:9", "A" * 32, key, False), password="x" * 8)
+        )
 
 
 @pytest.mark.parametrize(
@@ -70,6 +94,12 @@ def test_link_urls_round_trip() -> None:
         "https://normogen.example/s/#" + key_to_fragment(bytes(32)),
         "https://normogen.example/s/abc#not-a-key",
         "https://normogen.example/s/a/b#" + key_to_fragment(bytes(32)),
+        "https://normogen.example/s/abc#2p." + key_to_fragment(bytes(32)),  # unknown version
+        "https://normogen.example/s/abc#1x." + key_to_fragment(bytes(32)),  # unknown flag
+        "https://normogen.example/s/abc#1p" + key_to_fragment(bytes(32)),  # no separator
+        "https://normogen.example/s/abc#1p." + key_to_fragment(bytes(32))[:-1],  # short key
+        "https://normogen.example/s/abc#1p." + key_to_fragment(bytes(32)) + "A",  # long key
+        "https://normogen.example/s/abc#1n.1p." + key_to_fragment(bytes(32)),  # two flags
     ],
 )
 def test_malformed_link_urls_are_refused(url: str) -> None:

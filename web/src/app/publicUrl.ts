@@ -4,7 +4,7 @@
  * app through another address. Falls back to this page's origin if the server cannot be asked.
  */
 import { api } from "../api/client";
-import { secretToFragment, type Bytes } from "../crypto";
+import { linkFragment, type Bytes } from "../crypto";
 
 let cached: Promise<string> | undefined;
 
@@ -17,7 +17,7 @@ export function publicWebUrl(): Promise<string> {
   return cached;
 }
 
-/** A share link: `<public web url>/s/<id>#<secret>`; the secret never reaches the server. */
-export async function shareLinkUrl(linkId: string, secret: Bytes): Promise<string> {
-  return `${await publicWebUrl()}/s/${encodeURIComponent(linkId)}#${secretToFragment(secret)}`;
+/** A share link: `<public web url>/s/<id>#<fragment>` (docs/crypto.md §8); the fragment never reaches the server. */
+export async function shareLinkUrl(linkId: string, secret: Bytes, hasPassword: boolean): Promise<string> {
+  return `${await publicWebUrl()}/s/${encodeURIComponent(linkId)}#${linkFragment(secret, hasPassword)}`;
 }

@@ -65,9 +65,11 @@ export {
   decryptLinkPayload,
   encryptLinkLabel,
   encryptLinkPayload,
+  flaggedFragment,
+  linkFragment,
   linkKeys,
   newLinkId,
   newLinkSecret,
-  secretFromFragment,
-  secretToFragment,
+  parseLinkFragment,
 } from "./links";
+export type { LinkPassword } from "./links";

@@ -19,16 +19,48 @@ export function newLinkSecret(): Bytes {
   return randomBytes(32);
 }
 
-/** The URL fragment carrying the secret (unpadded base64url). */
-export function secretToFragment(secret: Bytes): string {
-  return b64urlEncode(secret);
+/**
+ * Whether opening a link needs a password, as its fragment says (docs/crypto.md §8): "required"
+ * or "none" for a flagged fragment, "unknown" for a bare secret (links made before the flag).
+ * Only a hint for the viewer: the password is part of the key, so a wrong flag opens nothing.
+ */
+export type LinkPassword = "required" | "none" | "unknown";
+
+/** The fragment format's version and flags: `1p.<secret>` or `1n.<secret>`. */
+const FRAGMENT_VERSION = "1";
+const FLAGS: Record<string, LinkPassword> = { p: "required", n: "none" };
+
+/** The URL fragment for a link: version, password flag, "." and the unpadded base64url secret. */
+export function linkFragment(secret: Bytes, hasPassword: boolean): string {
+  if (secret.length !== 32) throw new CryptoError("a link secret is 32 bytes");
+  return `${FRAGMENT_VERSION}${hasPassword ? "p" : "n"}.${b64urlEncode(secret)}`;
 }
 
-/** The secret from a URL fragment (with or without the leading "#"). */
-export function secretFromFragment(fragment: string): Bytes {
-  const secret = b64urlDecode(fragment.replace(/^#/, ""));
-  if (secret.length !== 32) throw new CryptoError("the link key is damaged");
-  return secret;
+/** The secret and the password flag from a URL fragment (with or without the leading "#"). */
+export function parseLinkFragment(fragment: string): { secret: Bytes; password: LinkPassword } {
+  const text = fragment.replace(/^#/, "");
+  const dot = text.indexOf(".");
+  const head = dot < 0 ? null : text.slice(0, dot);
+  const body = dot < 0 ? text : text.slice(dot + 1);
+  let password: LinkPassword = "unknown";
+  if (head !== null) {
+    const flag = head.length === 2 && head.startsWith(FRAGMENT_VERSION) ? FLAGS[head.slice(1)] : undefined;
+    if (flag === undefined) throw new CryptoError("the link key is damaged");
+    password = flag;
+  }
+  // Canonical unpadded base64url of exactly 32 bytes, nothing else.
+  if (!/^[A-Za-z0-9_-]{43}$/.test(body)) throw new CryptoError("the link key is damaged");
+  const secret = b64urlDecode(body);
+  if (secret.length !== 32 || b64urlEncode(secret) !== body) throw new CryptoError("the link key is damaged");
+  return { secret, password };
+}
+
+/** The fragment to hand out for a stored one: a bare (older) secret gains the flag the link has. */
+export function flaggedFragment(stored: string, hasPassword: boolean): string {
+  const { secret, password } = parseLinkFragment(stored);
+  const fragment = password === "unknown" ? linkFragment(secret, hasPassword) : stored.replace(/^#/, "");
+  secret.fill(0);
+  return fragment;
 }
 
 const H = (ikm: Bytes, info: string) => hkdfSha256(ikm, new Uint8Array(0), utf8(info), 32);

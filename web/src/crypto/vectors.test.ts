@@ -6,11 +6,11 @@ import { type AadField, encodeAad } from "./aad";
 import { loginKeys, openWithUserKey, unlockAccount } from "./account";
 import { b64decode, b64encode, fromHex, toHex, utf8 } from "./encoding";
 import { type Envelope, decrypt, encryptWithIv, unwrapRaw } from "./envelope";
-import { DecryptionError } from "./errors";
+import { CryptoError, DecryptionError } from "./errors";
 import { grantMessage, openGrant } from "./grants";
 import { fingerprint, safetyNumber } from "./identity";
 import { deriveKeysInline } from "./kdfcore";
-import { decryptLinkPayload, linkKeys, secretFromFragment, secretToFragment } from "./links";
+import { decryptLinkPayload, flaggedFragment, linkFragment, linkKeys, parseLinkFragment } from "./links";
 import { ed25519ImportPrivate, ed25519ImportPublic, ed25519PublicFromSeed, ed25519Sign, ed25519Verify, hkdfSha256, importAesKey, pbkdf2Sha256 } from "./primitives";
 import { decryptProfileMetadata, importProfileKey, unwrapProfileKey } from "./profiles";
 import { decryptRecord } from "./records";
@@ -195,9 +195,13 @@ describe("crypto-vectors.json (contract v2)", () => {
 
   it("share links with and without a password", async () => {
     for (const l of V.links as Json[]) {
-      const secret = secretFromFragment(l.fragment);
+      const { secret, password } = parseLinkFragment(l.fragment);
       expect(toHex(secret)).toBe(l.secret_hex);
-      expect(secretToFragment(secret)).toBe(l.fragment);
+      expect(password).toBe(l.password === null ? "none" : "required");
+      expect(linkFragment(secret, l.password !== null)).toBe(l.fragment);
+      // An owner's stored bare secret (made before the flag) is handed out with the flag.
+      expect(flaggedFragment(l.legacy_fragment, l.password !== null)).toBe(l.fragment);
+      expect(flaggedFragment(`#${l.fragment}`, l.password !== null)).toBe(l.fragment);
       const { contentKey, verifier } = await linkKeys(secret, l.password);
       expect(verifier).toBe(l.verifier_b64);
       const content = await decryptLinkPayload(contentKey, l.link_id, l.payload);
@@ -205,6 +209,21 @@ describe("crypto-vectors.json (contract v2)", () => {
       if (l.password !== null) {
         const wrong = await linkKeys(secret, "wrong");
         await expect(decryptLinkPayload(wrong.contentKey, l.link_id, l.payload)).rejects.toBeInstanceOf(DecryptionError);
+      }
+    }
+  });
+
+  it("share-link fragments: the password flag, a bare secret, and damaged ones", () => {
+    const cases = V.link_fragments as Json[];
+    expect(cases.filter((c) => c.password === null).length).toBeGreaterThan(5);
+    for (const c of cases) {
+      if (c.password === null) {
+        expect(() => parseLinkFragment(c.fragment), c.fragment).toThrow(CryptoError);
+        expect(() => parseLinkFragment(`#${c.fragment}`), c.fragment).toThrow(CryptoError);
+      } else {
+        const parsed = parseLinkFragment(`#${c.fragment}`);
+        expect(toHex(parsed.secret)).toBe(c.secret_hex);
+        expect(parsed.password).toBe(c.password);
       }
     }
   });

@@ -103,7 +103,7 @@ def test_share_create_list_open_log_revoke(device: Device, new_device: DeviceFac
         "--expires",
         "2d",
         "--max-access",
-        "3",
+        "4",
         "--password-stdin",
         "--label",
         "for Dr. Example",
@@ -127,12 +127,27 @@ def test_share_create_list_open_log_revoke(device: Device, new_device: DeviceFac
     assert "HbA1c: 6.1 %" in doctor.ok(
         "share", "open", url, "--password-stdin", stdin="blue giraffe\n"
     )
+    # The fragment says the link needs a password (docs/crypto.md §8). Flipping the flag
+    # weakens nothing: the CLI refuses a password for a "no password" link, and without one the
+    # server refuses (no verifier) and the URL's secret alone would not decrypt anyway.
+    base, fragment = url.split("#", 1)
+    assert fragment.startswith("1p.")
+    flipped = f"{base}#1n.{fragment[3:]}"
+    assert "has no password" in doctor.fails(
+        "share", "open", flipped, "--password-stdin", stdin="blue giraffe\n"
+    )
+    assert "HTTP 404" in doctor.fails("share", "open", flipped)
+    # A link written before the flag (the bare secret) still opens with its password.
+    assert "HbA1c: 6.1 %" in doctor.ok(
+        "share", "open", f"{base}#{fragment[3:]}", "--password-stdin", stdin="blue giraffe\n"
+    )
+    assert "whole link" in doctor.fails("share", "open", f"{base}#2p.{fragment[3:]}")
 
     [listed] = device.json("share", "list")
     assert listed["label"] == "for Dr. Example"
-    assert listed["access_count"] == 2
+    assert listed["access_count"] == 3
     log = device.json("share", "log", link["id"])
-    assert len(log["accesses"]) == 2
+    assert len(log["accesses"]) == 3
     assert "127.0.0.0/24" in device.ok("share", "log", link["id"])  # the network, not the address
     device.ok("share", "revoke", link["id"])
     assert device.json("share", "list")[0]["status"] == "revoked"

@@ -3,7 +3,7 @@
     links = Links(client)
     shared = await links.share_records(profile, [lab_result], expires_in=timedelta(days=7),
                                        max_access_count=1, password="1234 blue")
-    shared.url   # https://host/s/<id>#<secret>: send it to the doctor; the server never sees it
+    shared.url   # https://host/s/<id>#1p.<secret>: send it to the doctor; the server never sees it
     # the doctor, without an account:
     content = await open_link(shared.url, password="1234 blue")
 
@@ -11,7 +11,8 @@ Crypto (docs/crypto.md, section 8): the content key is derived from the URL secr
 password, from a PBKDF2 key of the password as well, so a copy of the database plus the URL
 still needs the password; the server stores an Argon2id hash of a separate HKDF verifier. The
 payload's AAD binds the link id; the owner's label is under their user key (AAD binds the link
-id and the owner).
+id and the owner). The fragment also says whether the link needs a password ("1p." or "1n."
+before the secret), because the server's 404 must not say it.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from normogen_client.crypto import (
     b64e,
     decrypt_json,
     encrypt_json,
-    key_from_fragment,
-    key_to_fragment,
+    link_fragment,
     link_keys,
     new_key,
+    parse_link_fragment,
 )
 from normogen_client.crypto.contexts import link_label_aad, link_payload_aad
 from normogen_client.models import ApiError, NotLoggedIn
@@ -53,17 +54,32 @@ def new_link_id() -> str:
     return secrets.token_urlsafe(LINK_ID_BYTES)
 
 
-def link_url(web_base: str, link_id: str, key: bytes) -> str:
-    return f"{web_base.rstrip('/')}/s/{link_id}#{key_to_fragment(key)}"
+class PasswordRequired(ValueError):
+    """The link says it opens only with a password, and none was given."""
 
 
-def parse_link_url(url: str) -> tuple[str, str, bytes]:
-    """(origin, link id, link key) of a `/s/<id>#<key>` URL; CryptoError if malformed."""
+class PasswordNotExpected(ValueError):
+    """A password was given for a link that says it has none."""
+
+
+def link_url(web_base: str, link_id: str, key: bytes, has_password: bool) -> str:
+    return f"{web_base.rstrip('/')}/s/{link_id}#{link_fragment(key, has_password)}"
+
+
+def parse_link_url(url: str) -> tuple[str, str, bytes, bool | None]:
+    """(origin, link id, link key, needs a password or None if the URL does not say) of a
+    `/s/<id>#<fragment>` URL; CryptoError if malformed."""
     parts = urlsplit(url)
     head, _, link_id = parts.path.rstrip("/").rpartition("/s/")
     if not link_id or "/" in link_id or not parts.fragment:
         raise CryptoError("not a share-link URL (expected .../s/<id>#<key>)")
-    return f"{parts.scheme}://{parts.netloc}{head}", link_id, key_from_fragment(parts.fragment)
+    secret, needs_password = parse_link_fragment(parts.fragment)
+    return f"{parts.scheme}://{parts.netloc}{head}", link_id, secret, needs_password
+
+
+def link_needs_password(url: str) -> bool | None:
+    """Whether the URL says its link needs a password (None: an older URL without the flag)."""
+    return parse_link_url(url)[3]
 
 
 @dataclass(frozen=True)
@@ -153,7 +169,7 @@ class Links:
             raise CryptoError("the server answered for another link id")
         return SharedLink(
             id=created["id"],
-            url=link_url(self.web_base, created["id"], secret),
+            url=link_url(self.web_base, created["id"], secret, verifier is not None),
             expires_at=parse_time(created["expires_at"]),
             max_access_count=created["max_access_count"],
             has_password=created["has_password"],
@@ -212,8 +228,14 @@ async def open_link(
     password_iterations: int = LINK_PASSWORD_ITERATIONS,
 ) -> Any:
     """Fetch and decrypt a link's content; no account needed. Every refusal (missing, expired,
-    revoked, used up, wrong password) is the same `ApiError` 404."""
-    origin, link_id, secret = parse_link_url(url)
+    revoked, used up, wrong password) is the same `ApiError` 404. A URL that says it needs a
+    password raises `PasswordRequired` without one, and one that says it has none raises
+    `PasswordNotExpected` with one (both before any request); an older URL takes either."""
+    origin, link_id, secret, needs_password = parse_link_url(url)
+    if needs_password is True and password is None:
+        raise PasswordRequired("this link opens only with its password")
+    if needs_password is False and password is not None:
+        raise PasswordNotExpected("this link has no password")
     content_key, verifier = await asyncio.to_thread(
         link_keys, secret, password, password_iterations
     )

@@ -6,7 +6,7 @@
  * shown here. Updating the card rotates the link (new key, old link revoked); it can be revoked.
  */
 
-import { type ReactNode, type SyntheticEvent, useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, type SyntheticEvent, useEffect, useMemo, useState } from "react";
 
 import { readMedication } from "../../domain/readers";
 import { formatDate, formatDateTime } from "../../i18n/format";
@@ -16,9 +16,11 @@ import { authHttp } from "../records/http";
 import { RecordsFrame } from "../records/RecordsFrame";
 import { useProfileRecords, useProfiles, useRecordsServices } from "../records/services";
 import type { Access, LinkSummary } from "../links/api";
-import { createLink, linkLimits, listLinks, readLink, revokeLink } from "../links/api";
-import { expiryInstant, latestExpiryDay, linkUrl, shareContent } from "../links/content";
+import { readLink, revokeLink } from "../links/api";
+import { AccessTable } from "../links/AccessTable";
+import { latestExpiryDay, shareContent } from "../links/content";
 import { LinkShare } from "../links/LinkShare";
+import { makeLink, ownerLinkUrl, useOwnLinks } from "../links/own";
 import { Qr } from "../links/Qr";
 import type { EmergencyContact, EmergencySummary } from "../share-viewer/content";
 import { EmergencyFacts } from "../share-viewer/SharedSummary";
@@ -66,25 +68,7 @@ function CardOpenings({ card }: { card: LinkSummary }): ReactNode {
           <Alert tone="warning" title={t("emergency.card_opened_count", { count: accesses.length })}>
             <p>{t("emergency.last")} {formatDateTime(accesses[0]?.at ?? card.lastAccessedAt ?? "")}{t("emergency.if_this_was_not_an_emergency")}</p>
           </Alert>
-          <table className="table access-log">
-            <caption>{t("emergency.openings_of_this_card_newest_first")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("emergency.when")}</th>
-                <th scope="col">{t("emergency.network")}</th>
-                <th scope="col">{t("emergency.browser")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accesses.map((a, i) => (
-                <tr key={i}>
-                  <td>{formatDateTime(a.at)}</td>
-                  <td>{a.ip ?? "unknown"}</td>
-                  <td>{a.agent ?? "unknown"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AccessTable accesses={accesses} caption={t("emergency.openings_of_this_card_newest_first")} />
         </>
       )}
       {events.length > 0 ? <p className="aside">{t("emergency.security_events")} {events.length} {t("emergency.emergency_card_opening")}{events.length === 1 ? "" : "s"} {t("emergency.recorded_for_your_account")}</p> : null}
@@ -93,9 +77,8 @@ function CardOpenings({ card }: { card: LinkSummary }): ReactNode {
 }
 
 function WalletCard({ card, name }: { card: LinkSummary; name: string }): ReactNode {
-  const fragment = card.label?.fragment;
-  if (!fragment) return <Alert tone="warning">{t("emergency.this_card_was_made_on_another")}</Alert>;
-  const url = linkUrl(window.location.origin, card.id, fragment);
+  const url = ownerLinkUrl(window.location.origin, card);
+  if (url === null) return <Alert tone="warning">{t("emergency.this_card_was_made_on_another")}</Alert>;
   const summary = card.label?.emergency;
   return (
     <div className="wallet-card" aria-label={t("emergency.wallet_card")}>
@@ -112,9 +95,9 @@ function WalletCard({ card, name }: { card: LinkSummary; name: string }): ReactN
 }
 
 function CardLink({ card }: { card: LinkSummary }): ReactNode {
-  const fragment = card.label?.fragment;
-  if (!fragment) return null;
-  return <LinkShare url={linkUrl(window.location.origin, card.id, fragment)} hasPassword={false} />;
+  const url = ownerLinkUrl(window.location.origin, card);
+  if (url === null) return null;
+  return <LinkShare url={url} hasPassword={false} />;
 }
 
 function EmergencyView(): ReactNode {
@@ -125,27 +108,17 @@ function EmergencyView(): ReactNode {
   const chosenId = profileId !== "" ? profileId : (profiles[0]?.id ?? "");
   const profile = profiles.find((p) => p.id === chosenId);
   const { records } = useProfileRecords(chosenId);
-  const [links, setLinks] = useState<LinkSummary[] | null>(null);
-  const [maxDays, setMaxDays] = useState(365);
-  const [error, setError] = useState<string | null>(null);
+  const own = useOwnLinks(authHttp, keys, "emergency");
+  const links = own.links;
+  const maxDays = own.maxDays ?? 365;
+  const [failure, setError] = useState<string | null>(null);
+  const error = failure ?? own.error;
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [revoking, setRevoking] = useState(false);
   const now = useMemo(() => new Date(), []);
 
-  const reload = useCallback(() => {
-    listLinks(authHttp, keys).then(
-      (all) => setLinks(all.filter((l) => l.kind === "emergency")),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
-  }, [keys]);
-  useEffect(() => {
-    reload();
-    linkLimits(authHttp).then(
-      (l) => setMaxDays(l.emergency),
-      () => setMaxDays(365),
-    );
-  }, [reload]);
+  const reload = own.reload;
 
   const card = links?.find((l) => l.status === "active" && l.label?.profileId === chosenId) ?? null;
   const saved = card?.label?.emergency ?? null;
@@ -193,11 +166,12 @@ function EmergencyView(): ReactNode {
         note: note.trim(),
         updated_at: new Date().toISOString(),
       };
-      const cap = new Date(new Date().getTime() + maxDays * 86_400_000 - 60_000);
-      await createLink(authHttp, keys, {
+      await makeLink(authHttp, keys, {
         kind: "emergency",
         content: shareContent(profile, [], summary),
-        expiresAt: expiryInstant(expiry === "" ? latest : expiry, timeZone, cap),
+        expiryDay: expiry === "" ? latest : expiry,
+        timeZone,
+        maxDays,
         maxAccessCount: null,
         password: null,
         label: { note: t("emergency.emergency_card"), profileId: profile.id, profileName: profile.name, records: null, emergency: summary },

@@ -3,7 +3,7 @@
  * access log, and revoke. Emergency cards are managed on their own page (features/emergency).
  */
 
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Link } from "react-router";
 
 import { formatDateTime } from "../../i18n/format";
@@ -12,11 +12,13 @@ import { Alert, Button, Dialog, EmptyState, Loading, Page } from "../../ui";
 import { authHttp } from "../records/http";
 import { RecordsFrame } from "../records/RecordsFrame";
 import type { Access, LinkSummary } from "./api";
-import { linkLimits, listLinks, readLink, revokeLink } from "./api";
+import { readLink, revokeLink } from "./api";
+import { AccessTable } from "./AccessTable";
 import { linkUrl, opensLeft } from "./content";
 import { LinkShare } from "./LinkShare";
-import type { Created } from "./NewLinkForm";
 import { NewLinkForm } from "./NewLinkForm";
+import type { MadeLink } from "./own";
+import { ownerLinkUrl, useOwnLinks } from "./own";
 import "./links.css";
 import { t } from "../../i18n";
 
@@ -40,27 +42,7 @@ function AccessLog({ id }: { id: string }): ReactNode {
   if (error) return <Alert>{error}</Alert>;
   if (accesses === null) return <Loading label={t("links.loading_the_access_log")} />;
   if (accesses.length === 0) return <p>{t("links.nobody_has_opened_this_link_yet")}</p>;
-  return (
-    <table className="table access-log">
-      <caption>{t("links.opened_count_newest_first", { count: accesses.length })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("links.when")}</th>
-          <th scope="col">{t("links.network")}</th>
-          <th scope="col">{t("links.browser")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {accesses.map((a, i) => (
-          <tr key={i}>
-            <td>{formatDateTime(a.at)}</td>
-            <td>{a.ip ?? "unknown"}</td>
-            <td>{a.agent ?? "unknown"}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <AccessTable accesses={accesses} caption={t("links.opened_count_newest_first", { count: accesses.length })} />;
 }
 
 function linkName(link: LinkSummary): string {
@@ -75,7 +57,7 @@ export function LinkRow({ link, onRevoked }: { link: LinkSummary; onRevoked: () 
   const [error, setError] = useState<string | null>(null);
   const left = opensLeft(link.maxAccessCount, link.accessCount);
   const name = linkName(link);
-  const url = link.label?.fragment ? linkUrl(window.location.origin, link.id, link.label.fragment) : null;
+  const url = ownerLinkUrl(window.location.origin, link);
   async function revoke(): Promise<void> {
     setBusy(true);
     try {
@@ -160,25 +142,9 @@ export function LinkRow({ link, onRevoked }: { link: LinkSummary; onRevoked: () 
 
 function LinksView(): ReactNode {
   const { keys } = useUnlocked();
-  const [links, setLinks] = useState<LinkSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [maxDays, setMaxDays] = useState<number | null>(null);
+  const { links, error, maxDays, reload } = useOwnLinks(authHttp, keys, "share");
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<Created | null>(null);
-
-  const reload = useCallback(() => {
-    listLinks(authHttp, keys).then(
-      (all) => setLinks(all.filter((l) => l.kind === "share")),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
-  }, [keys]);
-  useEffect(() => {
-    reload();
-    linkLimits(authHttp).then(
-      (l) => setMaxDays(l.share),
-      () => setMaxDays(30),
-    );
-  }, [reload]);
+  const [created, setCreated] = useState<MadeLink | null>(null);
 
   return (
     <Page

@@ -13,18 +13,11 @@ import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, Checkbox, SelectField, TextField } from "../../ui";
 import { authHttp } from "../records/http";
 import { useProfileRecords, useProfiles, useRecordsServices } from "../records/services";
-import type { LinkSummary } from "./api";
-import { createLink } from "./api";
 import type { Selection } from "./content";
-import { expiryInstant, latestExpiryDay, localDay, selectRecords, shareContent } from "./content";
+import { latestExpiryDay, localDay, selectRecords, shareContent } from "./content";
+import type { MadeLink } from "./own";
+import { makeLink } from "./own";
 import { t } from "../../i18n";
-
-export interface Created {
-  id: string;
-  fragment: string;
-  link: LinkSummary;
-  hasPassword: boolean;
-}
 
 const DEFAULT_KINDS: readonly RecordKind[] = ["health_data", "lab_result", "medication"];
 
@@ -59,7 +52,7 @@ function RecordPicker({ profileId, picked, onChange }: { profileId: string; pick
   );
 }
 
-export function NewLinkForm({ maxDays, onCreated, onCancel }: { maxDays: number; onCreated: (c: Created) => void; onCancel: () => void }): ReactNode {
+export function NewLinkForm({ maxDays, onCreated, onCancel }: { maxDays: number; onCreated: (c: MadeLink) => void; onCancel: () => void }): ReactNode {
   const { keys } = useUnlocked();
   const { timeZone } = useRecordsServices();
   const profiles = useProfiles().profiles.filter((p) => p.readable);
@@ -115,18 +108,19 @@ export function NewLinkForm({ maxDays, onCreated, onCancel }: { maxDays: number;
     if (Object.keys(e).length > 0 || !profile) return;
     setBusy(true);
     try {
-      const cap = new Date(new Date().getTime() + maxDays * 86_400_000 - 60_000);
-      const created = await createLink(authHttp, keys, {
+      const created = await makeLink(authHttp, keys, {
         kind: "share",
         content: shareContent(profile, chosen),
-        expiresAt: expiryInstant(expiry, timeZone, cap),
+        expiryDay: expiry,
+        timeZone,
+        maxDays,
         maxAccessCount: maxOpens === "" ? null : Number(maxOpens),
         password: password === "" ? null : password,
         label: { note, profileId: profile.id, profileName: profile.name, records: chosen.length },
       });
       setPassword("");
       setConfirm("");
-      onCreated({ ...created, hasPassword: password !== "" });
+      onCreated(created);
     } catch (err) {
       setFailure(err instanceof Error ? err.message : String(err));
     } finally {

@@ -9,10 +9,10 @@ import {
   decryptLinkLabel,
   encryptLinkLabel,
   encryptLinkPayload,
+  linkFragment,
   linkKeys,
   newLinkId,
   newLinkSecret,
-  secretToFragment,
 } from "../../crypto";
 import type { Http } from "../records/apiSource";
 import { errorMessage } from "../records/apiSource";
@@ -96,11 +96,14 @@ export interface NewLink {
   label: Omit<LinkLabel, "fragment">;
 }
 
-/** Create a link; returns its id and the fragment (the key) for the URL. */
+/**
+ * Create a link; returns its id and the fragment (the key and whether it needs a password,
+ * docs/crypto.md §8) for the URL.
+ */
 export async function createLink(http: Http, keys: AccountKeys, spec: NewLink): Promise<{ id: string; fragment: string; link: LinkSummary }> {
   const id = newLinkId();
   const secret = newLinkSecret();
-  const fragment = secretToFragment(secret);
+  const fragment = linkFragment(secret, spec.password !== null);
   const { contentKey, verifier } = await linkKeys(secret, spec.password);
   secret.fill(0);
   const body: Record<string, unknown> = {

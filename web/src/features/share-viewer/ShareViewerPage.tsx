@@ -10,16 +10,18 @@ import { useParams } from "react-router";
 
 import { Alert, Button, Loading, Page, TextField } from "../../ui";
 import { formatDateTime } from "../../i18n/format";
+import type { LinkPassword } from "../../crypto";
 import type { SharedContent } from "./content";
-import { openLink } from "./open";
+import { openLink, passwordFlag } from "./open";
 import { SharedSummary } from "./SharedSummary";
 import "./viewer.css";
 import { t } from "../../i18n";
 
 type State =
   | { step: "opening" }
-  | { step: "password"; busy: boolean }
-  | { step: "unavailable"; canRetryPassword: boolean }
+  /** `known`: the address says a password is needed (else the server's refusal may mean either). */
+  | { step: "password"; busy: boolean; known: boolean }
+  | { step: "unavailable"; canRetryPassword: boolean; known?: boolean }
   | { step: "shown"; content: SharedContent; expiresAt: string };
 
 export function NotAvailable({ onRetry }: { onRetry?: (() => void) | undefined }): ReactNode {
@@ -37,21 +39,33 @@ export function NotAvailable({ onRetry }: { onRetry?: (() => void) | undefined }
   );
 }
 
+/**
+ * Where opening starts, from the address alone: a damaged one is not available; one that says
+ * it needs a password asks for it first (the server would refuse it without, like a missing
+ * link); the others are opened at once.
+ */
+function firstStep(flag: LinkPassword | null): State {
+  if (flag === null) return { step: "unavailable", canRetryPassword: false };
+  if (flag === "required") return { step: "password", busy: false, known: true };
+  return { step: "opening" };
+}
+
 export default function ShareViewerPage(): ReactNode {
   const { linkId = "" } = useParams();
   // Read once: the fragment stays in this page's memory and in the address bar only.
   const [fragment] = useState(() => window.location.hash);
-  const [state, setState] = useState<State>({ step: "opening" });
+  const [state, setState] = useState<State>(() => firstStep(passwordFlag(linkId, fragment)));
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
+    if (firstStep(passwordFlag(linkId, fragment)).step !== "opening") return;
     openLink(linkId, fragment, null).then(
       (result) => {
         if (!live) return;
         if (result.status === "shown") setState({ step: "shown", content: result.content, expiresAt: result.expiresAt });
-        else if (result.status === "refused") setState({ step: "password", busy: false });
+        else if (result.status === "refused") setState({ step: "password", busy: false, known: false });
         else setState({ step: "unavailable", canRetryPassword: false });
       },
       () => live && setState({ step: "unavailable", canRetryPassword: false }),
@@ -68,13 +82,14 @@ export default function ShareViewerPage(): ReactNode {
       return;
     }
     setError(null);
-    setState({ step: "password", busy: true });
+    const known = state.step === "password" && state.known;
+    setState({ step: "password", busy: true, known });
     try {
       const result = await openLink(linkId, fragment, password);
       if (result.status === "shown") setState({ step: "shown", content: result.content, expiresAt: result.expiresAt });
-      else setState({ step: "unavailable", canRetryPassword: true });
+      else setState({ step: "unavailable", canRetryPassword: true, known });
     } catch {
-      setState({ step: "unavailable", canRetryPassword: true });
+      setState({ step: "unavailable", canRetryPassword: true, known });
     } finally {
       setPassword("");
     }
@@ -84,13 +99,23 @@ export default function ShareViewerPage(): ReactNode {
     case "opening":
       return <Loading label={t("share_viewer.opening_the_shared_records_in_this")} />;
     case "unavailable":
-      return <NotAvailable onRetry={state.canRetryPassword ? () => setState({ step: "password", busy: false }) : undefined} />;
+      return (
+        <NotAvailable
+          onRetry={state.canRetryPassword ? () => setState({ step: "password", busy: false, known: state.known === true }) : undefined}
+        />
+      );
     case "password":
       return (
         <Page title={t("share_viewer.shared_health_records")} narrow>
-          <p>
-            {t("share_viewer.this_link_opens_only_with_a")}
-          </p>
+          {state.known ? (
+            <p>
+              {t("share_viewer.this_link_opens_only_with_the_password")}
+            </p>
+          ) : (
+            <p>
+              {t("share_viewer.this_link_opens_only_with_a")}
+            </p>
+          )}
           {error ? <Alert>{error}</Alert> : null}
           <form className="form" noValidate onSubmit={(e) => void submit(e)}>
             <TextField

@@ -16,6 +16,7 @@ import type { Http } from "../records/apiSource";
 import { RecordsProvider, createStores } from "../records/services";
 import type { EmergencySummary, SharedContent } from "./content";
 import { t } from "../../i18n";
+import "./viewer.css";
 
 const ORDER: readonly RecordKind[] = ["health_data", "lab_result", "medication", "medication_dose", "appointment", "note"];
 

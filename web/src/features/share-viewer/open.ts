@@ -5,15 +5,15 @@
  * puts it into a request).
  */
 
-import type { Bytes } from "../../crypto";
-import { decryptLinkPayload, linkKeys, secretFromFragment } from "../../crypto";
+import type { Bytes, LinkPassword } from "../../crypto";
+import { decryptLinkPayload, linkKeys, parseLinkFragment } from "../../crypto";
 import type { SharedContent } from "./content";
 import { readSharedContent } from "./content";
 import { t } from "../../i18n";
 
 export type OpenResult =
   | { status: "shown"; content: SharedContent; expiresAt: string }
-  /** Refused without a password: the link may need one, or be gone (the server cannot say). */
+  /** Refused without a password, and the address does not say whether it needs one. */
   | { status: "refused" }
   | { status: "unavailable" };
 
@@ -22,12 +22,28 @@ export function wellFormedLinkId(id: string): boolean {
   return /^[A-Za-z0-9_-]{32}$/.test(id);
 }
 
+/**
+ * What the address says about the password (docs/crypto.md §8): "required", "none", "unknown"
+ * (an address made before the flag), or null for a damaged address or link id. No request.
+ */
+export function passwordFlag(linkId: string, fragment: string): LinkPassword | null {
+  if (!wellFormedLinkId(linkId)) return null;
+  try {
+    const { secret, password } = parseLinkFragment(fragment);
+    secret.fill(0);
+    return password;
+  } catch {
+    return null;
+  }
+}
+
 /** One attempt to open `linkId` with the key in `fragment` and an optional password. */
 export async function openLink(linkId: string, fragment: string, password: string | null): Promise<OpenResult> {
   if (!wellFormedLinkId(linkId)) return { status: "unavailable" };
   let secret: Bytes;
+  let flag: LinkPassword;
   try {
-    secret = secretFromFragment(fragment);
+    ({ secret, password: flag } = parseLinkFragment(fragment));
   } catch {
     return { status: "unavailable" };
   }
@@ -42,7 +58,8 @@ export async function openLink(linkId: string, fragment: string, password: strin
     cache: "no-store",
     referrerPolicy: "no-referrer",
   });
-  if (response.status === 404) return { status: password === null ? "refused" : "unavailable" };
+  // Refused without a password: only an address without the flag may still need one.
+  if (response.status === 404) return { status: password === null && flag === "unknown" ? "refused" : "unavailable" };
   if (!response.ok) throw new Error(t("share_viewer.the_server_answered_status", { status: response.status }));
   const body = (await response.json()) as { payload?: unknown; expires_at?: unknown };
   try {

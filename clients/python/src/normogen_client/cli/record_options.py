@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -278,5 +281,47 @@ AtOpt = Annotated[str | None, typer.Option("--at", help="When (ISO 8601; default
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
 
 
-def typed(**values: Any) -> dict[str, Any]:
-    return values
+R = TypeVar("R")
+
+# Every typed option: (parameter name, the `data` field it fills, its annotation).
+_DATA_OPTIONS: tuple[tuple[str, str, Any], ...] = (
+    ("type_", "type", TypeOpt), ("systolic", "systolic", SystolicOpt),
+    ("diastolic", "diastolic", DiastolicOpt), ("pulse", "pulse", PulseOpt),
+    ("context", "context", ContextOpt), ("value", "value", ValueOpt), ("unit", "unit", UnitOpt),
+    ("test", "test", TestOpt), ("loinc", "loinc", LoincOpt),
+    ("value_text", "value_text", ValueTextOpt), ("low", "low", LowOpt), ("high", "high", HighOpt),
+    ("range_text", "range_text", RangeTextOpt), ("flag", "flag", FlagOpt),
+    ("panel", "panel", PanelOpt), ("laboratory", "laboratory", LabOpt),
+    ("name", "name", NameOpt), ("strength", "strength", StrengthOpt), ("form", "form", FormOpt),
+    ("dose", "dose", DoseOpt), ("times", "times", TimesOpt), ("days", "days", DaysOpt),
+    ("as_needed", "as_needed", AsNeededOpt), ("started_on", "started_on", StartedOpt),
+    ("stopped_on", "stopped_on", StoppedOpt), ("instructions", "instructions", InstructionsOpt),
+    ("prescriber", "prescriber", PrescriberOpt), ("reason", "reason", ReasonOpt),
+    ("medication_id", "medication_id", MedIdOpt), ("status", "status", StatusOpt),
+    ("scheduled_for", "scheduled_for", ScheduledOpt), ("title", "title", TitleOpt),
+    ("duration", "duration_minutes", DurationOpt), ("location", "location", LocationOpt),
+    ("with_", "with", WithOpt), ("notes", "notes", NotesOpt), ("text", "text", TextOpt),
+)  # fmt: skip
+
+
+def with_data_options(command: Callable[..., R]) -> Callable[..., R]:
+    """Give a command every typed option; it receives them as `given`, keyed by `data` field.
+
+    Typer reads a command's options from its signature, so the shared options are appended to
+    the command's own signature rather than repeated in `records add` and `records edit`.
+    """
+    own = inspect.signature(command, eval_str=True)
+    params = [p for p in own.parameters.values() if p.name != "given"]
+    params += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hint)
+        for name, _, hint in _DATA_OPTIONS
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        given = {field: kwargs.pop(name, None) for name, field, _ in _DATA_OPTIONS}
+        return command(*args, given=given, **kwargs)
+
+    wrapper.__dict__["__signature__"] = own.replace(parameters=params)
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper

@@ -11,53 +11,16 @@ import typer
 from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, runtime
 from normogen_client.cli.record_options import (
-    AsNeededOpt,
     AtOpt,
     CommentOpt,
-    ContextOpt,
     DataOpt,
-    DaysOpt,
-    DiastolicOpt,
-    DoseOpt,
-    DurationOpt,
-    FlagOpt,
-    FormOpt,
-    HighOpt,
-    InstructionsOpt,
     Kind,
-    LabOpt,
-    LocationOpt,
-    LoincOpt,
-    LowOpt,
-    MedIdOpt,
-    NameOpt,
-    NotesOpt,
-    PanelOpt,
-    PrescriberOpt,
     ProfileOpt,
-    PulseOpt,
-    RangeTextOpt,
-    ReasonOpt,
-    ScheduledOpt,
-    StartedOpt,
-    StatusOpt,
-    StoppedOpt,
-    StrengthOpt,
-    SystolicOpt,
     TagOpt,
-    TestOpt,
-    TextOpt,
-    TimesOpt,
-    TitleOpt,
-    TypeOpt,
-    UnitOpt,
-    ValueOpt,
-    ValueTextOpt,
-    WithOpt,
     apply_options,
     parse_instant,
     to_end_of_day,
-    typed,
+    with_data_options,
 )
 from normogen_client.cli.runtime import CliError, profile_name
 from normogen_client.payloads import check, summary
@@ -103,37 +66,19 @@ def records_table(title: str, records: list[Record]) -> None:
 
 
 @app.command("add")
+@with_data_options
 def add(
     ctx: typer.Context,
     kind: Annotated[Kind, typer.Option("--kind", help="The record kind.")],
+    given: dict[str, Any],
     profile: ProfileOpt = None,
-    at: AtOpt = None, tag: TagOpt = None, comment: CommentOpt = None, data: DataOpt = None,
-    type_: TypeOpt = None, systolic: SystolicOpt = None, diastolic: DiastolicOpt = None,
-    pulse: PulseOpt = None, context: ContextOpt = None, value: ValueOpt = None,
-    unit: UnitOpt = None, test: TestOpt = None, loinc: LoincOpt = None,
-    value_text: ValueTextOpt = None, low: LowOpt = None, high: HighOpt = None,
-    range_text: RangeTextOpt = None, flag: FlagOpt = None, panel: PanelOpt = None,
-    laboratory: LabOpt = None, name: NameOpt = None, strength: StrengthOpt = None,
-    form: FormOpt = None, dose: DoseOpt = None, times: TimesOpt = None, days: DaysOpt = None,
-    as_needed: AsNeededOpt = None, started_on: StartedOpt = None, stopped_on: StoppedOpt = None,
-    instructions: InstructionsOpt = None, prescriber: PrescriberOpt = None,
-    reason: ReasonOpt = None, medication_id: MedIdOpt = None, status: StatusOpt = None,
-    scheduled_for: ScheduledOpt = None, title: TitleOpt = None, duration: DurationOpt = None,
-    location: LocationOpt = None, with_: WithOpt = None, notes: NotesOpt = None,
-    text: TextOpt = None, as_json: JsonOption = False,
-) -> None:  # fmt: skip
+    at: AtOpt = None,
+    tag: TagOpt = None,
+    comment: CommentOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOption = False,
+) -> None:
     """Add a record, e.g. `--kind lab_result --test HbA1c --value 6.1 --unit %`."""
-    given = typed(
-        type=type_, systolic=systolic, diastolic=diastolic, pulse=pulse, context=context,
-        value=value, unit=unit, test=test, loinc=loinc, value_text=value_text, low=low,
-        high=high, range_text=range_text, flag=flag, panel=panel, laboratory=laboratory,
-        name=name, strength=strength, form=form, dose=dose, times=times, days=days,
-        as_needed=as_needed, started_on=started_on, stopped_on=stopped_on,
-        instructions=instructions, prescriber=prescriber, reason=reason,
-        medication_id=medication_id, status=status, scheduled_for=scheduled_for, title=title,
-        duration_minutes=duration, location=location, notes=notes, text=text,
-        **{"with": with_},
-    )  # fmt: skip
     base = _json_object(data) if data else {}
     payload = apply_options(kind.value, base, given)
     if comment is not None:
@@ -242,36 +187,18 @@ def show(ctx: typer.Context, record_id: RecordId, as_json: JsonOption = False) -
 
 
 @app.command("edit")
+@with_data_options
 def edit(
     ctx: typer.Context,
     record_id: RecordId,
-    at: AtOpt = None, tag: TagOpt = None, comment: CommentOpt = None, data: DataOpt = None,
-    type_: TypeOpt = None, systolic: SystolicOpt = None, diastolic: DiastolicOpt = None,
-    pulse: PulseOpt = None, context: ContextOpt = None, value: ValueOpt = None,
-    unit: UnitOpt = None, test: TestOpt = None, loinc: LoincOpt = None,
-    value_text: ValueTextOpt = None, low: LowOpt = None, high: HighOpt = None,
-    range_text: RangeTextOpt = None, flag: FlagOpt = None, panel: PanelOpt = None,
-    laboratory: LabOpt = None, name: NameOpt = None, strength: StrengthOpt = None,
-    form: FormOpt = None, dose: DoseOpt = None, times: TimesOpt = None, days: DaysOpt = None,
-    as_needed: AsNeededOpt = None, started_on: StartedOpt = None, stopped_on: StoppedOpt = None,
-    instructions: InstructionsOpt = None, prescriber: PrescriberOpt = None,
-    reason: ReasonOpt = None, medication_id: MedIdOpt = None, status: StatusOpt = None,
-    scheduled_for: ScheduledOpt = None, title: TitleOpt = None, duration: DurationOpt = None,
-    location: LocationOpt = None, with_: WithOpt = None, notes: NotesOpt = None,
-    text: TextOpt = None, as_json: JsonOption = False,
-) -> None:  # fmt: skip
+    given: dict[str, Any],
+    at: AtOpt = None,
+    tag: TagOpt = None,
+    comment: CommentOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOption = False,
+) -> None:
     """Change fields of a record; everything not given (and unknown fields) is kept."""
-    given = typed(
-        type=type_, systolic=systolic, diastolic=diastolic, pulse=pulse, context=context,
-        value=value, unit=unit, test=test, loinc=loinc, value_text=value_text, low=low,
-        high=high, range_text=range_text, flag=flag, panel=panel, laboratory=laboratory,
-        name=name, strength=strength, form=form, dose=dose, times=times, days=days,
-        as_needed=as_needed, started_on=started_on, stopped_on=stopped_on,
-        instructions=instructions, prescriber=prescriber, reason=reason,
-        medication_id=medication_id, status=status, scheduled_for=scheduled_for, title=title,
-        duration_minutes=duration, location=location, notes=notes, text=text,
-        **{"with": with_},
-    )  # fmt: skip
     rt = runtime(ctx)
     occurred = parse_instant(at) if at else None
 

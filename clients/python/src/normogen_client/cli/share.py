@@ -12,7 +12,8 @@ from normogen_client.cli import output
 from normogen_client.cli.account import JsonOption, read_password, runtime
 from normogen_client.cli.record_options import Kind, parse_instant, to_end_of_day
 from normogen_client.cli.runtime import CliError, Runtime
-from normogen_client.links import LinkInfo, SharedLink, open_link
+from normogen_client.crypto import CryptoError
+from normogen_client.links import LinkInfo, SharedLink, link_needs_password, open_link
 from normogen_client.payloads import summary
 from normogen_client.records import Record, parse_time
 
@@ -88,7 +89,13 @@ def create(
         return
     output.info(f"Shared {count} records until {output.when(shared.expires_at)}:")
     output.info(shared.url)
-    output.info("The key is in the part after '#': anyone with the full URL can read it.")
+    if shared.has_password:
+        output.info(
+            "The key is in the part after '#'; the link also needs its password: "
+            "send that another way."
+        )
+    else:
+        output.info("The key is in the part after '#': anyone with the full URL can read it.")
 
 
 def _link_json(link: LinkInfo) -> dict[str, Any]:
@@ -183,16 +190,26 @@ def revoke(ctx: typer.Context, link_id: Annotated[str, typer.Argument()]) -> Non
 def open_(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="The whole link, including the part after '#'.")],
-    password: Annotated[bool, typer.Option(help="The link needs a password: ask for it.")] = False,
+    password: Annotated[
+        bool, typer.Option(help="Ask for the password (links that say they need one ask anyway).")
+    ] = False,
     password_stdin: Annotated[bool, typer.Option(help="Read that password from stdin.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Open someone's share link (no account needed)."""
     rt: Runtime = runtime(ctx)
+    try:
+        needs_password = link_needs_password(url)
+    except CryptoError as error:
+        raise CliError(f"{error}: copy the whole link, including the part after '#'") from None
+    asked = password or password_stdin
+    if needs_password is False and asked:
+        raise CliError(
+            "this link has no password: open it without --password "
+            "(if you were given one, the link was altered; ask for a new one)"
+        )
     secret = (
-        read_password(password_stdin, prompt="Link password")
-        if password or password_stdin
-        else None
+        read_password(password_stdin, prompt="Link password") if asked or needs_password else None
     )
 
     async def work() -> Any:

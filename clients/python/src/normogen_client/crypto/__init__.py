@@ -70,7 +70,13 @@ from normogen_client.crypto.keys import (
     wrap_key,
     x25519,
 )
-from normogen_client.crypto.linkkeys import LINK_PASSWORD_ITERATIONS, link_keys, password_salt
+from normogen_client.crypto.linkkeys import (
+    LINK_PASSWORD_ITERATIONS,
+    link_fragment,
+    link_keys,
+    parse_link_fragment,
+    password_salt,
+)
 from normogen_client.crypto.recovery import (
     generate_recovery_phrase,
     normalize_recovery_phrase,
@@ -124,6 +130,7 @@ __all__ = [
     "identity_public",
     "key_from_fragment",
     "key_to_fragment",
+    "link_fragment",
     "link_keys",
     "login_auth_key",
     "make_grant",
@@ -133,6 +140,7 @@ __all__ = [
     "normalize_safety_number",
     "open_grant",
     "open_sealed",
+    "parse_link_fragment",
     "password_salt",
     "pbkdf2_sha256",
     "public_key_from_private",

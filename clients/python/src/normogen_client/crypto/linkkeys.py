@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import re
+
 from normogen_client.crypto.aead import KEY_BYTES
 from normogen_client.crypto.errors import CryptoError
 from normogen_client.crypto.kdf import MIN_ITERATIONS, hkdf_sha256, normalize_secret, pbkdf2_sha256
+from normogen_client.crypto.keys import key_from_fragment, key_to_fragment
 
 INFO_LINK_CONTENT = b"normogen/v2/link-content-key"
 INFO_LINK_VERIFIER = b"normogen/v2/link-verifier"
 INFO_LINK_PASSWORD_SALT = b"normogen/v2/link-password-salt"
 # Part of the link format: creator and opener must agree (nothing on the wire carries it).
 LINK_PASSWORD_ITERATIONS = MIN_ITERATIONS
+# The URL fragment: "1" (the fragment format), "p" or "n" (password or none), "." and the
+# unpadded base64url secret; a bare secret is a link made before the flag (docs/crypto.md §8).
+_FRAGMENT = re.compile(r"(?:1([pn])\.)?([A-Za-z0-9_-]{43})")
+
+
+def link_fragment(secret: bytes, has_password: bool) -> str:
+    """The URL fragment carrying the secret and whether opening it needs a password."""
+    _check_secret(secret)
+    return f"1{'p' if has_password else 'n'}.{key_to_fragment(secret)}"
+
+
+def parse_link_fragment(fragment: str) -> tuple[bytes, bool | None]:
+    """(secret, needs a password: True, False, or None for a bare secret); CryptoError if damaged.
+
+    The flag is a hint for the opener only: the password is part of the key derivation.
+    """
+    match = _FRAGMENT.fullmatch(fragment.removeprefix("#")) if isinstance(fragment, str) else None
+    if match is None:
+        raise CryptoError("invalid link fragment")
+    secret = key_from_fragment(match[2])
+    return secret, None if match[1] is None else match[1] == "p"
 
 
 def _check_secret(secret: bytes) -> None:
