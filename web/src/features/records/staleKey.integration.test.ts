@@ -14,7 +14,7 @@ import type { PinStorage } from "../families/trust";
 import { ProfilesStore } from "../profiles/store";
 import type { KeyHolders } from "../profiles/store";
 import type { Http } from "./apiSource";
-import { ApiRecordSource, STALE_KEY_MESSAGE } from "./apiSource";
+import { ApiRecordSource, staleKeyMessage } from "./apiSource";
 import { RecordsStore } from "./store";
 import type { TestServer, TestUser } from "./testing/server";
 import { registerUser, startServer } from "./testing/server";
@@ -136,7 +136,7 @@ describe("record writes after a family key rotation", () => {
     await a.profiles.load();
     await rotateFamily(user, trust, family.id);
     a.refuseFamily();
-    await expect(a.records.create(profileId, weight(19.1))).rejects.toThrow(STALE_KEY_MESSAGE);
+    await expect(a.records.create(profileId, weight(19.1))).rejects.toThrow(staleKeyMessage());
     expect(a.writes).toEqual([409]);
     const listed = JSON.parse(await user.raw(`/api/v1/records?profile_id=${profileId}`)) as { records: unknown[] };
     expect(listed.records).toHaveLength(0);
