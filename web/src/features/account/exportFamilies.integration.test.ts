@@ -4,37 +4,19 @@
  * member added (which the server's raw export, scoped to what the account owns, does not hold).
  */
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { acceptInvitation, confirmMember, createFamily, createFamilyProfile, familyHolder, familyName, invite, listInvitations, memberParty, openFamilyKey, ownerParty, readFamily } from "../families/service";
-import type { PinStorage } from "../families/trust";
 import { TrustStore } from "../families/trust";
 import { ApiRecordSource } from "../records/apiSource";
 import { ProfilesStore } from "../profiles/store";
-import type { TestServer, TestUser } from "../records/testing/server";
-import { registerUser, startServer } from "../records/testing/server";
+import type { TestUser } from "../records/testing/server";
+import { freshLocalStorage, memoryStorage, registerUser, serverForThisFile } from "../records/testing/server";
 import type { FamilyAccess } from "./exportDecrypt";
 import { decryptExport } from "./exportDecrypt";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server.stop();
-}, 60_000);
-
-function memory(): PinStorage {
-  const data = new Map<string, string>();
-  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
-}
-
-beforeEach(() => {
-  // The families feature keeps the highest family epoch seen in localStorage (deviceState.ts).
-  vi.stubGlobal("localStorage", memory());
-});
+const server = serverForThisFile();
+freshLocalStorage();
 
 function access(user: TestUser, trust: TrustStore | null): FamilyAccess {
   return {
@@ -66,8 +48,8 @@ describe("decrypted export with family profiles", () => {
   it("includes personal and family profiles (own and another member's) with their family and records", async () => {
     const owner = await registerUser(server.url);
     const member = await registerUser(server.url);
-    const ownerTrust = new TrustStore(memory(), "owner");
-    const memberTrust = new TrustStore(memory(), "member");
+    const ownerTrust = new TrustStore(memoryStorage(), "owner");
+    const memberTrust = new TrustStore(memoryStorage(), "member");
 
     const family = await createFamily(owner.http, owner.keys, "Berg family");
     const fk = await openFamilyKey(owner.keys, ownerTrust, await readFamily(owner.http, family.id));
@@ -114,7 +96,7 @@ describe("decrypted export with family profiles", () => {
 
   it("lists a family profile as skipped when this device cannot open the family key", async () => {
     const owner = await registerUser(server.url);
-    const trust = new TrustStore(memory(), "owner");
+    const trust = new TrustStore(memoryStorage(), "owner");
     const family = await createFamily(owner.http, owner.keys, "Berg family");
     const fk = await openFamilyKey(owner.keys, trust, await readFamily(owner.http, family.id));
     if (fk === null) throw new Error("no family key");
