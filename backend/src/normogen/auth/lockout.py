@@ -11,7 +11,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from normogen.auth import errors as codes
 from normogen.auth import repository
@@ -61,7 +61,7 @@ async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
     for _ in range(_MAX_RACES):
         doc = await repository.get_lockout(ctx.db, key)
         now = datetime.now(UTC)
-        locked_until = doc.get("locked_until") if doc else None
+        locked_until = _lock_end(doc) if doc else None
         if locked_until is not None and locked_until > now:
             raise _locked(ctx, math.ceil((locked_until - now).total_seconds()))
         failures = int(doc.get("failures", 0)) if doc else 0
@@ -73,6 +73,26 @@ async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
         if await repository.reserve_attempt(ctx.db, key, doc=doc, fields=fields):
             return attempt
     raise _locked(ctx, 1)  # lost every race: a burst of attempts on this account
+
+
+def _lock_end(doc: dict[str, Any]) -> datetime | None:
+    """When the lock on this counter ends (None: not locked).
+
+    A failure is counted first and its lock written right after (`record_failure`), so for a
+    moment the counter can hold a failure whose lock is not there yet. An attempt that came
+    then would pass as if the lock had run out: the lock is instead taken from the failure
+    itself until the request that counted it has written it (`locked_for` names the count a
+    written lock belongs to). Should that request have died, the same lock still applies.
+    """
+    failures = int(doc.get("failures", 0))
+    written: datetime | None = doc.get("locked_until")
+    if failures < FREE_ATTEMPTS or doc.get("locked_for") == failures:
+        return written
+    last_failure: datetime | None = doc.get("last_failure_at")
+    if last_failure is None:
+        return written
+    pending = last_failure + backoff(failures)
+    return pending if written is None else max(written, pending)
 
 
 def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:

@@ -165,7 +165,8 @@ async def record_failure(
 async def set_locked_until(db: Database, key: str, *, until: datetime, failures: int) -> None:
     # Only the request that produced this failure count sets the lock (concurrent ones agree).
     await db[LOCKOUTS].update_one(
-        {"_id": key, "failures": failures}, {"$set": {"locked_until": until}}
+        {"_id": key, "failures": failures},
+        {"$set": {"locked_until": until, "locked_for": failures}},
     )
 
 
