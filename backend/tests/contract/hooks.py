@@ -13,22 +13,17 @@ a link expiry in the past, 410 for a sync token of another profile, 412 for a st
 If-Match). For positive cases only, these hooks replace such values with ones that hold now,
 so `positive_data_acceptance` stays meaningful for those operations; negative cases are sent
 as generated.
-
-Formats: `iana-time-zone` (the account settings' `timezone`) is a name from the server's zone
-database; positive cases draw from this machine's, which the server under test shares.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-import zoneinfo
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import schemathesis
-from hypothesis import strategies as st
 from schemathesis.core.parameters import ParameterLocation
 
 from normogen_client.crypto import create_account, registration_payload
@@ -36,10 +31,6 @@ from normogen_client.crypto import create_account, registration_payload
 BASE_URL = os.environ["NORMOGEN_ST_URL"]
 PASSWORD = "schemathesis password"  # a throwaway account on a test server
 KDF_ITERATIONS = 1000  # the test server's development minimum
-
-schemathesis.openapi.format(
-    "iana-time-zone", st.sampled_from(sorted(zoneinfo.available_timezones() | {"UTC"}))
-)
 
 
 def register() -> str:

@@ -5,11 +5,15 @@
  */
 import { useSyncExternalStore } from "react";
 import { api, ok } from "../api/client";
+import type { components } from "../api/schema.gen";
 import { type AccountKeys, aads, decryptJson, encryptJson } from "../crypto";
 import { currentLanguage, setLanguage } from "../i18n";
 import { setLocaleSettings } from "../i18n/format";
 import { savePrefs } from "./prefs";
 import { onKeysDropped } from "./store";
+
+/** An IANA zone the server accepts (the server validates; the picker offers the browser's list). */
+type ZoneName = components["schemas"]["AccountSettings"]["timezone"];
 
 export interface Units {
   weight: "kg" | "[lb_av]";
@@ -69,7 +73,7 @@ export async function loadSettings(keys: AccountKeys): Promise<Settings> {
 /** Save the settings (units encrypted). */
 export async function saveSettings(keys: AccountKeys, next: Settings): Promise<void> {
   const preferences = await encryptJson(keys.userKey, { units: next.units }, aads.preferences(keys.userId));
-  await ok(api.PUT("/api/v1/users/me/settings", { body: { language: next.language, timezone: next.timezone, preferences } }));
+  await ok(api.PUT("/api/v1/users/me/settings", { body: { language: next.language, timezone: next.timezone as ZoneName, preferences } }));
   savePrefs({ language: next.language });
   set(next);
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import re
 
 import httpx
 import pytest
@@ -99,17 +98,14 @@ async def test_an_unknown_or_malformed_time_zone_is_a_422_naming_the_field(
     assert fields == ["body.timezone"]
 
 
-async def test_the_documented_time_zone_is_a_pattern_not_this_machines_zone_list(
+async def test_the_documented_time_zones_are_the_ones_the_server_accepts(
     auth_http: httpx.AsyncClient,
 ) -> None:
     document = (await auth_http.get("/openapi.json")).json()
     schema = document["components"]["schemas"]["AccountSettings"]["properties"]["timezone"]
-    assert "enum" not in schema
-    assert schema["format"] == "iana-time-zone"
-    pattern = re.compile(schema["pattern"])
-    for name in ("UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"):
-        assert pattern.match(name), name
-    assert not pattern.match("../etc/passwd")
+    zones = set(schema["enum"])
+    assert {"UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"} <= zones
+    assert "Mars/Olympus_Mons" not in zones
 
 
 async def test_events_record_logins_and_failures_without_secrets(
