@@ -9,7 +9,7 @@ REQ := backend/requirements
 STAMP := $(VENV)/.installed-dev
 BACKEND := backend
 
-.PHONY: help install run demo test check lint types dead unit tiers lock bench clean delete-data \
+.PHONY: help install run demo test check lint types dead layers unit tiers lock bench clean delete-data \
 	deploy-tools test-image lock-deploy check-config migrate backup restore verify-backup \
 	gen-secret \
 	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench \
@@ -86,7 +86,7 @@ test: $(STAMP) deploy-tools ## install everything and run the whole suite (lint,
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory web-test
 
-check: lint types dead tiers ## what CI runs: ruff, mypy --strict, vulture, the test tiers
+check: lint types dead layers tiers ## what CI runs: ruff, mypy --strict, vulture, import-linter, the test tiers
 
 lint:
 	cd $(BACKEND) && ../$(BIN)/ruff check src tests bench scripts ../clients/python && \
@@ -94,6 +94,11 @@ lint:
 
 types:
 	cd $(BACKEND) && ../$(BIN)/mypy src tests bench scripts ../clients/python/src ../clients/python/tests
+
+# The one-way layers and the domain boundaries: import-linter, contracts in
+# backend/pyproject.toml ([tool.importlinter]), explained in docs/architecture.md.
+layers:
+	cd $(BACKEND) && ../$(BIN)/lint-imports --no-cache
 
 # Dead code: vulture (settings in backend/pyproject.toml; false positives in
 # backend/vulture_whitelist.py).

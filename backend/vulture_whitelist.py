@@ -26,7 +26,7 @@ model_config
 pytest_plugins  # tests/conftest.py
 _.__test__  # tests/support.py
 # Called by frameworks: uvicorn's factory string (cli_support.py), PyMongo's pool listener
-# (ops/metrics.py), uvicorn's signal handling (ops/server.py), logging (logging.py).
+# (core/metrics.py), uvicorn's signal handling (ops/server.py), logging (logging.py).
 app_from_environment
 _.connection_checked_out
 _.connection_checked_in
@@ -81,3 +81,6 @@ health_data
 lab_result
 medication_dose
 _.forget_all  # the client's public API (normogen_client/seen.py)
+# Typer reads the signature and annotations the typed record options give their wrapper
+# (clients/python/src/normogen_client/cli/record_options.py).
+_.__annotations__

@@ -16,6 +16,8 @@ export default defineConfig({
   expect: { timeout: 20_000 },
   reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   use: {
+    // The interface follows the browser's language before login: the tests run in English.
+    locale: "en-US",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     actionTimeout: 20_000,

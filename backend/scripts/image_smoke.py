@@ -1,9 +1,9 @@
 """Container smoke test (`make test-image`): build the real Dockerfiles with podman and run them.
 
 Production image (docker/Dockerfile, on the local stand-in base images): size at most 150 MB,
-no shell / package manager / embedded engine inside, then run it the way the seed deploys it —
-read-only root filesystem with only /tmp writable, UID/GID 1000, no capabilities — against a
-test database (SecantusDB on loopback): the image's HEALTHCHECK turns healthy, /health and
+no shell / package manager / embedded engine inside, then run it the way docker-compose.yml
+deploys it — read-only root filesystem with only /tmp writable, UID/GID 1000, no capabilities —
+against a test database (SecantusDB on loopback): the image's HEALTHCHECK turns healthy, /health and
 /ready answer, and SIGTERM drains (/ready 503) and exits 0 within the drain budget.
 Web image (docker/Dockerfile.web, context: the repository root, after `make web-build`): run
 hardened in front of the production image, it serves the app with its CSP, answers /health,

@@ -8,6 +8,10 @@ const PASSWORD = "correct horse battery staple";
 const NEW_PASSWORD = "a completely different passphrase";
 
 test("account journey: register, log out, log in, change password, sessions, export, delete", async ({ page, browser }) => {
+  // Four key derivations (register, log in, and both sides of the password change) and axe on
+  // every page: like the other journeys (records.spec.ts), more than the default 120 s on a
+  // busy two-core machine.
+  test.setTimeout(420_000);
   const email = uniqueEmail("journey");
   const workers: string[] = [];
   page.on("worker", (w) => workers.push(w.url()));

@@ -3,6 +3,7 @@
 // controls; removing her rotates the family key (progress shown) and she cannot read what is
 // written afterwards: her own session, calling the API directly, is refused the family, the
 // profile and its records. Every new page is checked with axe and captured.
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { checkPage, expect, go, registerAccount, test, uniqueEmail } from "./fixtures";
 
@@ -225,4 +226,15 @@ test("two parents and a grandmother: verified family, shared child, viewer read-
     expect((await apiGet(gran.page, granToken(), `/api/v1/records/${r.id}`)).status).toBe(404);
   }
   await checkPage(gran.page, "families-removed-member");
+
+  // Ben's decrypted export holds Lena (a profile Anna owns) with her family and both readings.
+  await go(ben.page, "/account/export");
+  const download = ben.page.waitForEvent("download");
+  await ben.page.getByRole("button", { name: "Download decrypted export" }).click();
+  const exported = JSON.parse(readFileSync(await (await download).path(), "utf-8")) as {
+    profiles: { metadata: { name?: string }; family: { name: string } | null; records: { data: { value?: number } }[] }[];
+  };
+  const lena = exported.profiles.find((p) => p.metadata.name === "Lena");
+  expect(lena?.family?.name).toBe("Berg family");
+  expect(lena?.records.map((r) => r.data.value).sort()).toEqual([18.4, 19.1]);
 });

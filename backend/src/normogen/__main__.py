@@ -124,7 +124,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     settings = _settings_or_exit(needs_secret=False)
     _configure_logging(settings)
-    return database_command("migrate", settings, Path(args.data_dir), run_migrations)
+    return database_command(
+        "migrate", settings, data_dir=Path(args.data_dir), action=run_migrations
+    )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -134,7 +136,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     _configure_logging(settings)
     output = Path(args.output) if args.output else None
     return database_command(
-        "backup", settings, Path(args.data_dir), lambda s: run_backup(s, output)
+        "backup", settings, data_dir=Path(args.data_dir), action=lambda s: run_backup(s, output)
     )
 
 
@@ -147,7 +149,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     _configure_logging(settings)
     archive = Path(args.archive)
     return database_command(
-        "restore", settings, Path(args.data_dir), lambda s: run_restore(s, archive, drop=args.drop)
+        "restore",
+        settings,
+        data_dir=Path(args.data_dir),
+        action=lambda s: run_restore(s, archive, drop=args.drop),
     )
 
 

@@ -12,9 +12,8 @@ from fastapi import FastAPI
 from pymongo.errors import PyMongoError
 from starlette.types import ASGIApp
 
-from normogen import __version__, direct_routes, docs_ui, handlers, openapi
+from normogen import __version__, direct_routes, docs_ui, handlers, openapi, participants
 from normogen.accounts import router as accounts_router
-from normogen.accounts.deletion import resume_deletions
 from normogen.auth import router as auth_router
 from normogen.config import Settings, ephemeral_secret
 from normogen.db.client import create_client
@@ -33,6 +32,7 @@ from normogen.security.body_limit import BodyLimitMiddleware
 from normogen.security.cors import CORSMiddleware
 from normogen.security.middleware import RateLimitMiddleware
 from normogen.security.ratelimit import RateLimiter
+from normogen.users.deletion import resume_deletions
 
 log = logging.getLogger("normogen")
 _MIGRATE_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
@@ -97,6 +97,7 @@ class NormogenAPI(FastAPI):
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the ASGI app from explicit settings; nothing here reads the environment."""
+    participants.install()
     runtime = Runtime(_resolve_secret(settings))
     api_limiter = BatchedLimiter(RateLimiter(runtime))
 
@@ -128,7 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,  # docs_ui serves both pages with local assets
         redoc_url=None,
         openapi_url=OPENAPI_URL if docs else None,
-        # Metrics are Prometheus (ops/metrics.py); FastAPI's OpenTelemetry hooks stay off.
+        # Metrics are Prometheus (core/metrics.py); FastAPI's OpenTelemetry hooks stay off.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     handlers.install(app)

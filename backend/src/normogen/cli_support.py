@@ -64,6 +64,7 @@ def local_database(settings: Settings, data_dir: Path) -> Iterator[Settings]:
 def database_command(
     name: str,
     settings: Settings,
+    *,
     data_dir: Path,
     action: Callable[[Settings], Coroutine[Any, Any, dict[str, Any]]],
 ) -> int:
@@ -91,8 +92,10 @@ def database_command(
 
 
 async def run_migrations(settings: Settings) -> dict[str, Any]:
-    import normogen.app  # noqa: F401  # importing the app declares every domain's indexes
+    from normogen import participants
     from normogen.db.migrations import migrate
+
+    participants.install()
 
     client = create_client(settings)
     try:

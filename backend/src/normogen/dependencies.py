@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from normogen.core.http import client_of
 from normogen.db.client import Database
-from normogen.ops.edge import client_of
 from normogen.runtime import Runtime
 
 

@@ -26,6 +26,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+# A code several domains answer with: the client wrapped a key under an epoch that is no longer
+# current (a profile's or a family's key was rotated meanwhile; docs/crypto.md).
+STALE_KEY_EPOCH = "stale_key_epoch"
+
 
 class NormogenError(Exception):
     """Base of every error the API reports on purpose; carries its own status and code."""
@@ -128,6 +132,7 @@ class DatabaseUnavailable(ServiceUnavailable):
 def error_body(
     code: str,
     message: str,
+    *,
     request_id: str | None,
     details: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:

@@ -12,10 +12,10 @@ from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from normogen.core.http import log_unavailable, request_id_of
 from normogen.crypto.shapes import VERSION_ERROR
 from normogen.db.client import is_unavailable
 from normogen.errors import DatabaseUnavailable, InvalidInput, NormogenError, error_body
-from normogen.ops.edge import log_unavailable, request_id_of
 
 log = logging.getLogger("normogen.error")
 _CODES = {
@@ -36,12 +36,13 @@ _CODES = {
 def _json(
     request: Request,
     status: int,
+    *,
     code: str,
     message: str,
     headers: dict[str, str] | None = None,
     details: list[dict[str, str]] | None = None,
 ) -> Response:
-    body = error_body(code, message, request_id_of(request.scope), details)
+    body = error_body(code, message, request_id=request_id_of(request.scope), details=details)
     return Response(body, status, headers=headers, media_type="application/json")
 
 
@@ -51,7 +52,14 @@ async def normogen_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DatabaseUnavailable):
         log_unavailable(request.scope, exc)
     details = exc.details if isinstance(exc, InvalidInput) else None
-    return _json(request, exc.status_code, exc.error_code, exc.message, exc.headers, details)
+    return _json(
+        request,
+        exc.status_code,
+        code=exc.error_code,
+        message=exc.message,
+        headers=exc.headers,
+        details=details,
+    )
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -69,8 +77,12 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     fields = ", ".join(sorted({d["field"] for d in details})) or "request"
     retired = [d for d in details if d["type"] == VERSION_ERROR]
     if retired:  # a v1-shaped write: say which contract this server speaks
-        return _json(request, 400, VERSION_ERROR, retired[0]["message"], details=details)
-    return _json(request, 422, "validation_error", f"Invalid input: {fields}", details=details)
+        return _json(
+            request, 400, code=VERSION_ERROR, message=retired[0]["message"], details=details
+        )
+    return _json(
+        request, 422, code="validation_error", message=f"Invalid input: {fields}", details=details
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -81,7 +93,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
-    return _json(request, exc.status_code, code, message, headers)
+    return _json(request, exc.status_code, code=code, message=message, headers=headers)
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -104,19 +116,25 @@ async def database_error(request: Request, exc: Exception) -> Response:
             "database unavailable",
             extra={"request_id": request_id_of(request.scope), "error": type(exc).__name__},
         )
-        return _json(request, 503, unavailable.error_code, unavailable.message, unavailable.headers)
+        return _json(
+            request,
+            503,
+            code=unavailable.error_code,
+            message=unavailable.message,
+            headers=unavailable.headers,
+        )
     log.error(
         "database error",
         exc_info=exc,
         extra={"request_id": request_id_of(request.scope)},
     )
-    return _json(request, 500, "internal_error", "Internal server error")
+    return _json(request, 500, code="internal_error", message="Internal server error")
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     """Anything not foreseen: 500 with the request id only; the traceback goes to the log."""
     log.error("unhandled error", exc_info=exc, extra={"request_id": request_id_of(request.scope)})
-    return _json(request, 500, "internal_error", "Internal server error")
+    return _json(request, 500, code="internal_error", message="Internal server error")
 
 
 def install(app: FastAPI) -> None:

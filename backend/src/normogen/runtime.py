@@ -8,13 +8,13 @@ from functools import cached_property
 
 from pymongo import AsyncMongoClient
 
-from normogen.auth.hashing import KeyHasher
-from normogen.auth.session_cache import SessionCache
-from normogen.auth.tokens import TokenVerifier
 from normogen.config import Settings
+from normogen.core.gates import ProfileGates
+from normogen.core.hashing import KeyHasher
+from normogen.core.metrics import Metrics
+from normogen.core.session_cache import SessionCache
+from normogen.core.tokens import TokenVerifier
 from normogen.db.client import Database, Document
-from normogen.ops.metrics import Metrics
-from normogen.records.gate import ProfileGates
 
 
 @dataclass

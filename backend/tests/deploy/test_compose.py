@@ -1,4 +1,4 @@
-"""The Compose stacks carry the seed's values: ports, network, limits, healthchecks, hardening."""
+"""The Compose stacks carry the intended values: ports, network, limits, healthchecks, hardening."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.support import TEST_JWT_SECRET
 
 PROD = BACKEND / "docker-compose.yml"
 DEV = BACKEND / "docker-compose.dev.yml"
-SEED_DEFAULTS = {
+SHIPPED_DEFAULTS = {
     "MONGODB_DATABASE": "normogen",
     "JWT_ACCESS_TOKEN_EXPIRY_MINUTES": "15",
     "JWT_REFRESH_TOKEN_EXPIRY_DAYS": "30",
@@ -48,7 +48,7 @@ def dev() -> dict[str, Any]:
     return compose
 
 
-def test_backend_service_follows_the_seed(prod: dict[str, Any]) -> None:
+def test_backend_service_is_as_documented(prod: dict[str, Any]) -> None:
     backend = prod["services"]["backend"]
     assert backend["build"] == {"context": ".", "dockerfile": "docker/Dockerfile"}
     assert backend["container_name"] == "normogen-backend"
@@ -85,11 +85,11 @@ def test_stop_grace_period_covers_drain_and_in_flight_budget(prod: dict[str, Any
     assert int(grace.removesuffix("s")) > budget
 
 
-def test_environment_comes_from_config_env_over_the_seed_defaults(prod: dict[str, Any]) -> None:
+def test_environment_comes_from_config_env_over_the_shipped_defaults(prod: dict[str, Any]) -> None:
     backend = prod["services"]["backend"]
-    # Later env files win: the seed's defaults first, the operator's config/.env last.
+    # Later env files win: the shipped defaults first, the operator's config/.env last.
     assert backend["env_file"] == ["docker/compose-defaults.env", "config/.env"]
-    assert env_file(BACKEND / "docker" / "compose-defaults.env") == SEED_DEFAULTS
+    assert env_file(BACKEND / "docker" / "compose-defaults.env") == SHIPPED_DEFAULTS
     # `environment:` beats env_file, so it holds only what the container fixes: the profile,
     # the listener, and where the secrets are.
     fixed = {"NORMOGEN_ENV", "SERVER_HOST", "SERVER_PORT", *SECRET_FILES}
@@ -151,7 +151,7 @@ def test_init_secrets_creates_a_valid_configuration_once(
     assert second.returncode == 0
     assert {p.name: p.read_text() for p in secrets.iterdir()} == made  # never overwritten
     environment = prod["services"]["backend"]["environment"]
-    values = {**SEED_DEFAULTS, **env_file(BACKEND / "config" / ".env.example"), **environment}
+    values = {**SHIPPED_DEFAULTS, **env_file(BACKEND / "config" / ".env.example"), **environment}
     values |= {var: str(secrets / name) for var, name in SECRET_FILES.items()}
     settings = load_settings(**values)
     assert settings.SERVER_PORT == 8000
@@ -178,7 +178,7 @@ def test_mongodb_image_is_a_supported_release_pinned_by_digest(path: Path) -> No
     assert int(major.group(1)) >= 7
 
 
-def test_mongodb_service_follows_the_seed(prod: dict[str, Any]) -> None:
+def test_mongodb_service_is_as_documented(prod: dict[str, Any]) -> None:
     mongodb = prod["services"]["mongodb"]
     assert mongodb["container_name"] == "normogen-mongodb"
     assert mongodb["volumes"][:2] == ["mongodb_data:/data/db", "mongodb_config:/data/configdb"]

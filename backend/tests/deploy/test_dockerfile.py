@@ -1,4 +1,4 @@
-"""The Dockerfiles as the seed and the issue describe them (the smoke test runs the result)."""
+"""The Dockerfiles as README.md's Deployment section describes them (the smoke test runs them)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_runtime_stage_needs_no_shell() -> None:
     assert "wget" not in text
 
 
-def test_runtime_stage_follows_the_seed() -> None:
+def test_runtime_stage_is_as_documented() -> None:
     runtime = dict(stages(DOCKERFILE)[1])  # the last of each keyword: the one in effect
     assert runtime["USER"] == "1000:1000"
     assert runtime["EXPOSE"] == "8000"

@@ -1,4 +1,4 @@
-"""The rendered overlays carry the seed's values: replicas, probes, limits, hardening, secrets."""
+"""The rendered overlays carry the intended values: replicas, probes, limits, hardening, secrets."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_production_autoscales_and_survives_disruption(manifests: Manifests) -> 
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_probes_follow_the_seed(manifests: Manifests, overlay: str) -> None:
+def test_probes_are_as_documented(manifests: Manifests, overlay: str) -> None:
     backend = container(manifests, overlay)
     assert backend["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
     live, ready = backend["livenessProbe"], backend["readinessProbe"]

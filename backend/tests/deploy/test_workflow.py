@@ -1,4 +1,4 @@
-"""The Forgejo workflow does what the seed asks, with commands that exist in this repository."""
+"""The Forgejo workflow builds, tests and publishes, with commands that exist in this repository."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from pymongo import AsyncMongoClient
 
-from normogen.db.indexes import declared
+from normogen import participants
 from tests.support import BACKEND, TEST_JWT_SECRET, ServerProcess, unique_db_name, wait_ready
 
 
@@ -46,9 +46,7 @@ async def test_migrate_creates_every_declared_index_idempotently(
             check=False,
         )
         assert result.returncode == 0, result.stderr
-    import normogen.app  # noqa: F401  # declares every domain's indexes
-
-    for spec in declared():
+    for spec in participants.INDEXES:
         existing = set()
         async for index in await mongo[database][spec.collection].list_indexes():
             existing.add(index["name"])

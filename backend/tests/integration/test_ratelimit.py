@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from normogen.auth.tokens import issue_access_token
+from normogen.core.tokens import issue_access_token
 from tests.support import (
     DAY,
     TEST_JWT_SECRET,
@@ -36,7 +36,9 @@ def limited(mongodb_uri: str) -> Iterator[ThreadedServer]:
 
 
 def bearer(user_id: str) -> dict[str, str]:
-    token, _ = issue_access_token(TEST_JWT_SECRET.encode(), user_id, "session-1", 600)
+    token, _ = issue_access_token(
+        TEST_JWT_SECRET.encode(), user_id, session_id="session-1", ttl_seconds=600
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

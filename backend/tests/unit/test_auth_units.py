@@ -11,10 +11,10 @@ import pytest
 from pydantic import ValidationError
 
 from normogen.auth.context import AuthContext
-from normogen.auth.hashing import KeyHasher, available_cpus, default_concurrency
 from normogen.auth.service import fake_kdf
-from normogen.auth.session_cache import SessionCache
 from normogen.config import Settings, load_settings
+from normogen.core.hashing import KeyHasher, available_cpus, default_concurrency
+from normogen.core.session_cache import SessionCache
 from normogen.crypto.shapes import Envelope, KdfParams, b64decode
 from normogen.events.service import Origin
 from normogen.runtime import Runtime

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 
 from normogen.config import load_settings
-from normogen.records.gate import ProfileGates
+from normogen.core.gates import ProfileGates
 from normogen.runtime import Runtime
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import normogen.app  # noqa: F401  # importing the app registers every domain's owned data
-from normogen.accounts.registry import registered
-from normogen.auth import lockout, session_cache
+from normogen import participants
+from normogen.auth import lockout
+from normogen.core import session_cache
+from normogen.users.owned import registered
 
 
 def test_backoff_doubles_up_to_a_ceiling() -> None:
@@ -29,6 +30,7 @@ def test_the_session_cache_lives_at_most_one_second() -> None:
 
 
 def test_sessions_are_deleted_first_and_events_late() -> None:
+    participants.install()
     names = [owned.name for owned in registered()]
     assert names[0] == "sessions"  # tokens stop working before anything else is touched
     assert names.index("security_events") > 0

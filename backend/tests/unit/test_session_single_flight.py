@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from normogen.auth.session_cache import SessionCache
+from normogen.core.session_cache import SessionCache
 
 
 async def test_concurrent_misses_share_one_query() -> None:

@@ -23,8 +23,7 @@ from normogen.crypto.shapes import (
     b64_max_chars,
 )
 from normogen.profiles.schemas import ProfileUpdate
-from normogen.records.schemas import UUID_PATTERN, Uuid
-from normogen.schemas import EMAIL_PATTERN, Email
+from normogen.schemas import EMAIL_PATTERN, UUID_PATTERN, Email, Uuid
 
 B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 

@@ -7,14 +7,14 @@ from typing import Any
 
 import jwt
 
-from normogen.auth.tokens import CLAIMS_KEY, TokenVerifier, issue_access_token
+from normogen.core.tokens import CLAIMS_KEY, TokenVerifier, issue_access_token
 
 SECRET = b"s" * 48
 
 
 def test_a_remembered_token_expires_on_time() -> None:
     now = time.time()
-    token, claims = issue_access_token(SECRET, "u1", "s1", ttl_seconds=60, now=now)
+    token, claims = issue_access_token(SECRET, "u1", session_id="s1", ttl_seconds=60, now=now)
     verifier = TokenVerifier(SECRET)
     assert verifier.verify(token, now=now) == claims
     assert verifier.verify(token, now=now + 59) == claims  # answered from memory
@@ -23,14 +23,14 @@ def test_a_remembered_token_expires_on_time() -> None:
 
 
 def test_a_token_signed_with_another_key_is_refused_and_not_remembered() -> None:
-    token, _ = issue_access_token(b"x" * 48, "u1", "s1", ttl_seconds=60)
+    token, _ = issue_access_token(b"x" * 48, "u1", session_id="s1", ttl_seconds=60)
     verifier = TokenVerifier(SECRET)
     assert verifier.verify(token) is None
     assert verifier._verified == {}
 
 
 def test_a_tampered_copy_of_a_remembered_token_is_refused() -> None:
-    token, _ = issue_access_token(SECRET, "u1", "s1", ttl_seconds=60)
+    token, _ = issue_access_token(SECRET, "u1", session_id="s1", ttl_seconds=60)
     verifier = TokenVerifier(SECRET)
     assert verifier.verify(token) is not None
     header, _payload, signature = token.split(".")
@@ -41,13 +41,13 @@ def test_a_tampered_copy_of_a_remembered_token_is_refused() -> None:
 def test_memory_is_bounded() -> None:
     verifier = TokenVerifier(SECRET, max_entries=3)
     for index in range(10):
-        token, _ = issue_access_token(SECRET, f"u{index}", "s", ttl_seconds=60)
+        token, _ = issue_access_token(SECRET, f"u{index}", session_id="s", ttl_seconds=60)
         assert verifier.verify(token) is not None
         assert len(verifier._verified) <= 3
 
 
 def test_request_claims_are_looked_up_once_per_request() -> None:
-    token, claims = issue_access_token(SECRET, "u1", "s1", ttl_seconds=60)
+    token, claims = issue_access_token(SECRET, "u1", session_id="s1", ttl_seconds=60)
     verifier = TokenVerifier(SECRET)
     scope: dict[str, Any] = {"headers": [(b"authorization", f"Bearer {token}".encode())]}
     assert verifier.request_claims(scope) == claims

@@ -4,6 +4,7 @@
  * Adds the bearer token, refreshes once on a 401, and turns error bodies into ApiError.
  */
 import createClient from "openapi-fetch";
+import { serverErrorText, t } from "../i18n";
 import type { components, paths } from "./schema.gen";
 
 export type { components, paths } from "./schema.gen";
@@ -71,7 +72,7 @@ async function send(request: Request): Promise<Response> {
   try {
     return await fetch(request);
   } catch {
-    throw new ApiError(0, "network_error", "Cannot reach the server. Check your connection and try again.");
+    throw new ApiError(0, "network_error", t("app.error.network_error"));
   }
 }
 
@@ -101,8 +102,8 @@ export async function ok<D>(call: Promise<{ data?: D; error?: unknown; response:
 
 /** Human text for any error thrown by the client or the crypto layer. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error && error.name === "DecryptionError") return "This data could not be decrypted. It may have been tampered with.";
+  if (error instanceof ApiError) return serverErrorText(error.code, error.message, error.requestId);
+  if (error instanceof Error && error.name === "DecryptionError") return t("app.error.decryption");
   if (error instanceof Error) return error.message;
-  return "Something went wrong.";
+  return t("app.error.unknown");
 }

@@ -7,6 +7,7 @@ import { Guard } from "./guards";
 import { Layout } from "./Layout";
 import { featureRoutes } from "./registry";
 import { useIdleLock } from "./useIdleLock";
+import { t } from "../i18n";
 
 function Home() {
   const session = useSession();
@@ -20,10 +21,10 @@ function Home() {
 
 function NotFound() {
   return (
-    <Page title="Page not found" narrow>
-      <p>There is nothing at this address.</p>
+    <Page title={t("app.page_not_found")} narrow>
+      <p>{t("app.there_is_nothing_at_this_address")}</p>
       <p>
-        <Link to="/">Go to the start page</Link>
+        <Link to="/">{t("app.go_to_the_start_page")}</Link>
       </p>
     </Page>
   );

@@ -5,10 +5,14 @@ import { lock, logout } from "../session/auth";
 import { useSession } from "../session/hooks";
 import { Loading, Toasts } from "../ui";
 import { featureRoutes } from "./registry";
+import { INTERFACE_LANGUAGES, interfaceLanguage, setLanguage, t, useLanguage } from "../i18n";
+import { savePrefs } from "../session/prefs";
 
 export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
+  // Every text re-renders in a new language: the page below is mounted again under its key.
+  const language = useLanguage();
   const [menuOpen, setMenuOpen] = useState(false);
   const nav = featureRoutes
     .filter((r) => r.nav && r.access === "unlocked")
@@ -16,10 +20,10 @@ export function Layout() {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t("app.skip_to_content")}
       </a>
       <header className="topbar">
-        <Link to="/" className="brand" aria-label="Normogen home">
+        <Link to="/" className="brand" aria-label={t("app.normogen_home")}>
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span>Normogen</span>
         </Link>
@@ -32,9 +36,9 @@ export function Layout() {
               aria-controls="main-nav"
               onClick={() => setMenuOpen((o) => !o)}
             >
-              Menu
+              {t("app.menu")}
             </button>
-            <nav id="main-nav" aria-label="Main" className={menuOpen ? "nav nav-open" : "nav"}>
+            <nav id="main-nav" aria-label={t("app.main")} className={menuOpen ? "nav nav-open" : "nav"}>
               <ul>
                 {nav.map((r) => (
                   <li key={r.path}>
@@ -57,7 +61,7 @@ export function Layout() {
                   void navigate("/unlock");
                 }}
               >
-                Lock
+                {t("app.lock")}
               </button>
               <button
                 type="button"
@@ -66,21 +70,48 @@ export function Layout() {
                   void logout().then(() => navigate("/login"));
                 }}
               >
-                Log out
+                {t("app.log_out")}
               </button>
             </div>
           </>
-        ) : null}
+        ) : (
+          <LanguageSwitcher language={language} />
+        )}
       </header>
       <main id="main" className="main">
-        <Suspense fallback={<Loading />}>
+        <Suspense key={language} fallback={<Loading />}>
           <Outlet />
         </Suspense>
       </main>
       <footer className="footer">
-        <p>End-to-end encrypted: your records are encrypted in this browser before they are sent.</p>
+        <p>{t("app.end_to_end_encrypted_your_records")}</p>
       </footer>
       <Toasts />
     </div>
+  );
+}
+
+/**
+ * Before login (and on the unlock page) the interface language is chosen here and remembered on
+ * this device; once unlocked it is the account's setting (Settings).
+ */
+function LanguageSwitcher({ language }: { language: string }) {
+  return (
+    <label className="language-switcher">
+      <span className="visually-hidden">{t("app.language")}</span>
+      <select
+        value={interfaceLanguage(language)}
+        onChange={(e) => {
+          savePrefs({ language: e.target.value });
+          setLanguage(e.target.value);
+        }}
+      >
+        {INTERFACE_LANGUAGES.map((l) => (
+          <option key={l.value} value={l.value} lang={l.value}>
+            {l.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

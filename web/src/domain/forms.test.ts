@@ -193,8 +193,8 @@ describe("doses, appointments and notes", () => {
   });
   it("limits a note to 20,000 characters and a comment to 2,000", () => {
     const e = errors(parseForm("note", { text: "x".repeat(20001), comment: "y".repeat(2001), occurred_at: "2026-03-10T10:00" }, ctx));
-    expect(e.text).toBe("Text is too long (20001 of at most 20000 characters).");
-    expect(e.comment).toBe("Comment is too long (2001 of at most 2000 characters).");
+    expect(e.text).toBe("Text is too long (20,001 of at most 20,000 characters).");
+    expect(e.comment).toBe("Comment is too long (2,001 of at most 2,000 characters).");
   });
   it("splits tags and caps them at 32", () => {
     const r = ok(parseForm("note", { text: "hello", tags: "diabetes, school ,diabetes", occurred_at: "2026-03-10T10:00" }, ctx));

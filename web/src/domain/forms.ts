@@ -24,6 +24,7 @@ import {
   wireInstant,
 } from "./time";
 import { VITAL_UNITS, plausibleRange, roundTo, unitLabel } from "./units";
+import { t } from "../i18n";
 
 /** What a form holds: one string per field (lists are comma-separated). */
 export type FormValues = Record<string, string>;
@@ -39,46 +40,46 @@ export const MAX_TAGS = 32;
 
 /** Human names of the form fields, used in every validation message. */
 export const FIELD_LABELS: Record<string, string> = {
-  occurred_at: "Date and time",
-  type: "Measurement",
-  unit: "Unit",
-  value: "Value",
-  systolic: "Systolic",
-  diastolic: "Diastolic",
-  pulse: "Pulse",
-  context: "Context",
-  test: "Test",
-  loinc: "LOINC code",
-  result: "Result",
-  ref_low: "Reference low",
-  ref_high: "Reference high",
-  ref_text: "Reference range text",
-  flag: "Flag",
-  panel: "Panel",
-  laboratory: "Laboratory",
-  name: "Name",
-  strength: "Strength",
-  form: "Form",
-  dose: "Dose",
-  schedule_kind: "Schedule",
-  times: "Times",
-  days: "Days",
-  started_on: "Started on",
-  stopped_on: "Stopped on",
-  instructions: "Instructions",
-  prescriber: "Prescriber",
-  reason: "Reason",
-  medication_id: "Medication",
-  status: "Status",
-  scheduled_for: "Scheduled for",
-  title: "Title",
-  duration_minutes: "Duration (minutes)",
-  location: "Location",
-  with: "With",
-  notes: "Notes",
-  text: "Text",
-  comment: "Comment",
-  tags: "Tags",
+  get occurred_at() { return t("domain.date_and_time"); },
+  get type() { return t("domain.measurement"); },
+  get unit() { return t("domain.unit"); },
+  get value() { return t("domain.value"); },
+  get systolic() { return t("domain.systolic"); },
+  get diastolic() { return t("domain.diastolic"); },
+  get pulse() { return t("domain.pulse"); },
+  get context() { return t("domain.context"); },
+  get test() { return t("domain.test"); },
+  get loinc() { return t("domain.loinc_code"); },
+  get result() { return t("domain.result"); },
+  get ref_low() { return t("domain.reference_low"); },
+  get ref_high() { return t("domain.reference_high"); },
+  get ref_text() { return t("domain.reference_range_text"); },
+  get flag() { return t("domain.flag"); },
+  get panel() { return t("domain.panel"); },
+  get laboratory() { return t("domain.laboratory"); },
+  get name() { return t("domain.name"); },
+  get strength() { return t("domain.strength"); },
+  get form() { return t("domain.form"); },
+  get dose() { return t("domain.dose"); },
+  get schedule_kind() { return t("domain.schedule"); },
+  get times() { return t("domain.times"); },
+  get days() { return t("domain.days"); },
+  get started_on() { return t("domain.started_on"); },
+  get stopped_on() { return t("domain.stopped_on"); },
+  get instructions() { return t("domain.instructions"); },
+  get prescriber() { return t("domain.prescriber"); },
+  get reason() { return t("domain.reason"); },
+  get medication_id() { return t("domain.medication"); },
+  get status() { return t("domain.status"); },
+  get scheduled_for() { return t("domain.scheduled_for"); },
+  get title() { return t("domain.title"); },
+  get duration_minutes() { return t("domain.duration_minutes"); },
+  get location() { return t("domain.location"); },
+  get with() { return t("domain.with"); },
+  get notes() { return t("domain.notes"); },
+  get text() { return t("domain.text"); },
+  get comment() { return t("domain.comment"); },
+  get tags() { return t("domain.tags"); },
 };
 
 
@@ -130,11 +131,11 @@ class Collector {
     const value = this.raw(field);
     const max = opts.max ?? (field === "comment" ? MAX_COMMENT : 500);
     if (value === "") {
-      if (opts.required === true) this.fail(field, `${this.label(field)} is required.`);
+      if (opts.required === true) this.fail(field, t("domain.v0_is_required", { v0: this.label(field) }));
       return;
     }
     if (value.length > max) {
-      this.fail(field, `${this.label(field)} is too long (${value.length} of at most ${max} characters).`);
+      this.fail(field, t("domain.v0_is_too_long_count_of", { v0: this.label(field), count: value.length, max: max }));
       return;
     }
     this.data[opts.key ?? field] = value;
@@ -147,11 +148,11 @@ class Collector {
   ): T | null {
     const value = this.raw(field);
     if (value === "") {
-      if (opts.required === true) this.fail(field, `${this.label(field)} is required.`);
+      if (opts.required === true) this.fail(field, t("domain.v0_is_required", { v0: this.label(field) }));
       return null;
     }
     if (!(options as readonly string[]).includes(value)) {
-      this.fail(field, `${this.label(field)} must be one of: ${options.join(", ")}.`);
+      this.fail(field, t("domain.v0_must_be_one_of_v1", { v0: this.label(field), v1: options.join(", ") }));
       return null;
     }
     this.data[opts.key ?? field] = value;
@@ -164,13 +165,13 @@ class Collector {
   ): number | null {
     const text = this.raw(field);
     if (text === "") {
-      if (opts.required === true) this.fail(field, `${this.label(field)} is required.`);
+      if (opts.required === true) this.fail(field, t("domain.v0_is_required", { v0: this.label(field) }));
       return null;
     }
     const value = parseNumber(text);
     if (value === null || (opts.integer === true && !Number.isInteger(value))) {
-      const what = opts.integer === true ? "a whole number" : "a number";
-      this.fail(field, `${this.label(field)} must be ${what} (you typed “${text}”).`);
+      const what = opts.integer === true ? t("domain.a_whole_number") : "a number";
+      this.fail(field, t("domain.v0_must_be_what_you_typed", { v0: this.label(field), what: what, text: text }));
       return null;
     }
     const { min, max } = opts;
@@ -182,9 +183,9 @@ class Collector {
         min !== undefined && max !== undefined
           ? `between ${lo} and ${hi}${unit}`
           : min !== undefined
-            ? `at least ${lo}${unit}`
-            : `at most ${hi}${unit}`;
-      this.fail(field, `${this.label(field)} must be ${range}.`);
+            ? t("domain.at_least_lo_unit", { lo: lo, unit: unit })
+            : t("domain.at_most_hi_unit", { hi: hi, unit: unit });
+      this.fail(field, t("domain.v0_must_be_range", { v0: this.label(field), range: range }));
       return null;
     }
     return value;
@@ -193,11 +194,11 @@ class Collector {
   date(field: string, opts: { required?: boolean } = {}): string | null {
     const value = this.raw(field);
     if (value === "") {
-      if (opts.required === true) this.fail(field, `${this.label(field)} is required.`);
+      if (opts.required === true) this.fail(field, t("domain.v0_is_required", { v0: this.label(field) }));
       return null;
     }
     if (!isDate(value)) {
-      this.fail(field, `${this.label(field)} must be a date (YYYY-MM-DD).`);
+      this.fail(field, t("domain.v0_must_be_a_date_yyyy", { v0: this.label(field) }));
       return null;
     }
     this.data[field] = value;
@@ -207,12 +208,12 @@ class Collector {
   instant(field: string, timeZone: string, opts: { required?: boolean } = {}): number | null {
     const value = this.raw(field);
     if (value === "") {
-      if (opts.required === true) this.fail(field, `${this.label(field)} is required.`);
+      if (opts.required === true) this.fail(field, t("domain.v0_is_required", { v0: this.label(field) }));
       return null;
     }
     const ms = fromLocalInput(value, timeZone);
     if (ms === null) {
-      this.fail(field, `${this.label(field)} must be a date and time (YYYY-MM-DD HH:MM).`);
+      this.fail(field, t("domain.v0_must_be_a_date_and", { v0: this.label(field) }));
       return null;
     }
     return ms;
@@ -220,9 +221,9 @@ class Collector {
 
   tags(): string[] {
     const names = splitList(this.values.tags);
-    if (names.length > MAX_TAGS) this.fail("tags", `Tags: at most ${MAX_TAGS} (you have ${names.length}).`);
+    if (names.length > MAX_TAGS) this.fail("tags", t("domain.tags_at_most_max_tags_you", { MAX_TAGS: MAX_TAGS, count: names.length }));
     const long = names.find((n) => n.length > 100);
-    if (long !== undefined) this.fail("tags", `Tags: “${long.slice(0, 20)}…” is too long.`);
+    if (long !== undefined) this.fail("tags", t("domain.tags_v0_is_too_long", { v0: long.slice(0, 20) }));
     return names;
   }
 }
@@ -241,7 +242,7 @@ function finish(c: Collector, occurredAt: string): ParseResult {
 function parseVital(values: FormValues, timeZone: string, now: number): ParseResult {
   const vital = (VITAL_TYPES as readonly string[]).includes(values.type ?? "")
     ? VITAL_LABELS[values.type as VitalType]
-    : "Value";
+    : t("domain.value");
   const c = new Collector(values, { value: vital });
   const type = c.choice("type", VITAL_TYPES, { required: true });
   const occurredAt = occurred(c, timeZone, now);
@@ -249,7 +250,7 @@ function parseVital(values: FormValues, timeZone: string, now: number): ParseRes
     const allowed = VITAL_UNITS[type];
     const unit = c.raw("unit") === "" ? allowed[0] ?? "" : c.raw("unit");
     if (!allowed.includes(unit)) {
-      c.fail("unit", `Unit must be one of: ${allowed.map(unitLabel).join(", ")}.`);
+      c.fail("unit", t("domain.unit_must_be_one_of_v0", { v0: allowed.map(unitLabel).join(", ") }));
     } else {
       c.data.unit = unit;
     }
@@ -262,7 +263,7 @@ function parseVital(values: FormValues, timeZone: string, now: number): ParseRes
       const d = c.number("diastolic", { required: true, min: dMin, max: dMax, unit: u });
       const p = c.number("pulse", { min: pMin, max: pMax, unit: "/min" });
       if (s !== null && d !== null && d >= s) {
-        c.fail("diastolic", "Diastolic must be lower than systolic.");
+        c.fail("diastolic", t("domain.diastolic_must_be_lower_than_systolic"));
       }
       if (s !== null) c.data.systolic = s;
       if (d !== null) c.data.diastolic = d;
@@ -283,16 +284,16 @@ function labInto(c: Collector): void {
   c.text("test", { required: true, max: 200 });
   c.text("loinc", { max: 20 });
   if (c.raw("loinc") !== "" && !/^\d{1,7}-\d$/.test(c.raw("loinc"))) {
-    c.fail("loinc", "LOINC code must look like 4548-4.");
+    c.fail("loinc", t("domain.loinc_code_must_look_like_4548"));
   }
   const result = c.raw("result");
   const numeric = parseNumber(result);
   if (result === "") {
-    c.fail("result", "Result is required (a number, or a text such as “positive”).");
+    c.fail("result", t("domain.result_is_required_a_number_or"));
   } else if (numeric !== null) {
     c.data.value = numeric;
     c.text("unit", { max: 50 });
-    if (c.raw("unit") === "") c.fail("unit", "Unit is required with a numeric result.");
+    if (c.raw("unit") === "") c.fail("unit", t("domain.unit_is_required_with_a_numeric"));
   } else {
     c.text("result", { max: 200, key: "value_text" });
     c.text("unit", { max: 50 });
@@ -300,7 +301,7 @@ function labInto(c: Collector): void {
   const low = c.number("ref_low");
   const high = c.number("ref_high");
   if (low !== null && high !== null && low > high) {
-    c.fail("ref_high", "Reference high must not be lower than reference low.");
+    c.fail("ref_high", t("domain.reference_high_must_not_be_lower"));
   }
   const range: JsonObject = {};
   if (low !== null) range.low = low;
@@ -335,9 +336,9 @@ function scheduleInto(c: Collector): void {
   }
   const times = splitList(c.raw("times"));
   const bad = times.find((t) => !isTimeOfDay(t));
-  if (times.length === 0) c.fail("times", "Times: add at least one time of day.");
-  else if (bad !== undefined) c.fail("times", `Times: “${bad}” is not a time of day (HH:MM, 24 h).`);
-  else if (times.length > 12) c.fail("times", "Times: at most 12 times a day.");
+  if (times.length === 0) c.fail("times", t("domain.times_add_at_least_one_time"));
+  else if (bad !== undefined) c.fail("times", t("domain.times_bad_is_not_a_time", { bad: bad }));
+  else if (times.length > 12) c.fail("times", t("domain.times_at_most_12_times_a"));
   const sorted = [...times].sort();
   if (kind === "daily") {
     c.data.schedule = { kind, times: sorted };
@@ -345,8 +346,8 @@ function scheduleInto(c: Collector): void {
   }
   const days = splitList(c.raw("days"));
   const badDay = days.find((d) => !(WEEKDAYS as readonly string[]).includes(d));
-  if (days.length === 0) c.fail("days", "Days: choose at least one weekday.");
-  else if (badDay !== undefined) c.fail("days", `Days: “${badDay}” is not a weekday.`);
+  if (days.length === 0) c.fail("days", t("domain.days_choose_at_least_one_weekday"));
+  else if (badDay !== undefined) c.fail("days", t("domain.days_badday_is_not_a_weekday", { badDay: badDay }));
   const ordered = WEEKDAYS.filter((d) => days.includes(d));
   c.data.schedule = { kind, days: ordered, times: sorted };
 }
@@ -365,7 +366,7 @@ function parseMedication(
   const started = c.date("started_on");
   const stopped = c.date("stopped_on");
   if (started !== null && stopped !== null && stopped < started) {
-    c.fail("stopped_on", "Stopped on must not be before Started on.");
+    c.fail("stopped_on", t("domain.stopped_on_must_not_be_before"));
   }
   c.text("instructions");
   c.text("prescriber", { max: 200 });
@@ -385,7 +386,7 @@ function parseDose(values: FormValues, timeZone: string, now: number): ParseResu
   const scheduled = c.raw("scheduled_for");
   if (scheduled !== "") {
     const ms = Date.parse(scheduled);
-    if (!Number.isFinite(ms)) c.fail("scheduled_for", "Scheduled for must be an instant.");
+    if (!Number.isFinite(ms)) c.fail("scheduled_for", t("domain.scheduled_for_must_be_an_instant"));
     else c.data.scheduled_for = wireInstant(ms);
   }
   c.text("dose", { max: 100 });
@@ -521,7 +522,7 @@ export function parseLabPanel(
   head.instant("occurred_at", ctx.timeZone, { required: true });
   head.text("laboratory", { max: 200 });
   const filled = rows.map((r) => Object.values(r).some((v) => v.trim() !== ""));
-  if (!filled.some(Boolean)) head.fail("rows", "Add at least one result to the panel.");
+  if (!filled.some(Boolean)) head.fail("rows", t("domain.add_at_least_one_result_to"));
   const results = rows.map((row, i) =>
     filled[i] === true
       ? parseForm(

@@ -1,5 +1,6 @@
 /** The plaintext `data` of every record kind, as docs/records.md defines it. */
 
+import { t } from "../i18n";
 export const RECORD_KINDS = [
   "health_data",
   "lab_result",
@@ -171,20 +172,20 @@ export interface HealthRecord<K extends RecordKind = RecordKind> {
 }
 
 export const KIND_LABELS: Record<RecordKind, string> = {
-  health_data: "Vitals",
-  lab_result: "Lab result",
-  medication: "Medication",
-  medication_dose: "Dose",
-  appointment: "Appointment",
-  note: "Note",
+  get health_data() { return t("domain.vitals"); },
+  get lab_result() { return t("domain.lab_result"); },
+  get medication() { return t("domain.medication"); },
+  get medication_dose() { return t("domain.dose"); },
+  get appointment() { return t("domain.appointment"); },
+  get note() { return t("domain.note"); },
 };
 
 export const VITAL_LABELS: Record<VitalType, string> = {
-  blood_pressure: "Blood pressure",
-  weight: "Weight",
-  heart_rate: "Heart rate",
-  glucose: "Glucose",
-  temperature: "Temperature",
+  get blood_pressure() { return t("domain.blood_pressure"); },
+  get weight() { return t("domain.weight"); },
+  get heart_rate() { return t("domain.heart_rate"); },
+  get glucose() { return t("domain.glucose"); },
+  get temperature() { return t("domain.temperature"); },
 };
 
 export function isRecordKind(value: unknown): value is RecordKind {

@@ -3,6 +3,7 @@
 import type { HealthRecord, VitalType } from "./kinds";
 import { readHealthData, readLabResult } from "./readers";
 import { VITAL_UNITS, convert, convertible, roundTo, displayDigits } from "./units";
+import { t } from "../i18n";
 
 /** One line of a chart: its values aligned with the chart's `x`. */
 export interface Line {
@@ -118,12 +119,12 @@ export function vitalSeries(
     bands.push({ label, low: x.map(() => guide[0]), high: x.map(() => guide[1]) });
   };
   if (type === "blood_pressure") {
-    lines.push({ label: "Systolic", values: first }, { label: "Diastolic", values: second });
-    band("systolic", "Systolic, typical adult range");
-    band("diastolic", "Diastolic, typical adult range");
+    lines.push({ label: t("domain.systolic"), values: first }, { label: t("domain.diastolic"), values: second });
+    band("systolic", t("domain.systolic_typical_adult_range"));
+    band("diastolic", t("domain.diastolic_typical_adult_range"));
   } else {
     lines.push({ label: opts.title, values: first });
-    band(type, "Typical adult range");
+    band(type, t("domain.typical_adult_range"));
   }
   return { title: opts.title, unit, x, lines, bands, skipped };
 }
@@ -202,7 +203,7 @@ export function labSeries(records: readonly HealthRecord[], analyte: Analyte): C
   }
   const bands: Band[] =
     low.some((v) => v !== null) || high.some((v) => v !== null)
-      ? [{ label: "Reference range", low, high }]
+      ? [{ label: t("domain.reference_range"), low, high }]
       : [];
   return {
     title: analyte.test,

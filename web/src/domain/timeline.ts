@@ -13,6 +13,7 @@ import {
 } from "./readers";
 import { localDate, toMs } from "./time";
 import { displayDigits, roundTo, unitLabel } from "./units";
+import { t } from "../i18n";
 
 export interface TimelineFilter {
   /** The kinds to show; empty or null shows every kind. */
@@ -129,12 +130,12 @@ function fmt(value: number, unit: string): string {
 }
 
 const FLAG_LABELS: Record<string, string> = {
-  normal: "normal",
-  low: "low",
-  high: "high",
-  critical_low: "critically low",
-  critical_high: "critically high",
-  abnormal: "abnormal",
+  get normal() { return t("domain.flag_normal"); },
+  get low() { return t("domain.flag_low"); },
+  get high() { return t("domain.flag_high"); },
+  get critical_low() { return t("domain.critically_low"); },
+  get critical_high() { return t("domain.critically_high"); },
+  get abnormal() { return t("domain.flag_abnormal"); },
 };
 
 export interface Summary {
@@ -151,7 +152,7 @@ export interface Summary {
 export function summarize(record: HealthRecord, names: ReadonlyMap<string, string> = new Map()): Summary {
   const fallback: Summary = {
     title: KIND_LABELS[record.kind],
-    detail: "This record's contents are in a form this app does not know.",
+    detail: t("domain.this_record_s_contents_are_in"),
     badge: "",
   };
   switch (record.kind) {
@@ -195,9 +196,9 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
       if (d === null) return fallback;
       const schedule =
         d.schedule.kind === "as_needed"
-          ? "as needed"
+          ? t("domain.as_needed")
           : d.schedule.kind === "daily"
-            ? `daily at ${d.schedule.times.join(", ")}`
+            ? t("domain.daily_at_v0", { v0: d.schedule.times.join(", ") })
             : `${d.schedule.days.join(", ")} at ${d.schedule.times.join(", ")}`;
       const parts = [d.strength, d.dose, schedule].filter((p): p is string => !!p);
       return {
@@ -209,7 +210,7 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
     case "medication_dose": {
       const d = readDose(record.data);
       if (d === null) return fallback;
-      const name = names.get(d.medication_id) ?? "A deleted medication";
+      const name = names.get(d.medication_id) ?? t("domain.a_deleted_medication");
       const detail = d.status === "skipped" && d.reason ? `skipped: ${d.reason}` : d.status;
       return { title: name, detail, badge: d.status };
     }
@@ -228,7 +229,7 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
       if (d === null) return fallback;
       const firstLine = d.text.split("\n")[0] ?? "";
       return {
-        title: d.title !== null && d.title !== undefined && d.title !== "" ? d.title : "Note",
+        title: d.title !== null && d.title !== undefined && d.title !== "" ? d.title : t("domain.note"),
         detail: firstLine.length > 140 ? `${firstLine.slice(0, 140)}…` : firstLine,
         badge: "",
       };

@@ -5,12 +5,9 @@
 let locale = "en";
 let timeZone = "UTC";
 
-/** Apply the account's settings (from GET /users/me/settings); also sets <html lang>. */
+/** Apply the account's settings (from GET /users/me/settings); <html lang> is set by index.ts. */
 export function setLocaleSettings(next: { language?: string; timezone?: string }): void {
-  if (next.language) {
-    locale = next.language;
-    if (typeof document !== "undefined") document.documentElement.lang = next.language;
-  }
+  if (next.language) locale = next.language;
   if (next.timezone) timeZone = next.timezone;
 }
 

@@ -6,6 +6,7 @@
  */
 
 import { committed, deleteDatabase, openDatabase, request } from "./idb";
+import { t } from "../i18n";
 
 /** A record as the server serves it (crypto fields plus `revision` and `updated_at`). */
 export interface StoredRecord {
@@ -67,7 +68,7 @@ export class RollbackError extends Error {
 /** The browser refused to store more (its quota for this site is used up). */
 export class QuotaError extends Error {
   constructor() {
-    super("This device's browser storage for Normogen is full, so the offline copy could not be updated.");
+    super(t("records.storage_full"));
     this.name = "QuotaError";
   }
 }
@@ -102,10 +103,10 @@ function isQuota(err: unknown): boolean {
 export function checkChange(mark: Mark | undefined, change: Change): void {
   if (mark === undefined) return;
   if (change.revision < mark.revision) {
-    throw new RollbackError("The server sent an older version of a record than this device has seen; it was refused.");
+    throw new RollbackError(t("records.rollback_older_version"));
   }
   if (!change.deleted && mark.deleted && change.revision <= mark.revision) {
-    throw new RollbackError("The server sent back a record that was deleted; it was refused.");
+    throw new RollbackError(t("records.rollback_deleted_record"));
   }
 }
 
@@ -113,10 +114,10 @@ export function checkChange(mark: Mark | undefined, change: Change): void {
 export function checkPage(seq: number, profileId: string, changes: readonly Change[]): void {
   let last = seq;
   for (const change of changes) {
-    if (change.seq <= last) throw new RollbackError("The server's changes feed went backwards; the page was refused.");
+    if (change.seq <= last) throw new RollbackError(t("records.rollback_feed_backwards"));
     last = change.seq;
     if (change.record !== null && (change.record.id !== change.id || change.record.profile_id !== profileId)) {
-      throw new RollbackError("The server's changes feed sent a record under the wrong id or profile; the page was refused.");
+      throw new RollbackError(t("records.rollback_wrong_id"));
     }
   }
 }

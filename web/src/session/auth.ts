@@ -27,12 +27,13 @@ import {
 import { loadSettings } from "./settings";
 import { type Account, getSession, setAnonymous, setLocked, setUnlocked as enterUnlocked } from "./store";
 import { getTokens, setTokens } from "./tokens";
+import { t } from "../i18n";
 
 /** The password did not open the account's keys (checked locally, before any server call). */
 export class WrongPasswordError extends Error {
   override name = "WrongPasswordError";
   constructor() {
-    super("That password is not right.");
+    super(t("session.that_password_is_not_right"));
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Device preferences that are not secret (the idle-lock delay, the last email used to log in):
+ * Device preferences that are not secret (the idle-lock delay, the last email used to log in,
+ * the interface language shown before login):
  * the only module allowed to touch localStorage. Keys, tokens and health data never go here.
  */
 /* eslint-disable no-restricted-globals -- this module is the one sanctioned localStorage user */
@@ -9,10 +10,12 @@ export interface DevicePrefs {
   idleLockMinutes: number;
   /** Remembered only when the user ticks "remember my email" on the login form. */
   rememberedEmail: string | null;
+  /** The interface language last used here (the account's setting once unlocked), or null. */
+  language: string | null;
 }
 
 const KEY = "normogen.prefs.v1";
-const DEFAULTS: DevicePrefs = { idleLockMinutes: 15, rememberedEmail: null };
+const DEFAULTS: DevicePrefs = { idleLockMinutes: 15, rememberedEmail: null, language: null };
 
 function storage(): Storage | undefined {
   try {
@@ -34,6 +37,7 @@ export function loadPrefs(): DevicePrefs {
           ? value.idleLockMinutes
           : DEFAULTS.idleLockMinutes,
       rememberedEmail: typeof value.rememberedEmail === "string" ? value.rememberedEmail : null,
+      language: typeof value.language === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value.language) ? value.language : null,
     };
   } catch {
     return { ...DEFAULTS };

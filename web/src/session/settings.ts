@@ -7,7 +7,9 @@ import { useSyncExternalStore } from "react";
 import { api, ok } from "../api/client";
 import type { components } from "../api/schema.gen";
 import { type AccountKeys, aads, decryptJson, encryptJson } from "../crypto";
+import { currentLanguage, setLanguage } from "../i18n";
 import { setLocaleSettings } from "../i18n/format";
+import { savePrefs } from "./prefs";
 import { onKeysDropped } from "./store";
 
 /** An IANA zone the server accepts (the server validates; the picker offers the browser's list). */
@@ -34,10 +36,12 @@ const listeners = new Set<() => void>();
 function set(next: Settings): void {
   current = next;
   setLocaleSettings(next);
+  setLanguage(next.language);
   for (const l of listeners) l();
 }
 
-onKeysDropped(() => set(DEFAULTS));
+// Locking or logging out keeps the interface in the language it was in.
+onKeysDropped(() => set({ ...DEFAULTS, language: currentLanguage() }));
 
 function parseUnits(value: unknown): Units {
   const v = (value as { units?: Partial<Units> } | null)?.units ?? {};
@@ -61,6 +65,8 @@ export async function loadSettings(keys: AccountKeys): Promise<Settings> {
   }
   const settings = { language: body.language, timezone: body.timezone, units };
   set(settings);
+  // The unlock page (and the login page after a reload) keeps showing the account's language.
+  savePrefs({ language: settings.language });
   return settings;
 }
 
@@ -68,6 +74,7 @@ export async function loadSettings(keys: AccountKeys): Promise<Settings> {
 export async function saveSettings(keys: AccountKeys, next: Settings): Promise<void> {
   const preferences = await encryptJson(keys.userKey, { units: next.units }, aads.preferences(keys.userId));
   await ok(api.PUT("/api/v1/users/me/settings", { body: { language: next.language, timezone: next.timezone as ZoneName, preferences } }));
+  savePrefs({ language: next.language });
   set(next);
 }
 

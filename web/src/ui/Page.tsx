@@ -3,6 +3,7 @@
  * so screen-reader users hear where they are.
  */
 import { type ReactNode, useEffect, useRef } from "react";
+import { t } from "../i18n";
 
 export function Page({ title, actions, children, narrow = false }: { title: string; actions?: ReactNode; children: ReactNode; narrow?: boolean }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -35,7 +36,7 @@ export function EmptyState({ title, children, action }: { title: string; childre
 }
 
 /** A loading line (announced politely). */
-export function Loading({ label = "Loading…" }: { label?: string }) {
+export function Loading({ label = t("ui.loading") }: { label?: string }) {
   return (
     <p className="loading" role="status">
       <span className="spinner" aria-hidden="true" /> {label}

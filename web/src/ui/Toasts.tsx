@@ -1,6 +1,7 @@
 /** The toast region: a polite live region at the bottom of the screen. */
 import { useSyncExternalStore } from "react";
 import { dismissToast, getToasts, subscribeToasts } from "./toast";
+import { t } from "../i18n";
 
 export function Toasts() {
   const toasts = useSyncExternalStore(subscribeToasts, getToasts, getToasts);
@@ -21,7 +22,7 @@ export function Toasts() {
               {toast.action.label}
             </button>
           ) : null}
-          <button type="button" className="btn btn-quiet toast-close" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
+          <button type="button" className="btn btn-quiet toast-close" aria-label={t("ui.dismiss")} onClick={() => dismissToast(toast.id)}>
             ×
           </button>
         </div>

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import AuthContextDep, CurrentUser
-from normogen.auth.principal import Principal
-from normogen.auth.service import active_user
-from normogen.db.client import Document
-
-
-@dataclass(frozen=True)
-class Account:
-    principal: Principal
-    user: Document
-
-    @property
-    def user_id(self) -> str:
-        return self.principal.user_id
+from normogen.accounts.service import Account
+from normogen.auth.public import AuthContextDep, CurrentUser, active_user
 
 
 async def current_account(principal: CurrentUser, ctx: AuthContextDep) -> Account:

@@ -17,9 +17,9 @@ from normogen.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from normogen.auth.dependencies import AuthContextDep
+from normogen.auth.public import AuthContextDep
 from normogen.errors import responses
-from normogen.events import service as events
+from normogen.events import public as events
 
 router = APIRouter(prefix="/api/v1/users/me", tags=["account"])
 
@@ -33,7 +33,7 @@ async def get_me(account: CurrentAccount) -> UserRead:
 @router.patch("", responses=responses(403, 409))
 async def update_me(body: UserUpdate, account: CurrentAccount, ctx: AuthContextDep) -> UserRead:
     """Change the login email (needs the current auth key)."""
-    return await service.change_email(ctx, account, body.auth_key, body.email)
+    return await service.change_email(ctx, account, auth_key=body.auth_key, email=body.email)
 
 
 @router.delete("", status_code=204, responses=responses(403))
@@ -66,7 +66,7 @@ async def list_events(
     cursor: Annotated[str | None, Query(pattern=events.CURSOR_PATTERN)] = None,
 ) -> EventPage:
     """Security events of the account, newest first (`next` pages to older ones)."""
-    found, next_cursor = await events.page(ctx.db, account.user_id, limit, cursor)
+    found, next_cursor = await events.page(ctx.db, account.user_id, limit=limit, cursor=cursor)
     return EventPage(events=[EventRead(**event) for event in found], next=next_cursor)
 
 

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import deletion
-from normogen.accounts import repository as users
-from normogen.accounts.dependencies import Account
-from normogen.accounts.registry import registered
 from normogen.accounts.schemas import AccountSettings, UserRead
-from normogen.auth import sessions
-from normogen.auth.context import AuthContext
-from normogen.auth.service import DEFAULT_SETTINGS, reauthenticate
+from normogen.auth.public import DEFAULT_SETTINGS, AuthContext, reauthenticate, revoke_all
+from normogen.auth.public import codes as auth_codes
 from normogen.db.client import Database, Document
 from normogen.errors import Conflict, Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import deletion
+from normogen.users import errors as users_codes
+from normogen.users import repository as users
+from normogen.users.owned import registered
+from normogen.users.principal import Principal
 
 EXPORT_FORMAT = "normogen-export"
 EXPORT_VERSION = 1
 _CHUNK_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Account:
+    principal: Principal
+    user: Document
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
 
 
 def read(user: Document) -> UserRead:
@@ -35,16 +46,24 @@ def read(user: Document) -> UserRead:
     )
 
 
-async def change_email(ctx: AuthContext, account: Account, auth_key: str, email: str) -> UserRead:
+async def change_email(
+    ctx: AuthContext, account: Account, *, auth_key: str, email: str
+) -> UserRead:
     await reauthenticate(ctx, account.user, auth_key)
     try:
-        updated = await users.set_email(ctx.db, account.user_id, email, datetime.now(UTC))
+        updated = await users.set_email(ctx.db, account.user_id, email=email, now=datetime.now(UTC))
     except DuplicateKeyError:
-        raise Conflict("An account with this email already exists", code="email_taken") from None
+        raise Conflict(
+            "An account with this email already exists", code=users_codes.EMAIL_TAKEN
+        ) from None
     if updated is None:
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
+        raise Unauthorized("Invalid or expired access token", code=auth_codes.INVALID_TOKEN)
     await record(
-        ctx.db, account.user_id, EventType.EMAIL_CHANGED, ctx.origin, account.principal.session_id
+        ctx.db,
+        account.user_id,
+        EventType.EMAIL_CHANGED,
+        origin=ctx.origin,
+        session_id=account.principal.session_id,
     )
     return read(updated)
 
@@ -56,16 +75,16 @@ def settings_of(user: Document) -> AccountSettings:
 
 async def put_settings(ctx: AuthContext, account: Account, body: AccountSettings) -> None:
     doc = body.model_dump(by_alias=True)
-    if not await users.set_settings(ctx.db, account.user_id, doc, datetime.now(UTC)):
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
+    if not await users.set_settings(ctx.db, account.user_id, settings=doc, now=datetime.now(UTC)):
+        raise Unauthorized("Invalid or expired access token", code=auth_codes.INVALID_TOKEN)
 
 
 async def delete(ctx: AuthContext, account: Account, auth_key: str) -> None:
-    """Delete the account and everything it owns (see `normogen.accounts.deletion`)."""
+    """Delete the account and everything it owns (see `normogen.users.deletion`)."""
     await reauthenticate(ctx, account.user, auth_key)
     if not await deletion.start_deletion(ctx.db, account.user_id):
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
-    await sessions.revoke_all(ctx, account.user_id)  # also clears this process's cache
+        raise Unauthorized("Invalid or expired access token", code=auth_codes.INVALID_TOKEN)
+    await revoke_all(ctx, account.user_id)  # also clears this process's cache
     await deletion.finish_deletion(ctx.db, account.user_id)
 
 

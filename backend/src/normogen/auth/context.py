@@ -6,11 +6,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from normogen.auth.hashing import KeyHasher
-from normogen.auth.session_cache import SessionCache
 from normogen.config import Settings
+from normogen.core.hashing import KeyHasher
+from normogen.core.session_cache import SessionCache
 from normogen.db.client import Database
-from normogen.events.service import Origin
+from normogen.events.public import Origin
 from normogen.runtime import Runtime
 
 

@@ -4,7 +4,7 @@ The caller is checked against the user's current state on every request (cached 
 the session must exist and the account must be active under the credential generation the
 session was opened with (`auth.sessions.session_alive`). A request that may write (any method
 but GET, HEAD and OPTIONS) settles with the account deletion after the route has run and
-before the response is sent (`accounts.deletion.settle`), so nothing it wrote outlives an
+before the response is sent (`users.deletion.settle`), so nothing it wrote outlives an
 account whose deletion began while it was in flight.
 """
 
@@ -16,16 +16,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from normogen.accounts.deletion import settle
+from normogen.auth import errors as codes
 from normogen.auth.context import AuthContext
-from normogen.auth.principal import Principal
 from normogen.auth.sessions import session_alive
 from normogen.db.client import Database
 from normogen.dependencies import ClientIpDep, DatabaseDep, RuntimeDep
 from normogen.errors import NormogenError, Unauthorized
-from normogen.events.service import Origin
+from normogen.events.public import Origin
 from normogen.runtime import Runtime
 from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
+from normogen.users.deletion import settle
+from normogen.users.principal import Principal
 
 # The OpenAPI security scheme of every route that needs an access token (normogen/openapi.py
 # finds those that take `CurrentUser`; a route that calls `current_user` itself declares this).
@@ -41,16 +42,18 @@ async def current_user(request: Request, runtime: RuntimeDep, db: DatabaseDep) -
     claims = runtime.tokens.request_claims(request.scope)
     if claims is None:
         runtime.metrics.auth_failures.labels("invalid_token").inc()
-        raise Unauthorized(REJECTED, code="invalid_token")
+        raise Unauthorized(REJECTED, code=codes.INVALID_TOKEN)
 
     async def session_is_active() -> bool:
         # PyMongo errors propagate: the handler maps an outage to 503 database_unavailable.
-        return await session_alive(db, claims.session_id, claims.user_id, datetime.now(UTC))
+        return await session_alive(
+            db, claims.session_id, user_id=claims.user_id, now=datetime.now(UTC)
+        )
 
     active = await runtime.sessions.check(claims.session_id, claims.user_id, session_is_active)
     if not active:
         runtime.metrics.auth_failures.labels("revoked_session").inc()
-        raise Unauthorized(REJECTED, code="invalid_token")
+        raise Unauthorized(REJECTED, code=codes.INVALID_TOKEN)
     return Principal(user_id=claims.user_id, session_id=claims.session_id)
 
 

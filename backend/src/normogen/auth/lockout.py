@@ -11,8 +11,9 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
+from normogen.auth import errors as codes
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
 from normogen.errors import RateLimited
@@ -60,7 +61,7 @@ async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
     for _ in range(_MAX_RACES):
         doc = await repository.get_lockout(ctx.db, key)
         now = datetime.now(UTC)
-        locked_until = doc.get("locked_until") if doc else None
+        locked_until = _lock_end(doc) if doc else None
         if locked_until is not None and locked_until > now:
             raise _locked(ctx, math.ceil((locked_until - now).total_seconds()))
         failures = int(doc.get("failures", 0)) if doc else 0
@@ -69,9 +70,29 @@ async def begin_attempt(ctx: AuthContext, key: str) -> Attempt:
             raise _locked(ctx, 1)  # the remaining attempts are all being checked right now
         attempt = Attempt(key, secrets.token_hex(8))
         fields = {"inflight": [*live, {"id": attempt.id, "at": now}], "expires_at": now + MEMORY}
-        if await repository.reserve_attempt(ctx.db, key, doc, fields):
+        if await repository.reserve_attempt(ctx.db, key, doc=doc, fields=fields):
             return attempt
     raise _locked(ctx, 1)  # lost every race: a burst of attempts on this account
+
+
+def _lock_end(doc: dict[str, Any]) -> datetime | None:
+    """When the lock on this counter ends (None: not locked).
+
+    A failure is counted first and its lock written right after (`record_failure`), so for a
+    moment the counter can hold a failure whose lock is not there yet. An attempt that came
+    then would pass as if the lock had run out: the lock is instead taken from the failure
+    itself until the request that counted it has written it (`locked_for` names the count a
+    written lock belongs to). Should that request have died, the same lock still applies.
+    """
+    failures = int(doc.get("failures", 0))
+    written: datetime | None = doc.get("locked_until")
+    if failures < FREE_ATTEMPTS or doc.get("locked_for") == failures:
+        return written
+    last_failure: datetime | None = doc.get("last_failure_at")
+    if last_failure is None:
+        return written
+    pending = last_failure + backoff(failures)
+    return pending if written is None else max(written, pending)
 
 
 def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
@@ -79,7 +100,7 @@ def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
     ctx.runtime.metrics.auth_failures.labels("locked_out").inc()
     return RateLimited(
         f"Too many failed attempts; retry in {retry} s",
-        code="too_many_attempts",
+        code=codes.TOO_MANY_ATTEMPTS,
         headers={"Retry-After": str(retry)},
     )
 
@@ -87,13 +108,15 @@ def _locked(ctx: AuthContext, retry_seconds: int) -> RateLimited:
 async def record_failure(ctx: AuthContext, attempt: Attempt) -> None:
     """Count the attempt as a failure; lock with backoff once past FREE_ATTEMPTS."""
     now = datetime.now(UTC)
-    doc = await repository.record_failure(ctx.db, attempt.key, attempt.id, now, now + MEMORY)
+    doc = await repository.record_failure(
+        ctx.db, attempt.key, attempt_id=attempt.id, now=now, expires_at=now + MEMORY
+    )
     if doc is None:
         return
     failures = int(doc["failures"])
     delay = backoff(failures)
     if delay:
-        await repository.set_locked_until(ctx.db, attempt.key, now + delay, failures)
+        await repository.set_locked_until(ctx.db, attempt.key, until=now + delay, failures=failures)
 
 
 async def clear(ctx: AuthContext, key: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from normogen.accounts import repository as users
+from normogen.auth import errors as codes
 from normogen.auth import lockout, sessions
 from normogen.auth.context import AuthContext
 from normogen.auth.schemas import LoginResponse, RecoveryComplete, RecoverySetup, RecoveryUnlock
@@ -22,7 +22,8 @@ from normogen.auth.service import with_keys as login_response
 from normogen.crypto.shapes import KdfParams, WrappedKey, b64decode, require_kdf_minimum
 from normogen.db.client import Document
 from normogen.errors import Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import repository as users
 
 
 async def prelogin(ctx: AuthContext, email: str) -> KdfParams:
@@ -34,7 +35,7 @@ async def prelogin(ctx: AuthContext, email: str) -> KdfParams:
     return KdfParams.model_validate(recovery["kdf"], strict=False)
 
 
-async def setup(ctx: AuthContext, user_id: str, session_id: str, body: RecoverySetup) -> None:
+async def setup(ctx: AuthContext, user_id: str, *, session_id: str, body: RecoverySetup) -> None:
     """Store (or replace) the recovery credential; needs the current auth key."""
     require_kdf_minimum(body.recovery_kdf, ctx.settings, "recovery_kdf")
     user = await active_user(ctx, user_id)
@@ -46,9 +47,9 @@ async def setup(ctx: AuthContext, user_id: str, session_id: str, body: RecoveryS
         "wrapped_user_key": body.recovery_wrapped_user_key.to_doc(),
         "updated_at": now,
     }
-    if not await users.set_recovery(ctx.db, user_id, recovery, now):
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
-    await record(ctx.db, user_id, EventType.RECOVERY_SET, ctx.origin, session_id)
+    if not await users.set_recovery(ctx.db, user_id, recovery=recovery, now=now):
+        raise Unauthorized("Invalid or expired access token", code=codes.INVALID_TOKEN)
+    await record(ctx.db, user_id, EventType.RECOVERY_SET, origin=ctx.origin, session_id=session_id)
 
 
 async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -> Document:
@@ -69,8 +70,8 @@ async def _verified_user(ctx: AuthContext, email: str, recovery_auth_key: str) -
         await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("recovery").inc()
         if user is not None and active:
-            await record(ctx.db, user["_id"], EventType.RECOVERY_FAILED, ctx.origin)
-        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+            await record(ctx.db, user["_id"], EventType.RECOVERY_FAILED, origin=ctx.origin)
+        raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     return user
 
 
@@ -95,11 +96,17 @@ async def complete(ctx: AuthContext, body: RecoveryComplete) -> LoginResponse:
     user_id = str(user["_id"])
     now = datetime.now(UTC)
     recovery_hash = user["recovery"]["auth_hash"]
-    if not await users.replace_after_recovery(ctx.db, user_id, recovery_hash, changes, now):
-        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+    if not await users.replace_after_recovery(
+        ctx.db, user_id, recovery_hash=recovery_hash, changes=changes, now=now
+    ):
+        raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, lockout.lockout_key(ctx, "recovery", body.email))
     await lockout.clear(ctx, lockout.lockout_key(ctx, "login", body.email))
     await sessions.revoke_all(ctx, user_id)
-    pair = await sessions.start_session(ctx, user_id, body.device_name, changes["generation"])
-    await record(ctx.db, user_id, EventType.RECOVERY_USED, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(
+        ctx, user_id, device_name=body.device_name, generation=changes["generation"]
+    )
+    await record(
+        ctx.db, user_id, EventType.RECOVERY_USED, origin=ctx.origin, session_id=pair.session_id
+    )
     return login_response(pair, {**user, **changes})

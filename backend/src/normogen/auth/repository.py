@@ -16,18 +16,21 @@ REFRESH_TOKENS = "refresh_tokens"
 LOCKOUTS = "login_lockouts"
 
 # A session lives as long as its newest refresh token; TTL removes abandoned ones.
-indexes.declare(
-    SESSIONS,
-    indexes.ttl("expires_at", name="expires_at_ttl"),
-    IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        SESSIONS,
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created"),
+    ),
+    indexes.of(
+        REFRESH_TOKENS,
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+        IndexModel([("session_id", ASCENDING)], name="session"),
+        IndexModel([("user_id", ASCENDING)], name="user"),
+    ),
+    indexes.of(LOCKOUTS, indexes.ttl("expires_at", name="expires_at_ttl")),
 )
-indexes.declare(
-    REFRESH_TOKENS,
-    indexes.ttl("expires_at", name="expires_at_ttl"),
-    IndexModel([("session_id", ASCENDING)], name="session"),
-    IndexModel([("user_id", ASCENDING)], name="user"),
-)
-indexes.declare(LOCKOUTS, indexes.ttl("expires_at", name="expires_at_ttl"))
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -38,7 +41,7 @@ async def insert_session(db: Database, session: Document) -> None:
 
 
 async def find_active_session(
-    db: Database, session_id: str, user_id: str, now: datetime
+    db: Database, session_id: str, *, user_id: str, now: datetime
 ) -> Document | None:
     """The session when it exists, belongs to `user_id` and has not expired."""
     return await db[SESSIONS].find_one(
@@ -47,7 +50,7 @@ async def find_active_session(
 
 
 async def touch_session(
-    db: Database, session_id: str, user_id: str, now: datetime, expires_at: datetime
+    db: Database, session_id: str, *, user_id: str, now: datetime, expires_at: datetime
 ) -> bool:
     result = await db[SESSIONS].update_one(
         {"_id": session_id, "user_id": user_id},
@@ -122,7 +125,9 @@ async def get_lockout(db: Database, key: str) -> Document | None:
     return await db[LOCKOUTS].find_one({"_id": key})
 
 
-async def reserve_attempt(db: Database, key: str, doc: Document | None, fields: Document) -> bool:
+async def reserve_attempt(
+    db: Database, key: str, *, doc: Document | None, fields: Document
+) -> bool:
     """Write `fields` if the counter is still the `doc` just read (compare-and-set on `rev`).
 
     False when another attempt changed it first: the caller reads again and retries.
@@ -140,7 +145,7 @@ async def reserve_attempt(db: Database, key: str, doc: Document | None, fields: 
 
 
 async def record_failure(
-    db: Database, key: str, attempt_id: str, now: datetime, expires_at: datetime
+    db: Database, key: str, *, attempt_id: str, now: datetime, expires_at: datetime
 ) -> Document | None:
     """Turn an in-flight attempt into a counted failure; returns the counter afterwards.
 
@@ -157,10 +162,11 @@ async def record_failure(
     )
 
 
-async def set_locked_until(db: Database, key: str, until: datetime, failures: int) -> None:
+async def set_locked_until(db: Database, key: str, *, until: datetime, failures: int) -> None:
     # Only the request that produced this failure count sets the lock (concurrent ones agree).
     await db[LOCKOUTS].update_one(
-        {"_id": key, "failures": failures}, {"$set": {"locked_until": until}}
+        {"_id": key, "failures": failures},
+        {"$set": {"locked_until": until, "locked_for": failures}},
     )
 
 

@@ -12,16 +12,17 @@ from datetime import UTC, datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts import repository as users
+from normogen.auth import errors as codes
 from normogen.auth.context import AuthContext
 from normogen.auth.schemas import RotateUserKey
 from normogen.auth.service import active_user, reauthenticate
 from normogen.db.client import Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import Conflict
-from normogen.events.service import EventType, record
-from normogen.links import repository as links
-from normogen.profiles import repository as profiles
+from normogen.events.public import EventType, record
+from normogen.links import public as links
+from normogen.profiles import public as profiles
+from normogen.users import repository as users
 
 MAX_PERSONAL_PROFILES = 1000
 
@@ -32,12 +33,12 @@ def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
     return Conflict(
         f"The rotation must re-wrap exactly the account's {what} (missing: {missing}; "
         f"unexpected: {extra}); re-read them and retry",
-        code="rotation_mismatch",
+        code=codes.ROTATION_MISMATCH,
     )
 
 
 async def rotate_user_key(
-    ctx: AuthContext, user_id: str, session_id: str, body: RotateUserKey
+    ctx: AuthContext, user_id: str, *, session_id: str, body: RotateUserKey
 ) -> None:
     user = await active_user(ctx, user_id)
     await reauthenticate(ctx, user, body.auth_key)
@@ -52,9 +53,11 @@ async def rotate_user_key(
             "recovery": None,
         }
         if not await users.replace_credentials(
-            db, user_id, user["auth_hash"], changes, now, session=session
+            db, user_id, expected_hash=user["auth_hash"], changes=changes, now=now, session=session
         ):
-            raise Conflict("The credential changed concurrently; retry", code="credential_changed")
+            raise Conflict(
+                "The credential changed concurrently; retry", code=codes.CREDENTIAL_CHANGED
+            )
         personal = await profiles.list_profiles(
             db, {"owner_id": user_id, "family_id": None}, MAX_PERSONAL_PROFILES, session=session
         )
@@ -63,7 +66,12 @@ async def rotate_user_key(
             raise _mismatch("personal profiles", {doc["_id"] for doc in personal}, set(sent))
         for profile_id, rewrap in sent.items():
             await profiles.rewrap_personal(
-                db, profile_id, user_id, rewrap.wrapped_key.to_doc(), now, session
+                db,
+                profile_id,
+                owner_id=user_id,
+                wrapped_key=rewrap.wrapped_key.to_doc(),
+                now=now,
+                session=session,
             )
         labelled = await links.labelled_ids(db, user_id, session=session)
         given = {item.id: item for item in body.links}
@@ -71,7 +79,7 @@ async def rotate_user_key(
             raise _mismatch("link labels", labelled, set(given))
         for link_id, item in given.items():
             label = None if item.label is None else item.label.to_doc()
-            await links.set_label(db, link_id, user_id, label, session=session)
+            await links.set_label(db, link_id, owner_id=user_id, label=label, session=session)
 
     await run_transaction(db.client, callback)
-    await record(db, user_id, EventType.USER_KEY_ROTATED, ctx.origin, session_id)
+    await record(db, user_id, EventType.USER_KEY_ROTATED, origin=ctx.origin, session_id=session_id)

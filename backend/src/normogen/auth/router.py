@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from normogen.auth import errors as codes
 from normogen.auth import recovery, rotation, service, sessions
 from normogen.auth.dependencies import AuthContextDep, CurrentUser, per_ip_limit
 from normogen.auth.schemas import (
@@ -24,7 +25,7 @@ from normogen.auth.schemas import (
     TokenResponse,
 )
 from normogen.errors import NotFound, responses
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 NO_CONTENT = status.HTTP_204_NO_CONTENT
@@ -64,7 +65,9 @@ async def refresh(body: RefreshRequest, ctx: AuthContextDep) -> TokenResponse:
 async def logout(user: CurrentUser, ctx: AuthContextDep) -> Response:
     """End this session; its access and refresh tokens stop working."""
     await sessions.revoke(ctx, user.user_id, user.session_id)
-    await record(ctx.db, user.user_id, EventType.LOGOUT, ctx.origin, user.session_id)
+    await record(
+        ctx.db, user.user_id, EventType.LOGOUT, origin=ctx.origin, session_id=user.session_id
+    )
     return Response(status_code=NO_CONTENT)
 
 
@@ -72,7 +75,9 @@ async def logout(user: CurrentUser, ctx: AuthContextDep) -> Response:
 async def logout_all(user: CurrentUser, ctx: AuthContextDep) -> Response:
     """End every session of the account, this one included."""
     await sessions.revoke_all(ctx, user.user_id)
-    await record(ctx.db, user.user_id, EventType.LOGOUT_ALL, ctx.origin, user.session_id)
+    await record(
+        ctx.db, user.user_id, EventType.LOGOUT_ALL, origin=ctx.origin, session_id=user.session_id
+    )
     return Response(status_code=NO_CONTENT)
 
 
@@ -87,8 +92,10 @@ async def list_sessions(user: CurrentUser, ctx: AuthContextDep) -> SessionList:
 async def revoke_session(session_id: str, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Revoke one of the caller's sessions; another account's session id is a 404."""
     if len(session_id) > 64 or not await sessions.revoke(ctx, user.user_id, session_id):
-        raise NotFound("Session not found", code="session_not_found")
-    await record(ctx.db, user.user_id, EventType.SESSION_REVOKED, ctx.origin, session_id)
+        raise NotFound("Session not found", code=codes.SESSION_NOT_FOUND)
+    await record(
+        ctx.db, user.user_id, EventType.SESSION_REVOKED, origin=ctx.origin, session_id=session_id
+    )
     return Response(status_code=NO_CONTENT)
 
 
@@ -97,20 +104,20 @@ async def change_password(
     body: ChangePasswordRequest, user: CurrentUser, ctx: AuthContextDep
 ) -> TokenResponse:
     """Replace the credential and re-wrapped user key; every session ends, a new one starts."""
-    return await service.change_password(ctx, user.user_id, user.session_id, body)
+    return await service.change_password(ctx, user.user_id, session_id=user.session_id, body=body)
 
 
 @router.post("/rotate-user-key", status_code=204, responses=responses(403, 409))
 async def rotate_user_key(body: RotateUserKey, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Swap in a new user key: every wrap made with the old one is replaced atomically."""
-    await rotation.rotate_user_key(ctx, user.user_id, user.session_id, body)
+    await rotation.rotate_user_key(ctx, user.user_id, session_id=user.session_id, body=body)
     return Response(status_code=NO_CONTENT)
 
 
 @router.put("/recovery", status_code=204, responses=responses(403))
 async def set_recovery(body: RecoverySetup, user: CurrentUser, ctx: AuthContextDep) -> Response:
     """Set up (or replace) recovery: its auth key hash, KDF params and user-key wrap."""
-    await recovery.setup(ctx, user.user_id, user.session_id, body)
+    await recovery.setup(ctx, user.user_id, session_id=user.session_id, body=body)
     return Response(status_code=NO_CONTENT)
 
 

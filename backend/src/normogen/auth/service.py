@@ -14,8 +14,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import repository as users
-from normogen.accounts.deletion import finish_deletion
+from normogen.auth import errors as codes
 from normogen.auth import lockout, sessions
 from normogen.auth.context import AuthContext
 from normogen.auth.schemas import (
@@ -30,7 +29,10 @@ from normogen.auth.sessions import TokenPair
 from normogen.crypto.shapes import KdfParams, b64decode, require_kdf_minimum
 from normogen.db.client import Document
 from normogen.errors import Conflict, Forbidden, Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import errors as users_codes
+from normogen.users import repository as users
+from normogen.users.deletion import finish_deletion
 
 # The reference client's default (OWASP): what a fake KDF answer must look like.
 CLIENT_DEFAULT_ITERATIONS = 600_000
@@ -101,12 +103,12 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
     except DuplicateKeyError as exc:
         if _id_clash(exc):
             raise Conflict(
-                "This user id is taken; generate another", code="user_id_taken"
+                "This user id is taken; generate another", code=codes.USER_ID_TAKEN
             ) from None
         existing = await users.find_by_email(ctx.db, body.email)
         if existing is None or existing.get("status") != users.DELETING:
             raise Conflict(
-                "An account with this email already exists", code="email_taken"
+                "An account with this email already exists", code=users_codes.EMAIL_TAKEN
             ) from None
         # The previous owner's deletion was interrupted: finish it, then the email is free.
         await finish_deletion(ctx.db, str(existing["_id"]))
@@ -114,10 +116,12 @@ async def register(ctx: AuthContext, body: RegisterRequest) -> TokenResponse:
             await users.insert_user(ctx.db, user)
         except DuplicateKeyError:
             raise Conflict(
-                "An account with this email already exists", code="email_taken"
+                "An account with this email already exists", code=users_codes.EMAIL_TAKEN
             ) from None
-    pair = await sessions.start_session(ctx, user["_id"], body.device_name)
-    await record(ctx.db, user["_id"], EventType.REGISTERED, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(ctx, user["_id"], device_name=body.device_name)
+    await record(
+        ctx.db, user["_id"], EventType.REGISTERED, origin=ctx.origin, session_id=pair.session_id
+    )
     return to_tokens(pair)
 
 
@@ -141,13 +145,17 @@ async def login(ctx: AuthContext, body: LoginRequest) -> LoginResponse:
         await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("invalid_credentials").inc()
         if user is not None and user.get("status") == users.ACTIVE:
-            await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
-        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+            await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, origin=ctx.origin)
+        raise Unauthorized(INVALID_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, key)
     await _rehash_if_needed(ctx, user, secret)
     # Bound to the credential just verified: a change or deletion since then voids it (401).
-    pair = await sessions.start_session(ctx, user["_id"], body.device_name, user.get("generation"))
-    await record(ctx.db, user["_id"], EventType.LOGIN, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(
+        ctx, user["_id"], device_name=body.device_name, generation=user.get("generation")
+    )
+    await record(
+        ctx.db, user["_id"], EventType.LOGIN, origin=ctx.origin, session_id=pair.session_id
+    )
     return with_keys(pair, user)
 
 
@@ -156,7 +164,7 @@ async def _rehash_if_needed(ctx: AuthContext, user: Document, secret: bytes) -> 
     if ctx.hasher.needs_rehash(user["auth_hash"]):
         new_hash = await ctx.hasher.hash(secret)
         await users.replace_auth_hash(
-            ctx.db, user["_id"], user["auth_hash"], new_hash, datetime.now(UTC)
+            ctx.db, user["_id"], old=user["auth_hash"], new=new_hash, now=datetime.now(UTC)
         )
 
 
@@ -164,7 +172,7 @@ async def active_user(ctx: AuthContext, user_id: str) -> Document:
     """The caller's user document; a vanished or deleting account is a 401."""
     user = await users.find_active(ctx.db, user_id)
     if user is None:
-        raise Unauthorized("Invalid or expired access token", code="invalid_token")
+        raise Unauthorized("Invalid or expired access token", code=codes.INVALID_TOKEN)
     return user
 
 
@@ -176,13 +184,13 @@ async def reauthenticate(ctx: AuthContext, user: Document, auth_key: str) -> Non
     if not await ctx.hasher.verify(user["auth_hash"], secret):
         await lockout.record_failure(ctx, attempt)
         ctx.runtime.metrics.auth_failures.labels("reauthentication").inc()
-        await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, ctx.origin)
-        raise Forbidden("The auth key is not correct", code="invalid_credentials")
+        await record(ctx.db, user["_id"], EventType.LOGIN_FAILED, origin=ctx.origin)
+        raise Forbidden("The auth key is not correct", code=codes.INVALID_CREDENTIALS)
     await lockout.clear(ctx, key)
 
 
 async def change_password(
-    ctx: AuthContext, user_id: str, session_id: str, body: ChangePasswordRequest
+    ctx: AuthContext, user_id: str, *, session_id: str, body: ChangePasswordRequest
 ) -> TokenResponse:
     """Swap the credential and re-wrapped user key; every session ends, a new one starts."""
     require_kdf_minimum(body.new_kdf, ctx.settings, "new_kdf")
@@ -195,11 +203,17 @@ async def change_password(
         "generation": sessions.new_generation(),  # every session of the old credential dies
     }
     now = datetime.now(UTC)
-    if not await users.replace_credentials(ctx.db, user_id, user["auth_hash"], changes, now):
-        raise Conflict("The credential changed concurrently; retry", code="credential_changed")
+    if not await users.replace_credentials(
+        ctx.db, user_id, expected_hash=user["auth_hash"], changes=changes, now=now
+    ):
+        raise Conflict("The credential changed concurrently; retry", code=codes.CREDENTIAL_CHANGED)
     current = await sessions.find_session(ctx, user_id, session_id)
     device = current.get("device_name") if current else None
     await sessions.revoke_all(ctx, user_id)
-    pair = await sessions.start_session(ctx, user_id, device, changes["generation"])
-    await record(ctx.db, user_id, EventType.PASSWORD_CHANGED, ctx.origin, pair.session_id)
+    pair = await sessions.start_session(
+        ctx, user_id, device_name=device, generation=changes["generation"]
+    )
+    await record(
+        ctx.db, user_id, EventType.PASSWORD_CHANGED, origin=ctx.origin, session_id=pair.session_id
+    )
     return to_tokens(pair)

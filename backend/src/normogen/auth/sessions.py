@@ -30,14 +30,14 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import repository as users
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.auth import repository
 from normogen.auth.context import AuthContext
-from normogen.auth.tokens import issue_access_token
+from normogen.core.tokens import issue_access_token
 from normogen.db.client import Database, Document
 from normogen.errors import Unauthorized
-from normogen.events.service import EventType, record
+from normogen.events.public import EventType, record
+from normogen.users import repository as users
+from normogen.users.owned import OwnedData
 
 REFRESH_TOKEN_BYTES = 32  # 256 bits from the OS CSPRNG
 INVALID_REFRESH = "Invalid or expired refresh token"
@@ -77,10 +77,10 @@ def _now_ms() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-async def session_alive(db: Database, session_id: str, user_id: str, now: datetime) -> bool:
+async def session_alive(db: Database, session_id: str, *, user_id: str, now: datetime) -> bool:
     """The session exists, is unexpired, and its user is active under the same credential."""
     session, state = await asyncio.gather(
-        repository.find_active_session(db, session_id, user_id, now),
+        repository.find_active_session(db, session_id, user_id=user_id, now=now),
         users.credential_state(db, user_id),
     )
     return (
@@ -104,7 +104,7 @@ def _token_id(ctx: AuthContext, refresh_token: str) -> str:
 
 
 async def _issue(
-    ctx: AuthContext, user_id: str, session_id: str, issued_at: datetime, refresh: str
+    ctx: AuthContext, user_id: str, *, session_id: str, issued_at: datetime, refresh: str
 ) -> TokenPair | None:
     """Store `refresh` (hashed) for the session and sign its access token; then make sure the
     session is still alive, else end it and return None (a revocation, credential change or
@@ -122,15 +122,15 @@ async def _issue(
                 "rotated_at": None,
             },
         )
-    if not await session_alive(ctx.db, session_id, user_id, datetime.now(UTC)):
+    if not await session_alive(ctx.db, session_id, user_id=user_id, now=datetime.now(UTC)):
         await revoke(ctx, user_id, session_id)
         return None
     ttl = ctx.settings.JWT_ACCESS_TOKEN_EXPIRY_MINUTES * 60
     access, _ = issue_access_token(
         ctx.runtime.jwt_secret,
         user_id,
-        session_id,
-        ttl,
+        session_id=session_id,
+        ttl_seconds=ttl,
         now=issued_at.timestamp(),
         token_id=_token_id(ctx, refresh),
     )
@@ -138,7 +138,7 @@ async def _issue(
 
 
 async def start_session(
-    ctx: AuthContext, user_id: str, device_name: str | None, generation: str | None = None
+    ctx: AuthContext, user_id: str, *, device_name: str | None, generation: str | None = None
 ) -> TokenPair:
     """Create a session (one device) and its first token pair, bound to `generation`: the
     credential generation the caller verified (None: the user's current one, for a session
@@ -160,9 +160,17 @@ async def start_session(
             "expires_at": _refresh_expiry(ctx, now),
         },
     )
-    pair = await _issue(ctx, user_id, session_id, now, secrets.token_urlsafe(REFRESH_TOKEN_BYTES))
+    pair = await _issue(
+        ctx,
+        user_id,
+        session_id=session_id,
+        issued_at=now,
+        refresh=secrets.token_urlsafe(REFRESH_TOKEN_BYTES),
+    )
     if pair is None:
-        raise _rejected(ctx, "credential_changed", SESSION_ENDED, "invalid_credentials")
+        raise _rejected(
+            ctx, "credential_changed", message=SESSION_ENDED, code="invalid_credentials"
+        )
     return pair
 
 
@@ -176,7 +184,7 @@ async def refresh(ctx: AuthContext, token: str) -> TokenPair:
     if doc is None:
         raise _rejected(ctx, "unknown_refresh")
     user_id, session_id = str(doc["user_id"]), str(doc["session_id"])
-    if not await session_alive(ctx.db, session_id, user_id, now):
+    if not await session_alive(ctx.db, session_id, user_id=user_id, now=now):
         raise _rejected(ctx, "revoked_session")
     rotated_at = doc.get("rotated_at")
     if rotated_at is None and await repository.mark_rotated(ctx.db, token_hash, now):
@@ -190,10 +198,21 @@ async def refresh(ctx: AuthContext, token: str) -> TokenPair:
         grace = timedelta(seconds=ctx.settings.JWT_REFRESH_REUSE_GRACE_SECONDS)
         if now - rotated_at > grace:
             await revoke(ctx, user_id, session_id)
-            await record(ctx.db, user_id, EventType.REFRESH_REUSE, ctx.origin, session_id, now)
+            await record(
+                ctx.db,
+                user_id,
+                EventType.REFRESH_REUSE,
+                origin=ctx.origin,
+                session_id=session_id,
+                now=now,
+            )
             raise _rejected(ctx, "refresh_reuse")
-    await repository.touch_session(ctx.db, session_id, user_id, now, _refresh_expiry(ctx, now))
-    pair = await _issue(ctx, user_id, session_id, rotated_at, _successor(ctx, token))
+    await repository.touch_session(
+        ctx.db, session_id, user_id=user_id, now=now, expires_at=_refresh_expiry(ctx, now)
+    )
+    pair = await _issue(
+        ctx, user_id, session_id=session_id, issued_at=rotated_at, refresh=_successor(ctx, token)
+    )
     if pair is None:
         raise _rejected(ctx, "revoked_session")
     return pair
@@ -202,6 +221,7 @@ async def refresh(ctx: AuthContext, token: str) -> TokenPair:
 def _rejected(
     ctx: AuthContext,
     reason: str,
+    *,
     message: str = INVALID_REFRESH,
     code: str = "invalid_refresh_token",
 ) -> Unauthorized:
@@ -210,7 +230,9 @@ def _rejected(
 
 
 async def find_session(ctx: AuthContext, user_id: str, session_id: str) -> Document | None:
-    return await repository.find_active_session(ctx.db, session_id, user_id, datetime.now(UTC))
+    return await repository.find_active_session(
+        ctx.db, session_id, user_id=user_id, now=datetime.now(UTC)
+    )
 
 
 async def list_sessions(ctx: AuthContext, user_id: str, current: str) -> list[dict[str, Any]]:
@@ -256,4 +278,4 @@ async def _delete_sessions(db: Database, user_id: str) -> None:
 
 
 # First in deletion order: ending the sessions is what makes the account's tokens stop working.
-register_owned(OwnedData("sessions", _export_sessions, _delete_sessions, order=0))
+OWNED = OwnedData("sessions", _export_sessions, _delete_sessions, order=0)

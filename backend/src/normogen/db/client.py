@@ -18,7 +18,7 @@ from pymongo.errors import (
 )
 
 from normogen.config import Settings
-from normogen.ops.metrics import Metrics
+from normogen.core.metrics import Metrics
 
 T = TypeVar("T")
 Document = dict[str, Any]

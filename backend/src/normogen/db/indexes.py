@@ -1,4 +1,8 @@
-"""Every domain's index declarations, created idempotently by `normogen migrate` and at start."""
+"""Index declarations, created idempotently by `normogen migrate` and at start.
+
+Each repository states its collections' indexes as `INDEXES`; normogen/participants.py lists
+every one of them and installs the list here once, before the first migration.
+"""
 
 from __future__ import annotations
 
@@ -22,16 +26,33 @@ class CollectionIndexes:
     indexes: tuple[IndexModel, ...] = field(default_factory=tuple)
 
 
-_REGISTRY: dict[str, CollectionIndexes] = {}
+_INSTALLED: list[CollectionIndexes] | None = None
 
 
-def declare(collection: str, *indexes: IndexModel) -> None:
-    """Register a collection's indexes; domain modules call this at import."""
-    _REGISTRY[collection] = CollectionIndexes(collection, tuple(indexes))
+def of(collection: str, *indexes: IndexModel) -> CollectionIndexes:
+    """A collection's indexes, for a repository's `INDEXES`."""
+    return CollectionIndexes(collection, tuple(indexes))
 
 
-def declared() -> Iterable[CollectionIndexes]:
-    return list(_REGISTRY.values())
+def install(specs: Iterable[CollectionIndexes]) -> None:
+    """Set the complete list (normogen/participants.py); a collection listed twice is an error."""
+    global _INSTALLED
+    specs = list(specs)
+    names = [spec.collection for spec in specs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a collection's indexes are listed twice: {sorted(names)}")
+    _INSTALLED = specs
+
+
+def is_installed() -> bool:
+    return _INSTALLED is not None
+
+
+def declared() -> list[CollectionIndexes]:
+    """The installed list; refusing to run without one, rather than create no indexes."""
+    if _INSTALLED is None:
+        raise RuntimeError("normogen.participants.install() has not run")
+    return list(_INSTALLED)
 
 
 async def migrate(db: Database) -> dict[str, list[str]]:

@@ -12,12 +12,15 @@ from normogen.db import indexes
 from normogen.db.client import Database, Document
 
 EVENTS = "security_events"
-indexes.declare(
-    EVENTS,
-    indexes.ttl("expires_at", name="expires_at_ttl"),
-    IndexModel(
-        [("user_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)],
-        name="user_newest",
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        EVENTS,
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+        IndexModel(
+            [("user_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)],
+            name="user_newest",
+        ),
     ),
 )
 _NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
@@ -28,7 +31,7 @@ async def insert_event(db: Database, event: Document) -> None:
 
 
 async def list_events(
-    db: Database, user_id: str, limit: int, before: tuple[datetime, str] | None
+    db: Database, user_id: str, *, limit: int, before: tuple[datetime, str] | None
 ) -> list[Document]:
     """The user's events, newest first, strictly after the (created_at, id) cursor position."""
     query: dict[str, Any] = {"user_id": user_id}

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from normogen.accounts.deletion import settle
-from normogen.accounts.registry import ORDER_ACCOUNT, OwnedData, register_owned
 from normogen.db.client import Database, Document
 from normogen.events import repository
 from normogen.events.coarse import coarse_agent, coarse_ip
+from normogen.users.deletion import settle
+from normogen.users.owned import ORDER_ACCOUNT, OwnedData
 
 DEFAULT_RETENTION_DAYS = 90  # SECURITY_EVENT_RETENTION_DAYS
 
@@ -86,13 +86,14 @@ async def record(
     db: Database,
     user_id: str,
     event: EventType,
+    *,
     origin: Origin,
     session_id: str | None = None,
     now: datetime | None = None,
 ) -> None:
     """Append one event, storing only the network (IPv4 /24, IPv6 /48) and the browser and OS
     family; it expires after the origin's retention (a TTL index on `expires_at`). An event for
-    an account whose deletion began meanwhile is swept again (`accounts.deletion.settle`):
+    an account whose deletion began meanwhile is swept again (`users.deletion.settle`):
     events are written for other users and by anonymous routes (login, link openings), not only
     by the user's own requests."""
     created_at = now or datetime.now(UTC)
@@ -141,11 +142,11 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 
 async def page(
-    db: Database, user_id: str, limit: int, cursor: str | None
+    db: Database, user_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of the user's events, newest first, and the cursor of the next page."""
     before = _decode_cursor(cursor) if cursor else None
-    docs = await repository.list_events(db, user_id, limit + 1, before)
+    docs = await repository.list_events(db, user_id, limit=limit + 1, before=before)
     more = len(docs) > limit
     docs = docs[:limit]
     return [public(doc) for doc in docs], (_encode_cursor(docs[-1]) if more and docs else None)
@@ -156,6 +157,4 @@ async def _export(db: Database, user_id: str) -> AsyncIterator[dict[str, Any]]:
         yield public(doc)
 
 
-register_owned(
-    OwnedData("security_events", _export, repository.delete_events, order=ORDER_ACCOUNT + 10)
-)
+OWNED = OwnedData("security_events", _export, repository.delete_events, order=ORDER_ACCOUNT + 10)

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import CurrentUser
-from normogen.auth.principal import Principal
-from normogen.db.client import Document
+from normogen.auth.public import CurrentUser
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
 from normogen.families import repository
-from normogen.profiles.access import Role
+from normogen.families.access import FamilyAccess
+from normogen.profiles.public import Role
 
 FAMILY_NOT_FOUND = "Family not found"
-
-
-@dataclass(frozen=True, slots=True)
-class FamilyAccess:
-    """A family the caller belongs to (accepted or confirmed), with their membership."""
-
-    family: Document
-    membership: Document
-    principal: Principal
-
-    @property
-    def id(self) -> str:
-        return str(self.family["_id"])
-
-    @property
-    def role(self) -> Role:
-        return Role(self.membership["role"])
 
 
 async def member_family(family_id: UUID, principal: CurrentUser, db: DatabaseDep) -> FamilyAccess:

@@ -19,15 +19,14 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts import repository as accounts
-from normogen.auth.principal import Principal
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import Conflict, NotFound
-from normogen.events.service import EventType, Origin, record
+from normogen.events.public import EventType, Origin, record
+from normogen.families import errors as codes
 from normogen.families import repository
-from normogen.families.dependencies import FamilyAccess
+from normogen.families.access import FamilyAccess
 from normogen.families.schemas import InvitationCreate
 from normogen.families.service import (
     MAX_MEMBERS_PER_FAMILY,
@@ -35,12 +34,14 @@ from normogen.families.service import (
     now_ms,
     summary_view,
 )
+from normogen.users import repository as accounts
+from normogen.users.principal import Principal
 
 INVITATION_NOT_FOUND = "Invitation not found"
 
 
 async def invite(
-    db: Database, settings: Settings, found: FamilyAccess, body: InvitationCreate, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, body: InvitationCreate, origin: Origin
 ) -> dict[str, Any]:
     """Store (or renew) an invitation for an email; no account lookup happens."""
     now = now_ms()
@@ -49,7 +50,7 @@ async def invite(
     if len(members) + pending >= MAX_MEMBERS_PER_FAMILY:
         raise Conflict(
             f"A family has at most {MAX_MEMBERS_PER_FAMILY} members and invitations",
-            code="family_full",
+            code=codes.FAMILY_FULL,
         )
     doc: Document = {
         "_id": str(uuid.uuid4()),
@@ -66,8 +67,8 @@ async def invite(
         db,
         found.principal.user_id,
         EventType.FAMILY_INVITATION_SENT,
-        origin,
-        found.principal.session_id,
+        origin=origin,
+        session_id=found.principal.session_id,
     )
     return invitation_view(stored)
 
@@ -104,14 +105,16 @@ async def list_mine(db: Database, principal: Principal) -> list[dict[str, Any]]:
 
 
 async def accept(
-    db: Database, principal: Principal, invitation_id: str, origin: Origin
+    db: Database, principal: Principal, *, invitation_id: str, origin: Origin
 ) -> dict[str, Any]:
     """Join as `accepted`: the owner sees the caller's public key and can confirm them."""
     email = await _email_of(db, principal)
     now = now_ms()
 
     async def callback(session: AsyncClientSession) -> tuple[Document, Document]:
-        invitation = await repository.take_invitation(db, invitation_id, email, now, session)
+        invitation = await repository.take_invitation(
+            db, invitation_id, email=email, now=now, session=session
+        )
         if invitation is None:
             raise NotFound(INVITATION_NOT_FOUND)
         family_id = invitation["family_id"]
@@ -127,7 +130,7 @@ async def accept(
             "updated_at": now,
         }
         if await repository.accept_membership(db, membership, session) is None:
-            raise Conflict("You are already a member of this family", code="already_member")
+            raise Conflict("You are already a member of this family", code=codes.ALREADY_MEMBER)
         return invitation, membership
 
     invitation, membership = await run_transaction(db.client, callback)
@@ -136,25 +139,29 @@ async def accept(
         await repository.delete_membership(db, invitation["family_id"], principal.user_id)
         raise NotFound(INVITATION_NOT_FOUND)
     event = EventType.FAMILY_INVITATION_ACCEPTED
-    await record(db, principal.user_id, event, origin, principal.session_id)
-    await record(db, invitation["owner_id"], event, origin.elsewhere())
+    await record(db, principal.user_id, event, origin=origin, session_id=principal.session_id)
+    await record(db, invitation["owner_id"], event, origin=origin.elsewhere())
     return summary_view(family, membership)
 
 
-async def decline(db: Database, principal: Principal, invitation_id: str, origin: Origin) -> None:
+async def decline(
+    db: Database, principal: Principal, *, invitation_id: str, origin: Origin
+) -> None:
     """Refuse an invitation; it is gone for good (the owner may invite again)."""
     email = await _email_of(db, principal)
-    invitation = await repository.take_invitation(db, invitation_id, email, now_ms())
+    invitation = await repository.take_invitation(db, invitation_id, email=email, now=now_ms())
     if invitation is None:
         raise NotFound(INVITATION_NOT_FOUND)
     event = EventType.FAMILY_INVITATION_DECLINED
-    await record(db, principal.user_id, event, origin, principal.session_id)
-    await record(db, invitation["owner_id"], event, origin.elsewhere())
+    await record(db, principal.user_id, event, origin=origin, session_id=principal.session_id)
+    await record(db, invitation["owner_id"], event, origin=origin.elsewhere())
 
 
-async def cancel(db: Database, found: FamilyAccess, invitation_id: str, origin: Origin) -> None:
+async def cancel(db: Database, found: FamilyAccess, *, invitation_id: str, origin: Origin) -> None:
     """Withdraw a pending invitation of the caller's family; the invitee no longer sees it."""
     if await repository.cancel_invitation(db, found.id, invitation_id) is None:
         raise NotFound(INVITATION_NOT_FOUND)
     event = EventType.FAMILY_INVITATION_CANCELLED
-    await record(db, found.principal.user_id, event, origin, found.principal.session_id)
+    await record(
+        db, found.principal.user_id, event, origin=origin, session_id=found.principal.session_id
+    )

@@ -16,9 +16,9 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.db import indexes
 from normogen.db.client import Database, Document
+from normogen.users.owned import OwnedData
 
 FAMILIES = "families"
 MEMBERS = "family_members"
@@ -29,26 +29,31 @@ CONFIRMED = "confirmed"
 REMOVED = "removed"
 VISIBLE = (ACCEPTED, CONFIRMED)  # statuses that see the family (only confirmed reach profiles)
 
-indexes.declare(
-    FAMILIES,
-    # The caller's own families (limit, export, account deletion).
-    IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
-)
-indexes.declare(
-    MEMBERS,
-    # Read on every profile and record request: the caller's confirmed memberships.
-    IndexModel([("user_id", ASCENDING), ("status", ASCENDING)], name="user_status"),
-    IndexModel([("family_id", ASCENDING), ("status", ASCENDING)], name="family_status"),
-    IndexModel([("owner_id", ASCENDING)], name="owner"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),  # set on removed memberships only
-)
-indexes.declare(
-    INVITATIONS,
-    # One pending invitation per family and email: inviting again replaces it.
-    IndexModel([("family_id", ASCENDING), ("email", ASCENDING)], name="family_email", unique=True),
-    IndexModel([("email", ASCENDING)], name="email"),
-    IndexModel([("owner_id", ASCENDING)], name="owner"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        FAMILIES,
+        # The caller's own families (limit, export, account deletion).
+        IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
+    ),
+    indexes.of(
+        MEMBERS,
+        # Read on every profile and record request: the caller's confirmed memberships.
+        IndexModel([("user_id", ASCENDING), ("status", ASCENDING)], name="user_status"),
+        IndexModel([("family_id", ASCENDING), ("status", ASCENDING)], name="family_status"),
+        IndexModel([("owner_id", ASCENDING)], name="owner"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),  # set on removed memberships only
+    ),
+    indexes.of(
+        INVITATIONS,
+        # One pending invitation per family and email: inviting again replaces it.
+        IndexModel(
+            [("family_id", ASCENDING), ("email", ASCENDING)], name="family_email", unique=True
+        ),
+        IndexModel([("email", ASCENDING)], name="email"),
+        IndexModel([("owner_id", ASCENDING)], name="owner"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+    ),
 )
 
 
@@ -60,7 +65,7 @@ def membership_id(family_id: str, user_id: str) -> str:
 
 
 async def insert_family(
-    db: Database, family: Document, owner: Document, session: AsyncClientSession
+    db: Database, family: Document, *, owner: Document, session: AsyncClientSession
 ) -> None:
     """The family and its owner's membership (inside the caller's transaction)."""
     await db[FAMILIES].insert_one(family, session=session)
@@ -140,7 +145,7 @@ async def accept_membership(
 
 
 async def update_member(
-    db: Database, family_id: str, user_id: str, changes: Document
+    db: Database, family_id: str, *, user_id: str, changes: Document
 ) -> Document | None:
     """Change a visible membership (confirm, role, re-wrapped key); None when there is none."""
     return await db[MEMBERS].find_one_and_update(
@@ -160,10 +165,10 @@ def _removal(now: datetime, expires_at: datetime) -> Document:
 async def remove_member(
     db: Database,
     family_id: str,
+    *,
     user_id: str,
     now: datetime,
     expires_at: datetime,
-    *,
     session: AsyncClientSession | None = None,
 ) -> Document | None:
     """End a membership at once (its wrapped key is dropped); None when there was none."""
@@ -177,6 +182,7 @@ async def remove_member(
 async def advance_epoch(
     db: Database,
     family_id: str,
+    *,
     owner_id: str,
     key_epoch: int,
     encrypted: Document,
@@ -204,6 +210,7 @@ async def advance_epoch(
 async def set_grant(
     db: Database,
     family_id: str,
+    *,
     user_id: str,
     grant: Document,
     key_epoch: int,
@@ -219,7 +226,7 @@ async def set_grant(
 
 
 async def remove_all_members(
-    db: Database, family_id: str, owner_id: str, now: datetime, expires_at: datetime
+    db: Database, family_id: str, *, owner_id: str, now: datetime, expires_at: datetime
 ) -> list[str]:
     """End every membership but the owner's; returns the former members' ids."""
     query = {
@@ -278,6 +285,7 @@ async def invitations_for(db: Database, email: str, now: datetime) -> list[Docum
 async def take_invitation(
     db: Database,
     invitation_id: str,
+    *,
     email: str,
     now: datetime,
     session: AsyncClientSession | None = None,
@@ -338,7 +346,7 @@ async def _export_memberships(db: Database, user_id: str) -> AsyncIterator[dict[
 # Memberships end early in a deletion (access stops before the data goes). Family profiles and
 # their records carry the family owner's `owner_id`, so the profiles and records entries delete
 # them along with the owner's own profiles: deleting an owner removes their families entirely.
-register_owned(
-    OwnedData("family_memberships", _export_memberships, delete_memberships_of, order=10)
+OWNED_MEMBERSHIPS = OwnedData(
+    "family_memberships", _export_memberships, delete_memberships_of, order=10
 )
-register_owned(OwnedData("families", _export_families, delete_owned, order=20))
+OWNED_FAMILIES = OwnedData("families", _export_families, delete_owned, order=20)

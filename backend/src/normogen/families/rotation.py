@@ -15,13 +15,14 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
-from normogen.errors import Conflict, NotFound
-from normogen.events.service import EventType, Origin, record
+from normogen.errors import STALE_KEY_EPOCH, Conflict, NotFound
+from normogen.events.public import EventType, Origin, record
+from normogen.families import errors as codes
 from normogen.families import repository
-from normogen.families.dependencies import FamilyAccess
+from normogen.families.access import FamilyAccess
 from normogen.families.schemas import FamilyRotate
 from normogen.families.service import MAX_FAMILY_PROFILES, now_ms, summary_view
-from normogen.profiles import repository as profiles
+from normogen.profiles import public as profiles
 
 
 def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
@@ -34,27 +35,35 @@ def _mismatch(what: str, expected: set[str], got: set[str]) -> Conflict:
     detail = "; ".join(part for part in parts if part)
     return Conflict(
         f"The rotation's {what} do not match the family ({detail}); re-read it",
-        code="rotation_mismatch",
+        code=codes.ROTATION_MISMATCH,
     )
 
 
 async def rotate(
-    db: Database, settings: Settings, found: FamilyAccess, body: FamilyRotate, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, body: FamilyRotate, origin: Origin
 ) -> dict[str, Any]:
     """Apply a rotation atomically; 409 when it is stale or does not cover the family."""
     owner_id = found.principal.user_id
     family_id = found.id
     if owner_id in body.remove:
         raise Conflict(
-            "The owner cannot be removed; delete the family instead", code="owner_cannot_leave"
+            "The owner cannot be removed; delete the family instead", code=codes.OWNER_CANNOT_LEAVE
         )
     if any(grant.signer_id != owner_id for grant in body.grants.values()):
-        raise Conflict("Family key grants are signed by the owner", code="grant_signer_mismatch")
+        raise Conflict(
+            "Family key grants are signed by the owner", code=codes.GRANT_SIGNER_MISMATCH
+        )
 
     async def callback(session: AsyncClientSession) -> tuple[Document, Document, list[str]]:
         now = now_ms()
         family = await repository.advance_epoch(
-            db, family_id, owner_id, body.key_epoch, body.encrypted.to_doc(), now, session
+            db,
+            family_id,
+            owner_id=owner_id,
+            key_epoch=body.key_epoch,
+            encrypted=body.encrypted.to_doc(),
+            now=now,
+            session=session,
         )
         if family is None:
             current = await db[repository.FAMILIES].find_one({"_id": family_id}, session=session)
@@ -62,7 +71,7 @@ async def rotate(
                 raise NotFound("Family not found")
             raise Conflict(
                 f"The family key is at epoch {current.get('key_epoch', 1)}; rotate to the next one",
-                code="stale_key_epoch",
+                code=STALE_KEY_EPOCH,
             )
         members = await repository.members_of(db, family_id, session=session)
         visible = {doc["user_id"] for doc in members}
@@ -84,24 +93,32 @@ async def rotate(
             if item.key_epoch != epochs[profile_id] + 1:
                 raise Conflict(
                     f"Profile {profile_id} moves to key epoch {epochs[profile_id] + 1}",
-                    code="stale_key_epoch",
+                    code=STALE_KEY_EPOCH,
                 )
             await profiles.rekey_profile(
                 db,
                 profile_id,
-                item.key_epoch,
-                item.wrapped_key.to_doc(),
-                item.key_history.to_doc(),
-                item.encrypted.to_doc(),
-                now,
-                session,
+                key_epoch=item.key_epoch,
+                wrapped_key=item.wrapped_key.to_doc(),
+                key_history=item.key_history.to_doc(),
+                encrypted=item.encrypted.to_doc(),
+                now=now,
+                session=session,
             )
         keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
         for user_id in sorted(removing):
-            await repository.remove_member(db, family_id, user_id, now, keep_until, session=session)
+            await repository.remove_member(
+                db, family_id, user_id=user_id, now=now, expires_at=keep_until, session=session
+            )
         for user_id, grant in body.grants.items():
             await repository.set_grant(
-                db, family_id, user_id, grant.to_doc(), body.key_epoch, now, session
+                db,
+                family_id,
+                user_id=user_id,
+                grant=grant.to_doc(),
+                key_epoch=body.key_epoch,
+                now=now,
+                session=session,
             )
         membership = await repository.find_membership(db, family_id, owner_id, session=session)
         if membership is None:
@@ -110,8 +127,10 @@ async def rotate(
 
     family, membership, removed = await run_transaction(db.client, callback)
     session_id = found.principal.session_id
-    await record(db, owner_id, EventType.FAMILY_KEY_ROTATED, origin, session_id)
+    await record(db, owner_id, EventType.FAMILY_KEY_ROTATED, origin=origin, session_id=session_id)
     for user_id in removed:
-        await record(db, owner_id, EventType.FAMILY_MEMBER_REMOVED, origin, session_id)
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
+        await record(
+            db, owner_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin, session_id=session_id
+        )
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin.elsewhere())
     return summary_view(family, membership)

@@ -8,11 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from normogen.auth.dependencies import CurrentUser
+from normogen.auth.public import CurrentUser
 from normogen.conditional import json_response
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import responses
-from normogen.events.dependencies import RequestOrigin
+from normogen.events.public import RequestOrigin
 from normogen.families import invitations, rotation, service
 from normogen.families.dependencies import MemberFamily, OwnedFamily
 from normogen.families.schemas import (
@@ -45,7 +45,7 @@ async def create_family(
     body: FamilyCreate, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Create a family owned by the caller (encrypted name, family key sealed to the caller)."""
-    view = await service.create_family(db, principal, origin, body)
+    view = await service.create_family(db, principal, origin=origin, body=body)
     return json_response(view, 201, location=f"{PREFIX}/{view['id']}")
 
 
@@ -66,7 +66,7 @@ async def delete_family(
     found: OwnedFamily, db: DatabaseDep, runtime: RuntimeDep, origin: RequestOrigin
 ) -> Response:
     """Delete the family: memberships end, invitations go, its profiles are deleted."""
-    await service.delete_family(db, runtime.settings, found, origin)
+    await service.delete_family(db, runtime.settings, found=found, origin=origin)
     return Response(status_code=204)
 
 
@@ -84,7 +84,7 @@ async def invite(
     origin: RequestOrigin,
 ) -> Response:
     """Invite an email with a role; the answer never reveals whether the email has an account."""
-    view = await invitations.invite(db, runtime.settings, found, body, origin)
+    view = await invitations.invite(db, runtime.settings, found=found, body=body, origin=origin)
     return json_response(view, 201)
 
 
@@ -97,7 +97,7 @@ async def cancel_invitation(
     found: OwnedFamily, invitation_id: UUID, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Withdraw a pending invitation (owner); the invitee can no longer accept it."""
-    await invitations.cancel(db, found, str(invitation_id), origin)
+    await invitations.cancel(db, found, invitation_id=str(invitation_id), origin=origin)
     return Response(status_code=204)
 
 
@@ -112,7 +112,9 @@ async def rotate_family_key(
     origin: RequestOrigin,
 ) -> Response:
     """Rotate the family key (removing members): new grants and profile keys, atomically."""
-    return json_response(await rotation.rotate(db, runtime.settings, found, body, origin))
+    return json_response(
+        await rotation.rotate(db, runtime.settings, found=found, body=body, origin=origin)
+    )
 
 
 @router.put(
@@ -126,7 +128,9 @@ async def update_member(
     origin: RequestOrigin,
 ) -> Response:
     """Confirm a member (family key sealed to their public key), re-wrap it or change the role."""
-    return json_response(await service.update_member(db, found, user_id, body, origin))
+    return json_response(
+        await service.update_member(db, found, user_id=user_id, body=body, origin=origin)
+    )
 
 
 @router.delete(
@@ -140,7 +144,7 @@ async def remove_member(
     origin: RequestOrigin,
 ) -> Response:
     """Remove a member (owner) or leave (the member themselves); effective at once."""
-    await service.remove_member(db, runtime.settings, found, user_id, origin)
+    await service.remove_member(db, runtime.settings, found=found, user_id=user_id, origin=origin)
     return Response(status_code=204)
 
 
@@ -157,7 +161,9 @@ async def accept_invitation(
     invitation_id: UUID, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Accept: join as `accepted` until the owner uploads your sealed family key."""
-    return json_response(await invitations.accept(db, principal, str(invitation_id), origin))
+    return json_response(
+        await invitations.accept(db, principal, invitation_id=str(invitation_id), origin=origin)
+    )
 
 
 @invitations_router.post("/{invitation_id}/decline", status_code=204, responses=responses(404))
@@ -165,5 +171,5 @@ async def decline_invitation(
     invitation_id: UUID, principal: CurrentUser, db: DatabaseDep, origin: RequestOrigin
 ) -> Response:
     """Decline an invitation addressed to you."""
-    await invitations.decline(db, principal, str(invitation_id), origin)
+    await invitations.decline(db, principal, invitation_id=str(invitation_id), origin=origin)
     return Response(status_code=204)

@@ -9,9 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from normogen.crypto.shapes import Envelope, Grant
-from normogen.profiles.access import Role
-from normogen.records.schemas import Uuid
-from normogen.schemas import WHOLE_NUMBER, Email, Omittable, PartialUpdate, StrictModel
+from normogen.profiles.public import Role
+from normogen.schemas import WHOLE_NUMBER, Email, Omittable, PartialUpdate, StrictModel, Uuid
 
 # Roles an owner can hand out; there is exactly one owner, the creator.
 MemberRole = Literal["caregiver", "viewer"]

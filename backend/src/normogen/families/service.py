@@ -21,20 +21,19 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from normogen.accounts import repository as accounts
-from normogen.auth.principal import Principal
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import Conflict, Forbidden, NotFound
-from normogen.events.service import EventType, Origin, record
+from normogen.events.public import EventType, Origin, record
+from normogen.families import errors as codes
 from normogen.families import repository
-from normogen.families.dependencies import FamilyAccess
+from normogen.families.access import FamilyAccess
 from normogen.families.schemas import FamilyCreate, MemberUpdate
-from normogen.profiles import repository as profiles
-from normogen.profiles import service as profile_service
-from normogen.profiles.access import Access, Role
-from normogen.profiles.dependencies import AuthorizedProfile
+from normogen.profiles import public as profiles
+from normogen.profiles.public import Access, AuthorizedProfile, Role
+from normogen.users import repository as accounts
+from normogen.users.principal import Principal
 
 # Bounds no household reaches; they keep lists unpaginated and abuse cheap.
 MAX_FAMILIES_PER_OWNER = 20
@@ -93,14 +92,14 @@ def invitation_view(doc: Document) -> dict[str, Any]:
 
 
 async def create_family(
-    db: Database, principal: Principal, origin: Origin, body: FamilyCreate
+    db: Database, principal: Principal, *, origin: Origin, body: FamilyCreate
 ) -> dict[str, Any]:
     """A new family owned by the caller, with the family key sealed to the caller."""
     if await repository.count_owned(db, principal.user_id) >= MAX_FAMILIES_PER_OWNER:
         message = f"At most {MAX_FAMILIES_PER_OWNER} families per account"
-        raise Conflict(message, code="family_limit")
+        raise Conflict(message, code=codes.FAMILY_LIMIT)
     if body.wrapped_key.signer_id != principal.user_id:
-        raise Conflict("The creator signs the family key grant", code="grant_signer_mismatch")
+        raise Conflict("The creator signs the family key grant", code=codes.GRANT_SIGNER_MISMATCH)
     owner_keys = (await accounts.identities(db, [principal.user_id])).get(principal.user_id)
     if owner_keys is None:
         raise NotFound("Account not found")
@@ -132,13 +131,19 @@ async def create_family(
     }
 
     async def callback(session: AsyncClientSession) -> None:
-        await repository.insert_family(db, family, owner, session)
+        await repository.insert_family(db, family, owner=owner, session=session)
 
     try:
         await run_transaction(db.client, callback)
     except DuplicateKeyError:
-        raise Conflict("A family already uses this id", code="family_id_conflict") from None
-    await record(db, principal.user_id, EventType.FAMILY_CREATED, origin, principal.session_id)
+        raise Conflict("A family already uses this id", code=codes.FAMILY_ID_CONFLICT) from None
+    await record(
+        db,
+        principal.user_id,
+        EventType.FAMILY_CREATED,
+        origin=origin,
+        session_id=principal.session_id,
+    )
     return summary_view(family, owner)
 
 
@@ -171,13 +176,15 @@ async def read_family(db: Database, found: FamilyAccess) -> dict[str, Any]:
 
 
 async def delete_family(
-    db: Database, settings: Settings, found: FamilyAccess, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, origin: Origin
 ) -> None:
     """Delete an owned family; each step is idempotent, so a retry finishes a broken attempt."""
     owner_id = found.principal.user_id
     now = now_ms()
     keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
-    removed = await repository.remove_all_members(db, found.id, owner_id, now, keep_until)
+    removed = await repository.remove_all_members(
+        db, found.id, owner_id=owner_id, now=now, expires_at=keep_until
+    )
     await repository.delete_invitations(db, found.id)
     owner_access = Access(owner_id, {found.id: Role.OWNER})
     # The caller owns this family (checked by the dependency); its profiles carry its id.
@@ -185,21 +192,23 @@ async def delete_family(
     for doc in await profiles.list_profiles(db, scope, MAX_FAMILY_PROFILES):
         profile = AuthorizedProfile(doc, Role.OWNER, owner_access)
         with contextlib.suppress(NotFound):  # deleted concurrently: already a tombstone
-            await profile_service.delete_profile(db, settings, profile, None)
+            await profiles.delete_profile(db, settings, profile=profile, if_match=None)
     await repository.delete_family(db, found.id, owner_id)
     await repository.delete_membership(db, found.id, owner_id)
-    await record(db, owner_id, EventType.FAMILY_DELETED, origin, found.principal.session_id)
+    await record(
+        db, owner_id, EventType.FAMILY_DELETED, origin=origin, session_id=found.principal.session_id
+    )
     for user_id in removed:
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin.elsewhere())
 
 
 async def update_member(
-    db: Database, found: FamilyAccess, user_id: str, body: MemberUpdate, origin: Origin
+    db: Database, found: FamilyAccess, *, user_id: str, body: MemberUpdate, origin: Origin
 ) -> dict[str, Any]:
     """Confirm a member with their sealed family key, re-wrap it, or change their role."""
     owner_id = found.principal.user_id
     if user_id == owner_id and body.role is not None:
-        raise Conflict("The owner's role cannot change", code="owner_role_fixed")
+        raise Conflict("The owner's role cannot change", code=codes.OWNER_ROLE_FIXED)
     target = await repository.find_membership(db, found.id, user_id)
     if target is None or target["status"] not in repository.VISIBLE:
         raise NotFound(MEMBER_NOT_FOUND)
@@ -209,7 +218,7 @@ async def update_member(
     if body.wrapped_key is not None:
         if body.wrapped_key.signer_id != owner_id:
             raise Conflict(
-                "Family key grants are signed by the owner", code="grant_signer_mismatch"
+                "Family key grants are signed by the owner", code=codes.GRANT_SIGNER_MISMATCH
             )
         changes["wrapped_key"] = body.wrapped_key.to_doc()
         changes["status"] = repository.CONFIRMED
@@ -218,12 +227,12 @@ async def update_member(
     elif confirming:
         raise Conflict(
             "Confirm the member by uploading the family key sealed to their public key",
-            code="wrapped_key_required",
+            code=codes.WRAPPED_KEY_REQUIRED,
         )
     role_changed = body.role is not None and body.role != target["role"]
     if body.role is not None:
         changes["role"] = body.role
-    updated = await repository.update_member(db, found.id, user_id, changes)
+    updated = await repository.update_member(db, found.id, user_id=user_id, changes=changes)
     if updated is None:
         raise NotFound(MEMBER_NOT_FOUND)  # removed or left meanwhile
     session = found.principal.session_id
@@ -232,22 +241,22 @@ async def update_member(
         (EventType.FAMILY_MEMBER_ROLE_CHANGED, role_changed),
     ):
         if happened:
-            await record(db, owner_id, event, origin, session)
+            await record(db, owner_id, event, origin=origin, session_id=session)
             if user_id != owner_id:
-                await record(db, user_id, event, origin.elsewhere())
+                await record(db, user_id, event, origin=origin.elsewhere())
     identities = await accounts.identities(db, [user_id])
     return member_view(updated, identities.get(user_id), with_email=True)
 
 
 async def remove_member(
-    db: Database, settings: Settings, found: FamilyAccess, user_id: str, origin: Origin
+    db: Database, settings: Settings, *, found: FamilyAccess, user_id: str, origin: Origin
 ) -> None:
     """The owner removes a member, or a member leaves; access ends with this request."""
     caller = found.principal.user_id
     owner_id = found.family["owner_id"]
     if user_id == owner_id:
         message = "The owner cannot leave; delete the family instead"
-        raise Conflict(message, code="owner_cannot_leave")
+        raise Conflict(message, code=codes.OWNER_CANNOT_LEAVE)
     if user_id != caller and found.role is not Role.OWNER:
         raise Forbidden("Only the family's owner may remove other members")
     target = await repository.find_membership(db, found.id, user_id)
@@ -257,11 +266,13 @@ async def remove_member(
         raise Conflict(
             "Removing a confirmed member rotates the family key: "
             f"POST {FAMILIES_PATH}/{found.id}/rotate (docs/crypto.md, rotation)",
-            code="rotation_required",
+            code=codes.ROTATION_REQUIRED,
         )
     now = now_ms()
     keep_until = now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS)
-    removed = await repository.remove_member(db, found.id, user_id, now, keep_until)
+    removed = await repository.remove_member(
+        db, found.id, user_id=user_id, now=now, expires_at=keep_until
+    )
     if removed is None:
         raise NotFound(MEMBER_NOT_FOUND)
     if removed["status"] == repository.CONFIRMED:
@@ -269,8 +280,8 @@ async def remove_member(
         await repository.mark_rotation_needed(db, found.id)
     session = found.principal.session_id
     if user_id == caller:
-        await record(db, caller, EventType.FAMILY_LEFT, origin, session)
-        await record(db, owner_id, EventType.FAMILY_LEFT, origin.elsewhere())
+        await record(db, caller, EventType.FAMILY_LEFT, origin=origin, session_id=session)
+        await record(db, owner_id, EventType.FAMILY_LEFT, origin=origin.elsewhere())
     else:
-        await record(db, caller, EventType.FAMILY_MEMBER_REMOVED, origin, session)
-        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin.elsewhere())
+        await record(db, caller, EventType.FAMILY_MEMBER_REMOVED, origin=origin, session_id=session)
+        await record(db, user_id, EventType.FAMILY_MEMBER_REMOVED, origin=origin.elsewhere())

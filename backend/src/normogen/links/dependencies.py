@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from normogen.dependencies import DatabaseDep, RuntimeDep
-from normogen.events.dependencies import RequestOrigin
+from normogen.events.public import RequestOrigin
 from normogen.links.service import LinkContext
 
 

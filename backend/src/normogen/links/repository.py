@@ -15,10 +15,10 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.conditional import as_exported
 from normogen.db import indexes
 from normogen.db.client import Database, Document
+from normogen.users.owned import OwnedData
 
 LINKS = "share_links"
 ACCESS_LOG_SIZE = 100  # the newest entries are kept; `access_count` counts them all
@@ -27,10 +27,13 @@ _HIDDEN = {"payload": 0, "password_hash": 0}
 _LISTED = {**_HIDDEN, "accesses": 0}
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
-indexes.declare(
-    LINKS,
-    IndexModel([("owner_id", ASCENDING), ("created_at", DESCENDING)], name="owner_created"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        LINKS,
+        IndexModel([("owner_id", ASCENDING), ("created_at", DESCENDING)], name="owner_created"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),
+    ),
 )
 
 
@@ -56,9 +59,9 @@ async def labelled_ids(
 async def set_label(
     db: Database,
     link_id: str,
+    *,
     owner_id: str,
     label: Document | None,
-    *,
     session: AsyncClientSession | None = None,
 ) -> None:
     await db[LINKS].update_one(
@@ -79,7 +82,7 @@ async def find_owned(db: Database, link_id: str, owner_id: str) -> Document | No
     return await db[LINKS].find_one({"_id": link_id, "owner_id": owner_id}, _HIDDEN)
 
 
-async def revoke(db: Database, link_id: str, owner_id: str, now: datetime) -> Document | None:
+async def revoke(db: Database, link_id: str, *, owner_id: str, now: datetime) -> Document | None:
     """Revoke an owned link (idempotent): the ciphertext and password hash are dropped at once.
 
     Returns the link as it was before, or None when the caller owns no such link.
@@ -101,7 +104,7 @@ async def find_openable(db: Database, link_id: str, now: datetime) -> Document |
 
 
 async def consume(
-    db: Database, link_id: str, max_count: int | None, now: datetime, entry: Document
+    db: Database, link_id: str, *, max_count: int | None, now: datetime, entry: Document
 ) -> Document | None:
     """Count one access and log it, atomically, if the link may still be opened; else None.
 
@@ -151,4 +154,4 @@ async def _delete(db: Database, owner_id: str) -> None:
     await db[LINKS].delete_many({"owner_id": owner_id})
 
 
-register_owned(OwnedData(name="share_links", export=_export, delete=_delete, order=30))
+OWNED = OwnedData(name="share_links", export=_export, delete=_delete, order=30)

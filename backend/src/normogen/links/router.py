@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path
 from starlette.responses import Response
 
-from normogen.auth.dependencies import CurrentUser
+from normogen.auth.public import CurrentUser
 from normogen.conditional import json_response
 from normogen.dependencies import DatabaseDep
 from normogen.errors import responses

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from normogen.crypto.shapes import B64Key32, B64Text, Envelope
-from normogen.records.schemas import UtcDatetime
-from normogen.schemas import WHOLE_NUMBER, StrictModel
+from normogen.schemas import WHOLE_NUMBER, StrictModel, UtcDatetime
 
 # The type bound is the largest LINK_MAX_BYTES the settings accept; the configured (smaller)
 # limit is checked by the service and answered with 413.

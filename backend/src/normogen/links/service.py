@@ -16,17 +16,17 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from normogen.auth.hashing import KeyHasher
-from normogen.auth.principal import Principal
+from normogen.core.hashing import KeyHasher
 from normogen.crypto.shapes import b64_max_chars, b64decode
 from normogen.db.client import Database, Document
 from normogen.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from normogen.events.coarse import coarse_agent, coarse_ip
-from normogen.events.service import EventType, Origin, record
+from normogen.events.public import EventType, Origin, coarse_agent, coarse_ip, record
+from normogen.links import errors as codes
 from normogen.links import guard, repository
 from normogen.links.schemas import LinkCreate
 from normogen.runtime import Runtime
 from normogen.security.ratelimit import Limit, RateLimiter, ip_subject
+from normogen.users.principal import Principal
 
 LINK_ID_BYTES = 24  # the client draws 192 random bits: 32 URL-safe characters
 LINK_ID_CHARS = 32
@@ -115,11 +115,11 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
         raise PayloadTooLarge(
             f"payload is {len(body.payload.data)} base64 characters; at most {longest} "
             f"({settings.LINK_MAX_BYTES} bytes) are allowed",
-            code="link_too_large",
+            code=codes.LINK_TOO_LARGE,
         )
     if await repository.count_open(ctx.db, principal.user_id, now) >= MAX_OPEN_LINKS_PER_OWNER:
         raise Conflict(
-            f"At most {MAX_OPEN_LINKS_PER_OWNER} open links per account", code="link_limit"
+            f"At most {MAX_OPEN_LINKS_PER_OWNER} open links per account", code=codes.LINK_LIMIT
         )
     verifier = body.password_verifier
     doc: Document = {
@@ -140,9 +140,13 @@ async def create_link(ctx: LinkContext, principal: Principal, body: LinkCreate) 
     try:
         await repository.insert_link(ctx.db, doc)
     except DuplicateKeyError:
-        raise Conflict("A link already uses this id", code="link_id_conflict") from None
+        raise Conflict("A link already uses this id", code=codes.LINK_ID_CONFLICT) from None
     await record(
-        ctx.db, principal.user_id, EventType.LINK_CREATED, ctx.origin, principal.session_id
+        ctx.db,
+        principal.user_id,
+        EventType.LINK_CREATED,
+        origin=ctx.origin,
+        session_id=principal.session_id,
     )
     return doc
 
@@ -168,12 +172,14 @@ async def revoke_link(ctx: LinkContext, principal: Principal, link_id: str) -> N
     """Revoke at once (idempotent for the owner); openers get the uniform 404 from now on."""
     if not well_formed(link_id):
         raise LinkNotFound()
-    before = await repository.revoke(ctx.db, link_id, principal.user_id, now_ms())
+    before = await repository.revoke(ctx.db, link_id, owner_id=principal.user_id, now=now_ms())
     if before is None:
         raise LinkNotFound()
     if not before.get("revoked"):
         event = EventType.LINK_REVOKED
-        await record(ctx.db, principal.user_id, event, ctx.origin, principal.session_id)
+        await record(
+            ctx.db, principal.user_id, event, origin=ctx.origin, session_id=principal.session_id
+        )
 
 
 def access_limit(ctx: LinkContext) -> Limit:
@@ -204,12 +210,14 @@ async def open_link(ctx: LinkContext, link_id: str, verifier: str | None) -> dic
         await reservation.release()
     where = Origin(client_ip, ctx.origin.user_agent, ctx.origin.retention_days)
     entry = {"at": now, "ip": coarse_ip(client_ip), "agent": coarse_agent(ctx.origin.user_agent)}
-    opened = await repository.consume(ctx.db, link_id, link.get("max_access_count"), now, entry)
+    opened = await repository.consume(
+        ctx.db, link_id, max_count=link.get("max_access_count"), now=now, entry=entry
+    )
     if opened is None:
         raise LinkNotFound()  # exhausted, or expired or revoked a moment ago
     emergency = opened.get("kind") == "emergency"
     event = EventType.EMERGENCY_LINK_ACCESSED if emergency else EventType.LINK_ACCESSED
-    await record(ctx.db, opened["owner_id"], event, where)
+    await record(ctx.db, opened["owner_id"], event, origin=where)
     return {"id": link_id, "payload": opened["payload"], "expires_at": opened["expires_at"]}
 
 

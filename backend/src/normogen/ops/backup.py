@@ -104,7 +104,7 @@ async def _collection_specs(db: AsyncDatabase[Document]) -> list[tuple[str, Docu
 
 
 async def _dump(
-    client: AsyncMongoClient[Document], db: RawDatabase, names: list[str], work: Path
+    client: AsyncMongoClient[Document], db: RawDatabase, *, names: list[str], work: Path
 ) -> dict[str, tuple[int, str]]:
     """Write each collection to work/<name>.bson inside one snapshot; count and hash it."""
 
@@ -124,7 +124,7 @@ async def _dump(
     return await run_transaction(client, callback)
 
 
-def _add(archive: tarfile.TarFile, name: str, source: IO[bytes], size: int) -> None:
+def _add(archive: tarfile.TarFile, name: str, *, source: IO[bytes], size: int) -> None:
     info = tarfile.TarInfo(name)
     info.size, info.mode = size, 0o600
     info.mtime = int(datetime.now(UTC).timestamp())
@@ -138,7 +138,7 @@ async def backup(client: AsyncMongoClient[Document], database: str, output: Path
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".normogen-backup-", dir=output.parent) as tmp:
         work = Path(tmp)
-        dumped = await _dump(client, db, [name for name, _, _ in specs], work)
+        dumped = await _dump(client, db, names=[name for name, _, _ in specs], work=work)
         plain = client[database]
         schema = await meta.schema_version(plain)
         epoch, _ = await meta.read_epoch(plain)
@@ -170,11 +170,11 @@ async def backup(client: AsyncMongoClient[Document], database: str, output: Path
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             body = json.dumps(manifest, indent=2).encode()
-            _add(archive, MANIFEST, io.BytesIO(body), len(body))
+            _add(archive, MANIFEST, source=io.BytesIO(body), size=len(body))
             for entry in entries:
                 path = work / f"{entry.name}.bson"
                 with path.open("rb") as handle:
-                    _add(archive, entry.member, handle, path.stat().st_size)
+                    _add(archive, entry.member, source=handle, size=path.stat().st_size)
             raw.flush()
             os.fsync(raw.fileno())
         partial.replace(output)

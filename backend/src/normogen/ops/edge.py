@@ -1,78 +1,29 @@
 """The outermost middleware: request id, client address, probes, metrics, access log, headers.
 
-It is pure ASGI and serves /health, /ready and /metrics itself, ahead of the framework, so
-probes stay cheap and keep answering while the rest of the stack is busy.
+It is pure ASGI and hands /health, /ready and /metrics to ops/probes.py itself, ahead of the
+framework; the helpers it shares with other middleware are in core/http.py.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import logging
 import re
-import secrets
 import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from normogen.db.client import ping
-from normogen.errors import NormogenError, error_body
+from normogen.core.http import CLIENT_KEY, REQUEST_ID_KEY, error_log, new_request_id, send_error
+from normogen.errors import NormogenError
 from normogen.logging import TRACE
+from normogen.ops.probes import PROBES, Probes
 from normogen.runtime import Runtime
 from normogen.security import headers
 from normogen.security.proxies import ClientAddressResolver
 
 access_log = logging.getLogger("normogen.access")
-error_log = logging.getLogger("normogen.error")
 
-REQUEST_ID_KEY = "normogen.request_id"
-CLIENT_KEY = "normogen.client"
 _SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
-_JSON = (b"content-type", b"application/json")
-_HEALTH_BODY = b'{"status":"ok"}'
-_PROBES = frozenset({"/health", "/ready", "/metrics"})
-# Request ids: a random per-process prefix and a counter; unique across replicas, and cheap.
-_ID_PREFIX = secrets.token_hex(8)
-_ID_COUNTER = itertools.count(1)
-
-
-def new_request_id() -> str:
-    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
-
-
-def request_id_of(scope: Scope) -> str | None:
-    value = scope.get(REQUEST_ID_KEY)
-    return value if isinstance(value, str) else None
-
-
-def client_of(scope: Scope) -> str:
-    value = scope.get(CLIENT_KEY)
-    return value if isinstance(value, str) else "unknown"
-
-
-def log_unavailable(scope: Scope, error: BaseException) -> None:
-    """Log a 503 `database_unavailable` with the driver's error class (never its text, which
-    may quote a URI); "none" when no driver error caused it (e.g. the start-up migration)."""
-    cause = error.__cause__ or error.__context__
-    error_log.warning(
-        "database unavailable",
-        extra={
-            "request_id": request_id_of(scope),
-            "error": type(cause).__name__ if cause is not None else "none",
-        },
-    )
-
-
-async def send_error(scope: Scope, send: Send, error: NormogenError) -> None:
-    """Answer with `error` as the JSON error envelope (for pure-ASGI middleware)."""
-    if error.error_code == "database_unavailable":
-        log_unavailable(scope, error)
-    body = error_body(error.error_code, error.message, request_id_of(scope))
-    raw = [_JSON, (b"content-length", str(len(body)).encode())]
-    raw += [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
-    await send({"type": "http.response.start", "status": error.status_code, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
 
 
 def _inbound_headers(scope: Scope) -> tuple[bytes | None, bytes | None]:
@@ -90,7 +41,7 @@ class EdgeMiddleware:
 
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
-        self.runtime = runtime
+        self.probes = Probes(runtime)
         self.metrics = runtime.metrics
         self.resolver = ClientAddressResolver(runtime.settings.TRUSTED_PROXIES)
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
@@ -124,8 +75,8 @@ class EdgeMiddleware:
 
         self.metrics.in_flight.inc()
         try:
-            if path in _PROBES and scope["method"] in ("GET", "HEAD"):
-                await self._probe(path, send_with_headers)
+            if path in PROBES and scope["method"] in ("GET", "HEAD"):
+                await self.probes.answer(path, send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)
         except Exception:
@@ -136,36 +87,16 @@ class EdgeMiddleware:
                 await send_error(scope, send_with_headers, NormogenError())
         finally:
             self.metrics.in_flight.dec()
-            self._record(scope, status, started, request_id, client)
+            self._record(scope, status, started=started, request_id=request_id, ip=client)
 
-    async def _probe(self, path: str, send: Send) -> None:
-        if path == "/health":
-            await _send_json(send, 200, _HEALTH_BODY)
-        elif path == "/ready":
-            status, body = await self.readiness()
-            await _send_json(send, status, json.dumps(body, separators=(",", ":")).encode())
-        else:
-            content_type = self.metrics.content_type.encode()
-            await _send(send, 200, self.metrics.render(), content_type)
-
-    async def readiness(self) -> tuple[int, dict[str, Any]]:
-        runtime = self.runtime
-        connected = runtime.client is not None and await ping(runtime.db)
-        database = "connected" if connected else "disconnected"
-        if runtime.draining:
-            return 503, {"status": "not_ready", "database": database, "reason": "draining"}
-        if not connected:
-            return 503, {"status": "not_ready", "database": database}
-        if not runtime.schema_ready.is_set():
-            return 503, {"status": "not_ready", "database": database, "reason": "migrating"}
-        return 200, {"status": "ready", "database": database}
-
-    def _record(self, scope: Scope, status: int, started: float, request_id: str, ip: str) -> None:
+    def _record(
+        self, scope: Scope, status: int, *, started: float, request_id: str, ip: str
+    ) -> None:
         elapsed = time.perf_counter() - started
         route = scope.get("route")
         path = scope["path"]
         # `path_format` drops convertor types: "/records/{record_id:uuid}" → "/records/{record_id}".
-        template = getattr(route, "path_format", None) or (path if path in _PROBES else "unmatched")
+        template = getattr(route, "path_format", None) or (path if path in PROBES else "unmatched")
         method = scope["method"]
         key = (method, template, status)
         children = self._children.get(key)
@@ -176,7 +107,7 @@ class EdgeMiddleware:
         children[0].inc()
         children[1].observe(elapsed)
         # Probes are polled every few seconds by orchestrators: log them only when tracing.
-        level = TRACE if template in _PROBES else logging.INFO
+        level = TRACE if template in PROBES else logging.INFO
         if access_log.isEnabledFor(level):
             access_log.log(
                 level,
@@ -190,21 +121,3 @@ class EdgeMiddleware:
                     "client_ip": ip,
                 },
             )
-
-
-async def _send(send: Send, status: int, body: bytes, content_type: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", content_type),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _send_json(send: Send, status: int, body: bytes) -> None:
-    await _send(send, status, body, _JSON[1])

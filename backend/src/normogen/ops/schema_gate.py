@@ -21,8 +21,8 @@ import asyncio
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from normogen.core.http import send_error
 from normogen.errors import DatabaseUnavailable
-from normogen.ops.edge import send_error
 from normogen.runtime import Runtime
 
 

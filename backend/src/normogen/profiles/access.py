@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from normogen.auth.principal import Principal
 from normogen.db.client import Database, Document
-from normogen.errors import Conflict, Forbidden, NotFound
-from normogen.families import repository as families
+from normogen.errors import STALE_KEY_EPOCH, Conflict, Forbidden, NotFound
+from normogen.families import public as families
 from normogen.profiles import repository
+from normogen.users.principal import Principal
 
 
 class Role(StrEnum):
@@ -90,7 +90,7 @@ def new_profile_scope(principal: Principal) -> Document:
 
 
 async def new_family_profile_scope(
-    db: Database, caller: Access, family_id: str, family_epoch: int | None = None
+    db: Database, caller: Access, *, family_id: str, family_epoch: int | None = None
 ) -> Document:
     """The access fields of a profile created in a family: owner or caregiver only.
 
@@ -107,7 +107,7 @@ async def new_family_profile_scope(
     if family_epoch is not None and family_epoch != current:
         raise Conflict(
             f"The family key is at epoch {current}; wrap the profile key under it",
-            code="stale_key_epoch",
+            code=STALE_KEY_EPOCH,
         )
     return {"owner_id": family["owner_id"], "family_id": family_id}
 
@@ -147,3 +147,23 @@ async def access_revoked(db: Database, caller: Access, profile_id: str) -> bool:
         return False
     scope = {"family_id": {"$in": removed}}
     return await repository.find_profile(db, profile_id, scope, include_deleted=True) is not None
+
+
+PROFILE_NOT_FOUND = "Profile not found"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizedProfile:
+    """A profile the caller may see, with their role on it."""
+
+    doc: Document
+    role: Role
+    access: Access
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["_id"])
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.doc.get("deleted"))

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import CurrentUser
-from normogen.auth.principal import Principal
-from normogen.db.client import Document
+from normogen.auth.public import CurrentUser
 from normogen.dependencies import DatabaseDep
 from normogen.errors import Forbidden, NotFound
 from normogen.profiles import access, repository
-from normogen.profiles.access import Access, Role
-
-PROFILE_NOT_FOUND = "Profile not found"
+from normogen.profiles import errors as codes
+from normogen.profiles.access import PROFILE_NOT_FOUND, Access, AuthorizedProfile
+from normogen.users.principal import Principal
 
 
 async def caller_access(principal: CurrentUser, db: DatabaseDep) -> Access:
@@ -25,23 +22,6 @@ async def caller_access(principal: CurrentUser, db: DatabaseDep) -> Access:
 
 
 CallerAccess = Annotated[Access, Depends(caller_access)]
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorizedProfile:
-    """A profile the caller may see, with their role on it."""
-
-    doc: Document
-    role: Role
-    access: Access
-
-    @property
-    def id(self) -> str:
-        return str(self.doc["_id"])
-
-    @property
-    def deleted(self) -> bool:
-        return bool(self.doc.get("deleted"))
 
 
 async def _load(
@@ -87,7 +67,7 @@ class AccessRevoked(Forbidden):
     """A former family member syncing a family profile: their access ended (removal, leaving
     or the family's deletion), which the device must learn rather than see an empty feed."""
 
-    code = "access_revoked"
+    code = codes.ACCESS_REVOKED
     default_message = "Your access to this profile was revoked"
 
 

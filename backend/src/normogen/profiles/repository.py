@@ -9,22 +9,25 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.conditional import as_exported
 from normogen.db import indexes
 from normogen.db.client import Database, Document
+from normogen.users.owned import OwnedData
 
 PROFILES = "profiles"
 # Ciphertext fields, removed when a profile becomes a tombstone.
 SECRET_FIELDS = ("encrypted", "wrapped_key", "key_history")
 
-indexes.declare(
-    PROFILES,
-    # The caller's profiles (list, export, deletion) and scoped lookups by id.
-    IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
-    # Family profiles (members' scope, family deletion).
-    IndexModel([("family_id", ASCENDING), ("_id", ASCENDING)], name="family"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        PROFILES,
+        # The caller's profiles (list, export, deletion) and scoped lookups by id.
+        IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
+        # Family profiles (members' scope, family deletion).
+        IndexModel([("family_id", ASCENDING), ("_id", ASCENDING)], name="family"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
+    ),
 )
 
 
@@ -65,6 +68,7 @@ async def list_profiles(
 async def _update_live(
     db: Database,
     profile_id: str,
+    *,
     query: Document,
     update: Document,
     session: AsyncClientSession | None = None,
@@ -82,6 +86,7 @@ async def _update_live(
 async def update_profile(
     db: Database,
     profile_id: str,
+    *,
     scope: Document,
     revision_filter: Document | None,
     changes: Document,
@@ -90,12 +95,15 @@ async def update_profile(
     query: Document = dict(scope)
     if revision_filter is not None:
         query["revision"] = revision_filter
-    return await _update_live(db, profile_id, query, {"$set": changes, "$inc": {"revision": 1}})
+    return await _update_live(
+        db, profile_id, query=query, update={"$set": changes, "$inc": {"revision": 1}}
+    )
 
 
 async def rekey_profile(
     db: Database,
     profile_id: str,
+    *,
     key_epoch: int,
     wrapped_key: Document,
     key_history: Document,
@@ -123,6 +131,7 @@ async def rekey_profile(
 async def rewrap_personal(
     db: Database,
     profile_id: str,
+    *,
     owner_id: str,
     wrapped_key: Document,
     now: datetime,
@@ -140,9 +149,9 @@ async def rewrap_personal(
 async def allocate_seq(
     db: Database,
     profile_id: str,
+    *,
     count: int,
     session: AsyncClientSession,
-    *,
     live_only: bool = True,
 ) -> int | None:
     """Reserve `count` sequence numbers of a (live) profile; returns the highest one.
@@ -169,6 +178,7 @@ async def key_epoch_of(db: Database, profile_id: str, session: AsyncClientSessio
 async def tombstone_profile(
     db: Database,
     profile_id: str,
+    *,
     scope: Document,
     revision_filter: Document | None,
     fields: Document,
@@ -183,7 +193,7 @@ async def tombstone_profile(
         "$unset": dict.fromkeys(SECRET_FIELDS, ""),
         "$inc": {"revision": 1},
     }
-    return await _update_live(db, profile_id, query, update, session)
+    return await _update_live(db, profile_id, query=query, update=update, session=session)
 
 
 async def counter_of(db: Database, profile_id: str, session: AsyncClientSession) -> int:
@@ -218,4 +228,4 @@ async def _delete(db: Database, user_id: str) -> None:
     await db[PROFILES].delete_many({"owner_id": user_id})
 
 
-register_owned(OwnedData(name="profiles", export=_export, delete=_delete))
+OWNED = OwnedData(name="profiles", export=_export, delete=_delete)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from normogen.auth.dependencies import CurrentUser
+from normogen.auth.public import CurrentUser
 from normogen.conditional import IfMatchHeader, json_response, parse_if_match
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import responses
@@ -66,7 +66,7 @@ async def update_profile(
 ) -> Response:
     """Change a profile's type, encrypted metadata or wrapped key; If-Match is optional."""
     condition = parse_if_match(if_match)
-    doc = await service.update_profile(db, profile, body, condition)
+    doc = await service.update_profile(db, profile, body=body, if_match=condition)
     return json_response(service.profile_view(doc, profile.role), revision=doc["revision"])
 
 
@@ -79,5 +79,5 @@ async def delete_profile(
 ) -> Response:
     """Delete a profile and its records, leaving tombstones for syncing devices."""
     condition = parse_if_match(if_match)
-    await service.delete_profile(db, runtime.settings, profile, condition)
+    await service.delete_profile(db, runtime.settings, profile=profile, if_match=condition)
     return Response(status_code=204)

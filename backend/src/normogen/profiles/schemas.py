@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from normogen.crypto.shapes import Envelope, WrappedKey, require_v2
 from normogen.profiles.access import Role
-from normogen.records.schemas import Uuid
-from normogen.schemas import WHOLE_NUMBER, Omittable, PartialUpdate, StrictModel
+from normogen.schemas import WHOLE_NUMBER, Omittable, PartialUpdate, StrictModel, Uuid
 
 KeyEpoch = Annotated[int, Field(ge=1, le=1_000_000), WHOLE_NUMBER]
 

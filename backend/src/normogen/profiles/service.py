@@ -8,17 +8,17 @@ from typing import Any, NoReturn
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from normogen.auth.principal import Principal
 from normogen.conditional import IfMatch
 from normogen.config import Settings
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
-from normogen.errors import Conflict, NotFound, PreconditionFailed
+from normogen.errors import STALE_KEY_EPOCH, Conflict, NotFound, PreconditionFailed
 from normogen.profiles import access, repository
-from normogen.profiles.access import Access, Role
-from normogen.profiles.dependencies import PROFILE_NOT_FOUND, AuthorizedProfile
+from normogen.profiles import errors as codes
+from normogen.profiles.access import PROFILE_NOT_FOUND, Access, AuthorizedProfile, Role
 from normogen.profiles.schemas import ProfileCreate, ProfileUpdate
-from normogen.records import service as records
+from normogen.records import public as records
+from normogen.users.principal import Principal
 
 # A person tracks themselves and their family: a bound that no household reaches, which keeps
 # the unpaginated list small. Checked before insert, so racing creates may pass it by a few.
@@ -41,11 +41,13 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         scope = access.new_profile_scope(principal)
     else:
         caller = await access.resolve(db, principal)
-        scope = await access.new_family_profile_scope(db, caller, body.family_id, body.family_epoch)
+        scope = await access.new_family_profile_scope(
+            db, caller, family_id=body.family_id, family_epoch=body.family_epoch
+        )
     owned = await repository.list_profiles(db, scope, MAX_PROFILES_PER_OWNER)
     if len(owned) >= MAX_PROFILES_PER_OWNER:
         raise Conflict(
-            f"At most {MAX_PROFILES_PER_OWNER} profiles per account", code="profile_limit"
+            f"At most {MAX_PROFILES_PER_OWNER} profiles per account", code=codes.PROFILE_LIMIT
         )
     now = now_ms()
     doc: Document = {
@@ -63,11 +65,11 @@ async def create_profile(db: Database, principal: Principal, body: ProfileCreate
         "created_by": principal.user_id,
     }
     if body.key_epoch != 1:
-        raise Conflict("A new profile starts at key epoch 1", code="stale_key_epoch")
+        raise Conflict("A new profile starts at key epoch 1", code=STALE_KEY_EPOCH)
     try:
         await repository.insert_profile(db, doc)
     except DuplicateKeyError:
-        raise Conflict("A profile already uses this id", code="profile_id_conflict") from None
+        raise Conflict("A profile already uses this id", code=codes.PROFILE_ID_CONFLICT) from None
     return doc
 
 
@@ -82,7 +84,7 @@ async def list_profiles(db: Database, caller: Access) -> list[dict[str, Any]]:
 
 
 async def update_profile(
-    db: Database, profile: AuthorizedProfile, body: ProfileUpdate, if_match: IfMatch | None
+    db: Database, profile: AuthorizedProfile, *, body: ProfileUpdate, if_match: IfMatch | None
 ) -> Document:
     changes: Document = {"updated_at": now_ms()}
     if body.encrypted is not None:
@@ -91,14 +93,16 @@ async def update_profile(
         changes["wrapped_key"] = body.wrapped_key.to_doc()
     revision = None if if_match is None else if_match.revision_filter()
     scope = profile.access.scope()
-    updated = await repository.update_profile(db, profile.id, scope, revision, changes)
+    updated = await repository.update_profile(
+        db, profile.id, scope=scope, revision_filter=revision, changes=changes
+    )
     if updated is None:
         await _explain_miss(db, profile)
     return updated
 
 
 async def delete_profile(
-    db: Database, settings: Settings, profile: AuthorizedProfile, if_match: IfMatch | None
+    db: Database, settings: Settings, *, profile: AuthorizedProfile, if_match: IfMatch | None
 ) -> None:
     """Tombstone the profile and every live record in it, in one transaction.
 
@@ -119,17 +123,21 @@ async def delete_profile(
         # First write: it locks the profile (the records' counter) until the commit, so no
         # record can be written into the profile between the two statements below.
         tombstone = await repository.tombstone_profile(
-            db, profile.id, scope, revision, fields, session
+            db, profile.id, scope=scope, revision_filter=revision, fields=fields, session=session
         )
         if tombstone is None:
             return None
         ids = await records.live_record_ids(db, profile.id, session)
         if ids:
-            top = await repository.allocate_seq(db, profile.id, len(ids), session, live_only=False)
+            top = await repository.allocate_seq(
+                db, profile.id, count=len(ids), session=session, live_only=False
+            )
             if top is None:  # cannot happen: this transaction holds the profile document
                 raise RuntimeError("profile vanished inside its deleting transaction")
             first = top - len(ids) + 1
-            await records.tombstone_records(db, profile.id, ids, first, fields, session)
+            await records.tombstone_records(
+                db, profile.id, ids=ids, first_seq=first, fields=fields, session=session
+            )
         return tombstone
 
     result = await run_transaction(db.client, callback)

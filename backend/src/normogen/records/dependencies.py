@@ -9,16 +9,16 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from normogen.auth.dependencies import CurrentUser
-from normogen.auth.principal import Principal
+from normogen.auth.public import CurrentUser
+from normogen.core.gates import ProfileGates
 from normogen.db.client import Database, Document
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import Forbidden, NotFound
-from normogen.profiles import access
-from normogen.profiles.access import Access, Role
+from normogen.profiles import public as profiles
+from normogen.profiles.public import Access, Role
 from normogen.records import repository
-from normogen.records.gate import ProfileGates
 from normogen.records.service import RECORD_NOT_FOUND
+from normogen.users.principal import Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +37,10 @@ async def readable_record(record_id: UUID, db: Database, principal: Principal) -
     namespaced `_id` with this public id (`records.repository`). Missing and someone else's
     records cost the same queries."""
     fetching = repository.find_record(db, str(record_id), scope=None)
-    found = await access.find_with_role(db, principal, fetching)
+    found = await profiles.find_with_role(db, principal, fetching)
     if found is None:
         for candidate in await repository.find_namespaced(db, str(record_id)):
-            found = await access.find_with_role(db, principal, _ready(candidate))
+            found = await profiles.find_with_role(db, principal, _ready(candidate))
             if found is not None:
                 break
     if found is None:

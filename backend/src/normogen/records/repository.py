@@ -26,11 +26,11 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from normogen.accounts.registry import OwnedData, register_owned
 from normogen.conditional import as_exported
 from normogen.db import indexes
 from normogen.db.client import Database, Document
 from normogen.records.views import record_view
+from normogen.users.owned import OwnedData
 
 RECORDS = "records"
 # Client fields a tombstone drops: it keeps only what a syncing device needs (id, seq).
@@ -47,35 +47,40 @@ MAX_NAMESPACED = 16  # copies of one public id read back (one per profile that c
 # The sort_key fields are ascending in every index: MongoDB walks them backwards for the
 # newest-first sort just as well, and the embedded engine mis-evaluates ranges on descending
 # compound-index fields (measured with SecantusDB 0.7.0b3: `{$gte, $lt}` matched nothing).
-indexes.declare(
-    RECORDS,
-    # Listing newest first, with from/to and the cursor as a range on sort_key.
-    IndexModel([("profile_id", ASCENDING), ("sort_key", ASCENDING)], name="profile_occurred"),
-    IndexModel(
-        [("profile_id", ASCENDING), ("kind", ASCENDING), ("sort_key", ASCENDING)],
-        name="profile_kind_occurred",
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        RECORDS,
+        # Listing newest first, with from/to and the cursor as a range on sort_key.
+        IndexModel([("profile_id", ASCENDING), ("sort_key", ASCENDING)], name="profile_occurred"),
+        IndexModel(
+            [("profile_id", ASCENDING), ("kind", ASCENDING), ("sort_key", ASCENDING)],
+            name="profile_kind_occurred",
+        ),
+        # By tag (multikey), alone or with a kind.
+        IndexModel(
+            [("profile_id", ASCENDING), ("tags", ASCENDING), ("sort_key", ASCENDING)],
+            name="profile_tags_occurred",
+        ),
+        IndexModel(
+            [
+                ("profile_id", ASCENDING),
+                ("kind", ASCENDING),
+                ("tags", ASCENDING),
+                ("sort_key", ASCENDING),
+            ],
+            name="profile_kind_tags_occurred",
+        ),
+        # The changes feed; unique so a sequence number can never be handed out twice.
+        IndexModel(
+            [("profile_id", ASCENDING), ("seq", ASCENDING)], name="profile_seq", unique=True
+        ),
+        # Scoped writes and replays by id, account export and deletion.
+        IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
+        indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
+        # Records stored under a namespaced `_id` (see above), found by their public id.
+        IndexModel([("id", ASCENDING)], name="public_id", sparse=True),
     ),
-    # By tag (multikey), alone or with a kind.
-    IndexModel(
-        [("profile_id", ASCENDING), ("tags", ASCENDING), ("sort_key", ASCENDING)],
-        name="profile_tags_occurred",
-    ),
-    IndexModel(
-        [
-            ("profile_id", ASCENDING),
-            ("kind", ASCENDING),
-            ("tags", ASCENDING),
-            ("sort_key", ASCENDING),
-        ],
-        name="profile_kind_tags_occurred",
-    ),
-    # The changes feed; unique so a sequence number can never be handed out twice.
-    IndexModel([("profile_id", ASCENDING), ("seq", ASCENDING)], name="profile_seq", unique=True),
-    # Scoped writes and replays by id, account export and deletion.
-    IndexModel([("owner_id", ASCENDING), ("_id", ASCENDING)], name="owner"),
-    indexes.ttl("expires_at", name="expires_at_ttl"),  # set on tombstones only
-    # Records stored under a namespaced `_id` (see above), found by their public id.
-    IndexModel([("id", ASCENDING)], name="public_id", sparse=True),
 )
 
 
@@ -197,6 +202,7 @@ async def live_ids(db: Database, profile_id: str, session: AsyncClientSession) -
 async def update_live(
     db: Database,
     record_id: str,
+    *,
     scope: Document,
     revision_filter: Document | None,
     update: Document,
@@ -227,6 +233,7 @@ def tombstoning(fields: Document) -> Document:
 async def tombstone_many(
     db: Database,
     profile_id: str,
+    *,
     ids_and_seqs: list[tuple[str, int]],
     fields: Document,
     session: AsyncClientSession,
@@ -249,7 +256,7 @@ def changes_query(profile_id: str, since: int) -> Document:
 
 
 async def changes_after(
-    db: Database, profile_id: str, since: int, limit: int, session: AsyncClientSession
+    db: Database, profile_id: str, *, since: int, limit: int, session: AsyncClientSession
 ) -> list[Document]:
     """Records and tombstones with a sequence number above `since`, in sequence order."""
     cursor = (
@@ -272,4 +279,4 @@ async def _delete(db: Database, user_id: str) -> None:
     await db[RECORDS].delete_many({"owner_id": user_id})
 
 
-register_owned(OwnedData(name="records", export=_export, delete=_delete))
+OWNED = OwnedData(name="records", export=_export, delete=_delete)

@@ -8,13 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from normogen.auth.dependencies import TOKEN_REQUIRED, CurrentUser, current_user
+from normogen.auth.public import TOKEN_REQUIRED, CurrentUser, current_user
 from normogen.conditional import IfMatchHeader, json_response, parse_if_match, require_if_match
 from normogen.db.client import Document
 from normogen.dependencies import DatabaseDep, RuntimeDep, runtime_of
 from normogen.direct_routes import direct_get
 from normogen.errors import responses
-from normogen.profiles.dependencies import ReadableProfile, writable_profile
+from normogen.profiles.public import ReadableProfile, writable_profile
 from normogen.records import service
 from normogen.records.dependencies import GatesDep, WritableRecord, readable_record
 from normogen.records.schemas import (
@@ -27,9 +27,9 @@ from normogen.records.schemas import (
     RecordRead,
     RecordUpdate,
     Tag,
-    UtcDatetime,
 )
 from normogen.records.views import record_view
+from normogen.schemas import UtcDatetime
 
 PREFIX = "/api/v1/records"
 router = APIRouter(prefix=PREFIX, tags=["records"])
@@ -66,7 +66,9 @@ async def create_record(
     """Create a record (201); a retry with the same `id` and content returns it again (200)."""
     profile = await writable_profile(UUID(body.profile_id), db, principal)
     settings = runtime.settings
-    doc, created = await service.create_record(db, settings, principal, profile.doc, body, gates)
+    doc, created = await service.create_record(
+        db, settings, principal=principal, profile=profile.doc, body=body, gates=gates
+    )
     return _created(doc, 201 if created else 200)
 
 
@@ -134,7 +136,14 @@ async def replace_record(
     """Replace a record's content; needs If-Match (428 without, 412 when stale)."""
     condition = require_if_match(if_match)
     doc = await service.replace_record(
-        db, runtime.settings, principal, record.doc, record.access, body, condition, gates
+        db,
+        runtime.settings,
+        principal=principal,
+        record=record.doc,
+        caller=record.access,
+        body=body,
+        if_match=condition,
+        gates=gates,
     )
     return json_response(record_view(doc), revision=doc["revision"])
 
@@ -151,6 +160,12 @@ async def delete_record(
     """Delete a record, leaving a tombstone for syncing devices; If-Match is optional."""
     condition = parse_if_match(if_match)
     await service.delete_record(
-        db, runtime.settings, principal, record.doc, record.access, condition, gates
+        db,
+        runtime.settings,
+        principal=principal,
+        record=record.doc,
+        caller=record.access,
+        if_match=condition,
+        gates=gates,
     )
     return Response(status_code=204)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
     Field,
     model_validator,
 )
 
 from normogen.crypto.shapes import B64Text, Envelope, retired
-from normogen.schemas import WHOLE_NUMBER, StrictModel
+from normogen.schemas import WHOLE_NUMBER, StrictModel, UtcDatetime, Uuid
 
 RecordKind = Literal[
     "health_data", "lab_result", "medication", "medication_dose", "appointment", "note"
@@ -30,41 +27,10 @@ DEFAULT_PAGE = 50
 MAX_PAGE = 200
 
 
-def _require_text(value: Any) -> Any:
-    if not isinstance(value, str):
-        raise ValueError("must be an ISO 8601 date-time string with a UTC offset")
-    return value
-
-
-def _utc_ms(value: datetime) -> datetime:
-    # MongoDB stores milliseconds: normalise now, so what we return equals what we stored.
-    # An offset can push the instant outside years 1-9999 (0001-01-01T00:00+01:00): no
-    # datetime, and no BSON date, holds it, so it is a validation error (422), not a crash.
-    try:
-        value = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("must lie between years 1 and 9999 in UTC") from None
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-def _canonical_uuid(value: str) -> str:
-    return str(uuid.UUID(value))  # the pattern admits exactly what uuid.UUID parses here
-
-
 def _unique(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-UtcDatetime = Annotated[
-    AwareDatetime, BeforeValidator(_require_text), Field(strict=False), AfterValidator(_utc_ms)
-]
-# 32 hex digits, hyphens between the usual groups optional; stored in the canonical form.
-UUID_PATTERN = r"^[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$"
-Uuid = Annotated[
-    str,
-    Field(min_length=32, max_length=36, pattern=UUID_PATTERN),
-    AfterValidator(_canonical_uuid),
-]
 # Opaque client-computed tags (e.g. keyed hashes of a tag name): a narrow alphabet, no spaces.
 Tag = Annotated[
     str, Field(min_length=1, max_length=MAX_TAG_LENGTH, pattern=r"^[A-Za-z0-9._~+/=:-]+$")

@@ -13,26 +13,27 @@ from typing import Any, NoReturn
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from normogen.auth.principal import Principal
 from normogen.conditional import IfMatch
 from normogen.config import Settings
+from normogen.core.gates import ProfileGates
 from normogen.crypto.shapes import b64_max_chars
 from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.errors import (
+    STALE_KEY_EPOCH,
     Conflict,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
 )
-from normogen.profiles import access
-from normogen.profiles import repository as profiles
-from normogen.profiles.access import Access
+from normogen.profiles import public as profiles
+from normogen.profiles.public import Access
+from normogen.records import errors as codes
 from normogen.records import repository
-from normogen.records.gate import ProfileGates
 from normogen.records.schemas import RecordCreate, RecordFields
 from normogen.records.views import payload_size, public_id, record_view
+from normogen.users.principal import Principal
 
 RECORD_NOT_FOUND = "Record not found"
 # A listing runs one indexed query per kind-and-tag pair, or per tag past this many pairs
@@ -58,7 +59,7 @@ def check_size(body: RecordFields, settings: Settings) -> None:
         raise PayloadTooLarge(
             f"payload is {len(body.payload.data)} base64 characters; at most {longest} "
             f"({settings.MAX_RECORD_BYTES} bytes) are allowed",
-            code="record_too_large",
+            code=codes.RECORD_TOO_LARGE,
         )
 
 
@@ -79,6 +80,7 @@ def _content(body: RecordFields) -> Document:
 async def create_record(
     db: Database,
     settings: Settings,
+    *,
     principal: Principal,
     profile: Document,
     body: RecordCreate,
@@ -91,15 +93,15 @@ async def create_record(
 
     async def insert(storage_id: str) -> Document:
         async def callback(session: AsyncClientSession) -> Document:
-            seq = await profiles.allocate_seq(db, profile["_id"], 1, session)
+            seq = await profiles.allocate_seq(db, profile["_id"], count=1, session=session)
             if seq is None:
                 raise NotFound("Profile not found")  # deleted since the request was authorised
-            await _require_epoch(db, profile["_id"], body.key_epoch, session)
+            await _require_epoch(db, profile["_id"], key_epoch=body.key_epoch, session=session)
             now = now_ms()
             doc: Document = {
                 "_id": storage_id,
                 "profile_id": profile["_id"],
-                **access.scope_fields(profile),
+                **profiles.scope_fields(profile),
                 **content,
                 "sort_key": repository.sort_key(body.occurred_at, record_id),
                 "revision": 1,
@@ -134,11 +136,11 @@ async def create_record(
         except DuplicateKeyError as exc:
             if not _is_id_clash(exc):
                 raise
-    return await _replayed_create(db, storage_id, profile, content), False
+    return await _replayed_create(db, storage_id, profile=profile, content=content), False
 
 
 async def _require_epoch(
-    db: Database, profile_id: str, key_epoch: int, session: AsyncClientSession
+    db: Database, profile_id: str, *, key_epoch: int, session: AsyncClientSession
 ) -> None:
     """Refuse a payload under an old profile key (after a family key rotation).
 
@@ -150,7 +152,7 @@ async def _require_epoch(
         raise Conflict(
             f"The profile's key is at epoch {current}; re-read the profile and encrypt under "
             "its current key (docs/crypto.md, rotation)",
-            code="stale_key_epoch",
+            code=STALE_KEY_EPOCH,
         )
 
 
@@ -161,12 +163,12 @@ def _is_id_clash(exc: DuplicateKeyError) -> bool:
 
 
 async def _replayed_create(
-    db: Database, record_id: str, profile: Document, content: Document
+    db: Database, record_id: str, *, profile: Document, content: Document
 ) -> Document:
     """Same id in the same profile again: identical content is the same create retried
     (200); anything else, a live record or a tombstone of this profile, is 409."""
     existing = await repository.find_record(
-        db, record_id, access.scope_fields(profile), include_deleted=True
+        db, record_id, profiles.scope_fields(profile), include_deleted=True
     )
     if (
         existing is not None
@@ -176,12 +178,13 @@ async def _replayed_create(
         and all(existing.get(name) == value for name, value in content.items() if name != "size")
     ):
         return existing
-    raise Conflict("A different record already uses this id", code="record_id_conflict")
+    raise Conflict("A different record already uses this id", code=codes.RECORD_ID_CONFLICT)
 
 
 async def replace_record(
     db: Database,
     settings: Settings,
+    *,
     principal: Principal,
     record: Document,
     caller: Access,
@@ -200,10 +203,10 @@ async def replace_record(
     revision = if_match.revision_filter()
 
     async def callback(session: AsyncClientSession) -> Document:
-        seq = await profiles.allocate_seq(db, record["profile_id"], 1, session)
+        seq = await profiles.allocate_seq(db, record["profile_id"], count=1, session=session)
         if seq is None:
             raise NotFound(RECORD_NOT_FOUND)  # its profile was deleted
-        await _require_epoch(db, record["profile_id"], body.key_epoch, session)
+        await _require_epoch(db, record["profile_id"], key_epoch=body.key_epoch, session=session)
         fields = {
             **content,
             "sort_key": repository.sort_key(body.occurred_at, public_id(record)),
@@ -212,7 +215,12 @@ async def replace_record(
             "updated_by": principal.user_id,
         }
         updated = await repository.update_live(
-            db, record["_id"], caller.scope(), revision, repository.replacement(fields), session
+            db,
+            record["_id"],
+            scope=caller.scope(),
+            revision_filter=revision,
+            update=repository.replacement(fields),
+            session=session,
         )
         if updated is None:
             await _explain_miss(db, record["_id"], caller)
@@ -225,6 +233,7 @@ async def replace_record(
 async def delete_record(
     db: Database,
     settings: Settings,
+    *,
     principal: Principal,
     record: Document,
     caller: Access,
@@ -235,7 +244,7 @@ async def delete_record(
     revision = None if if_match is None else if_match.revision_filter()
 
     async def callback(session: AsyncClientSession) -> None:
-        seq = await profiles.allocate_seq(db, record["profile_id"], 1, session)
+        seq = await profiles.allocate_seq(db, record["profile_id"], count=1, session=session)
         if seq is None:
             raise NotFound(RECORD_NOT_FOUND)
         now = now_ms()
@@ -247,7 +256,12 @@ async def delete_record(
             "expires_at": now + timedelta(days=settings.RECORD_TOMBSTONE_DAYS),
         }
         done = await repository.update_live(
-            db, record["_id"], caller.scope(), revision, repository.tombstoning(fields), session
+            db,
+            record["_id"],
+            scope=caller.scope(),
+            revision_filter=revision,
+            update=repository.tombstoning(fields),
+            session=session,
         )
         if done is None:
             await _explain_miss(db, record["_id"], caller)
@@ -311,7 +325,9 @@ async def list_records(
     used = 0
     for key in chosen:
         doc = loaded.get(key["_id"])
-        if doc is None or not _still_listed(doc, profile_id, kinds, tags, low, high):
+        if doc is None or not _still_listed(
+            doc, profile_id, kinds=kinds, tags=tags, low=low, high=high
+        ):
             continue  # deleted or changed between the two reads: no longer on this page
         if page and used + payload_size(doc) > PAGE_BYTES_BUDGET:
             break
@@ -326,6 +342,7 @@ async def list_records(
 def _still_listed(
     doc: Document,
     profile_id: str,
+    *,
     kinds: list[str] | None,
     tags: list[str] | None,
     low: str,
@@ -351,21 +368,3 @@ def encode_cursor(doc: Document) -> str:
 def decode_cursor(cursor: str) -> str:
     """The sort key of a cursor the route has matched against CURSOR_PATTERN."""
     return cursor.replace(".", "|", 1)
-
-
-async def live_record_ids(db: Database, profile_id: str, session: AsyncClientSession) -> list[str]:
-    """For profile deletion: the records to tombstone, read in the deleting transaction."""
-    return await repository.live_ids(db, profile_id, session)
-
-
-async def tombstone_records(
-    db: Database,
-    profile_id: str,
-    ids: list[str],
-    first_seq: int,
-    fields: Document,
-    session: AsyncClientSession,
-) -> None:
-    """For profile deletion: tombstone `ids` with sequence numbers from `first_seq` on."""
-    pairs = [(record_id, first_seq + offset) for offset, record_id in enumerate(ids)]
-    await repository.tombstone_many(db, profile_id, pairs, fields, session)

@@ -57,8 +57,9 @@ from normogen.db.client import Database, Document
 from normogen.db.transactions import run_transaction
 from normogen.dependencies import DatabaseDep, RuntimeDep
 from normogen.errors import NormogenError, responses
-from normogen.profiles import repository as profiles
-from normogen.profiles.dependencies import SyncableProfile
+from normogen.profiles import public as profiles
+from normogen.profiles.public import SyncableProfile
+from normogen.records import errors as codes
 from normogen.records import repository
 from normogen.records.schemas import MAX_PAGE, ChangesPage
 from normogen.records.service import PAGE_BYTES_BUDGET
@@ -75,7 +76,7 @@ router = APIRouter(prefix="/api/v1/profiles", tags=["sync"])
 
 class SyncTokenExpired(NormogenError):
     status_code = 410
-    code = "sync_token_expired"
+    code = codes.SYNC_TOKEN_EXPIRED
     default_message = "This sync token is too old; sync again from the start (omit `since`)"
 
 
@@ -93,7 +94,7 @@ SINCE_PATTERN = r"^[0-9]{1,18}\.[0-9]{1,14}\.[0-9a-f]{8}(\.[A-Za-z0-9_-]{1,64})?
 
 class SyncEpochChanged(NormogenError):
     status_code = 410
-    code = "sync_epoch_changed"
+    code = codes.SYNC_EPOCH_CHANGED
     default_message = (
         "The server's data was restored from a backup since this token was issued; sync again "
         "from the start (omit `since`) and upload local changes the server no longer has"
@@ -141,14 +142,16 @@ class Changes:
 
 
 async def read_changes(
-    db: Database, profile_id: str, since: SyncToken, limit: int, now: datetime
+    db: Database, profile_id: str, *, since: SyncToken, limit: int, now: datetime
 ) -> Changes:
     """One page of changes after `since`, read from a single snapshot (with the epoch)."""
 
     async def callback(
         session: AsyncClientSession,
     ) -> tuple[list[Document], int, tuple[str, bool]]:
-        docs = await repository.changes_after(db, profile_id, since.seq, limit + 1, session)
+        docs = await repository.changes_after(
+            db, profile_id, since=since.seq, limit=limit + 1, session=session
+        )
         counter = await profiles.counter_of(db, profile_id, session)
         return docs, counter, await meta.read_epoch(db, session)
 
@@ -191,7 +194,7 @@ async def get_changes(
     retention = timedelta(days=runtime.settings.RECORD_TOMBSTONE_DAYS)
     if token.expired(now, retention):
         raise SyncTokenExpired()
-    changes = await read_changes(db, profile.id, token, limit, now)
+    changes = await read_changes(db, profile.id, since=token, limit=limit, now=now)
     body: dict[str, Any] = {
         "changes": [change_view(doc) for doc in changes.entries],
         "next": changes.next.encode(profile.id),

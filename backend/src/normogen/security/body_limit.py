@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from normogen.core.http import send_error
 from normogen.errors import PayloadTooLarge
-from normogen.ops.edge import send_error
 
 
 class BodyTooLarge(HTTPException):

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from normogen.core.http import send_error
 from normogen.errors import Forbidden
-from normogen.ops.edge import send_error
 
 ALLOWED_METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
 _METHODS = frozenset(ALLOWED_METHODS.decode().split(", "))
@@ -42,7 +42,14 @@ class CORSMiddleware:
             return
         allowed = origin in self.allowed
         if scope["method"] == "OPTIONS" and requested_method is not None:
-            await self._preflight(scope, send, origin, allowed, requested_method, requested_headers)
+            await self._preflight(
+                scope,
+                send,
+                origin=origin,
+                allowed=allowed,
+                method=requested_method,
+                requested_headers=requested_headers,
+            )
             return
         if not allowed:
             await self.app(scope, receive, send)
@@ -65,6 +72,7 @@ class CORSMiddleware:
         self,
         scope: Scope,
         send: Send,
+        *,
         origin: bytes,
         allowed: bool,
         method: bytes,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from normogen.core.http import client_of, send_error
 from normogen.errors import DatabaseUnavailable, RateLimited
-from normogen.ops.edge import client_of, send_error
 from normogen.runtime import Runtime
 from normogen.security.batching import BatchedLimiter
 from normogen.security.ratelimit import Limit, ip_subject

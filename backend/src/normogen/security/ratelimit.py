@@ -29,7 +29,8 @@ from normogen.errors import DatabaseUnavailable, RateLimited
 from normogen.runtime import Runtime
 
 COLLECTION = "rate_limits"
-indexes.declare(COLLECTION, indexes.ttl("expires_at", name="expires_at_ttl"))
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (indexes.of(COLLECTION, indexes.ttl("expires_at", name="expires_at_ttl")),)
 # Keep a finished window's counter a little longer than the window (clock skew between replicas).
 _EXPIRY_SLACK = timedelta(seconds=30)
 

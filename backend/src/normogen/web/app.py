@@ -74,14 +74,16 @@ class WebApp:
         if path == "/health":
             # This server's own liveness (the container HEALTHCHECK); the API has its own.
             await self._plain(
-                send, 200, b'{"status":"ok"}', [(b"content-type", b"application/json")]
+                send, 200, text=b'{"status":"ok"}', extra=[(b"content-type", b"application/json")]
             )
         elif path == "/api" or path.startswith("/api/"):
             await self._proxy(scope, receive, send)
         elif scope["method"] in ("GET", "HEAD"):
             await self._static(scope, send, path)
         else:
-            await self._plain(send, 405, b"method not allowed", [(b"allow", b"GET, HEAD")])
+            await self._plain(
+                send, 405, text=b"method not allowed", extra=[(b"allow", b"GET, HEAD")]
+            )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -114,11 +116,11 @@ class WebApp:
         file = self._resolve(path)
         if file is None:
             if path.startswith("/assets/") or Path(path).suffix in (".js", ".css", ".map"):
-                await self._plain(send, 404, b"not found")
+                await self._plain(send, 404, text=b"not found")
                 return
             file = self.dist / "index.html"  # a client-side route: the app decides
             if not file.is_file():
-                await self._plain(send, 503, b"the web app is not built: run 'make web-build'")
+                await self._plain(send, 503, text=b"the web app is not built: run 'make web-build'")
                 return
         body = file.read_bytes()
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
@@ -137,7 +139,12 @@ class WebApp:
         )
 
     async def _plain(
-        self, send: Send, status: int, text: bytes, extra: list[tuple[bytes, bytes]] | None = None
+        self,
+        send: Send,
+        status: int,
+        *,
+        text: bytes,
+        extra: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         extra = extra or []
         typed = any(name == b"content-type" for name, _ in extra)

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from normogen.accounts.registry import OwnedData, register_owned, unregister_owned
 from normogen.db.client import Database
+from normogen.users.owned import OwnedData, register_owned, unregister_owned
 
 NOTES = "test_notes"
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from normogen.auth.session_cache import TTL_SECONDS as SESSION_MEMO_SECONDS
+from normogen.core.session_cache import TTL_SECONDS as SESSION_MEMO_SECONDS
 from normogen_client.crypto import b64e, rewrap_for_new_password
 from tests.accounts import TEST_KDF_ITERATIONS, RegisteredUser, register_user
 from tests.links_support import LINKS, link_body, verifier

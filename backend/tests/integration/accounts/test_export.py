@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from normogen.accounts.registry import registered
+from normogen.users.owned import registered
 from normogen_client.crypto import b64e
 from tests.accounts import RegisteredUser
 from tests.integration.accounts.owned import NOTES, notes_domain

@@ -87,6 +87,27 @@ async def test_settings_are_validated_strictly(
     assert (await auth_http.get(f"{ME}/settings", headers=user.headers)).json()["language"] == "en"
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Europe/Berlin!", "../etc/passwd", ""])
+async def test_an_unknown_or_malformed_time_zone_is_a_422_naming_the_field(
+    auth_http: httpx.AsyncClient, user: RegisteredUser, zone: str
+) -> None:
+    body = {"language": "en", "timezone": zone}
+    response = await auth_http.put(f"{ME}/settings", json=body, headers=user.headers)
+    assert response.status_code == 422, response.text
+    fields = [detail["field"] for detail in response.json()["error"]["details"]]
+    assert fields == ["body.timezone"]
+
+
+async def test_the_documented_time_zones_are_the_ones_the_server_accepts(
+    auth_http: httpx.AsyncClient,
+) -> None:
+    document = (await auth_http.get("/openapi.json")).json()
+    schema = document["components"]["schemas"]["AccountSettings"]["properties"]["timezone"]
+    zones = set(schema["enum"])
+    assert {"UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"} <= zones
+    assert "Mars/Olympus_Mons" not in zones
+
+
 async def test_events_record_logins_and_failures_without_secrets(
     auth_http: httpx.AsyncClient, user: RegisteredUser
 ) -> None:

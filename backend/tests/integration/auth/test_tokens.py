@@ -13,7 +13,7 @@ import jwt
 import pytest
 from jwt.warnings import InsecureKeyLengthWarning
 
-from normogen.auth.tokens import issue_access_token
+from normogen.core.tokens import issue_access_token
 from tests.accounts import RegisteredUser
 from tests.support import TEST_JWT_SECRET
 
@@ -105,7 +105,10 @@ async def test_every_token_mistake_gets_the_same_401(
         "wrong_key": lambda: signed(_claims(user), key="x" * 48),
         "hs512": lambda: signed(_claims(user), alg="HS512"),
         "expired": lambda: (
-            "Bearer " + issue_access_token(secret, user.user_id, user.session_id, 60, now=past)[0]
+            "Bearer "
+            + issue_access_token(
+                secret, user.user_id, session_id=user.session_id, ttl_seconds=60, now=past
+            )[0]
         ),
         "refresh_token_as_access": lambda: f"Bearer {user.refresh_token}",
         "typ_refresh": lambda: signed(_claims(user, typ="refresh")),

@@ -7,6 +7,7 @@ import { Alert, Button, Dialog, Page, TextField, showToast, useFormErrors } from
 import { checkNewPassword } from "./passwords";
 import { RecoveryPhrase } from "./RecoveryPhrase";
 import { SafetyFingerprint } from "./SafetyFingerprint";
+import { t } from "../../i18n";
 
 function ChangePasswordForm() {
   const [current, setCurrent] = useState("");
@@ -19,7 +20,7 @@ function ChangePasswordForm() {
     event.preventDefault();
     clear();
     const problems: Record<string, string> = { ...checkNewPassword(next, confirm) };
-    if (!current) problems.current = "Enter your current password.";
+    if (!current) problems.current = t("account.enter_your_current_password");
     if (Object.keys(problems).length) {
       setErrors({ fields: problems, form: undefined });
       return;
@@ -30,7 +31,7 @@ function ChangePasswordForm() {
       setCurrent("");
       setNext("");
       setConfirm("");
-      showToast("Password changed. Your other devices have to log in again.", { tone: "success" });
+      showToast(t("account.password_changed_your_other_devices_have"), { tone: "success" });
     } catch (error) {
       fromError(error);
     } finally {
@@ -40,13 +41,13 @@ function ChangePasswordForm() {
 
   return (
     <form onSubmit={(e) => void submit(e)} className="form" noValidate aria-labelledby="change-password">
-      <h2 id="change-password">Change password</h2>
+      <h2 id="change-password">{t("account.change_password")}</h2>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
-      <TextField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.fields.current} />
-      <TextField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.fields.password} />
-      <TextField label="Repeat the new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirm} />
+      <TextField label={t("account.current_password")} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.fields.current} />
+      <TextField label={t("account.new_password")} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.fields.password} />
+      <TextField label={t("account.repeat_the_new_password")} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirm} />
       <Button type="submit" variant="primary" busy={busy}>
-        Change password
+        {t("account.change_password")}
       </Button>
     </form>
   );
@@ -76,32 +77,32 @@ function RecoverySection({ email }: { email: string }) {
 
   return (
     <section aria-labelledby="recovery-heading">
-      <h2 id="recovery-heading">Recovery phrase</h2>
+      <h2 id="recovery-heading">{t("account.recovery_phrase")}</h2>
       {phrase ? (
         <RecoveryPhrase
           phrase={phrase}
           email={email}
           onConfirmed={() => {
             setPhrase(undefined);
-            showToast("New recovery phrase saved.", { tone: "success" });
+            showToast(t("account.new_recovery_phrase_saved"), { tone: "success" });
           }}
         />
       ) : (
         <>
-          <p>If you lost your recovery phrase, make a new one. The old phrase stops working at once.</p>
-          <Button onClick={() => setOpen(true)}>Make a new recovery phrase</Button>
+          <p>{t("account.if_you_lost_your_recovery_phrase")}</p>
+          <Button onClick={() => setOpen(true)}>{t("account.make_a_new_recovery_phrase")}</Button>
         </>
       )}
-      <Dialog open={open} title="Make a new recovery phrase" onClose={() => setOpen(false)}>
+      <Dialog open={open} title={t("account.make_a_new_recovery_phrase")} onClose={() => setOpen(false)}>
         <form onSubmit={(e) => void submit(e)} className="form" noValidate>
           {errors.form ? <Alert>{errors.form}</Alert> : null}
-          <TextField label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <TextField label={t("account.your_password")} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           <div className="row">
             <Button type="submit" variant="primary" busy={busy}>
-              Make new phrase
+              {t("account.make_new_phrase")}
             </Button>
             <Button variant="quiet" onClick={() => setOpen(false)}>
-              Cancel
+              {t("account.cancel")}
             </Button>
           </div>
         </form>
@@ -113,29 +114,29 @@ function RecoverySection({ email }: { email: string }) {
 export default function AccountPage() {
   const { account, keys } = useUnlocked();
   return (
-    <Page title="Account and security">
+    <Page title={t("account.account_and_security")}>
       <section aria-labelledby="identity-heading" className="card">
-        <h2 id="identity-heading">Your account</h2>
+        <h2 id="identity-heading">{t("account.your_account")}</h2>
         <dl className="facts">
-          <dt>Email</dt>
+          <dt>{t("account.email")}</dt>
           <dd>{account.email}</dd>
-          <dt>Your fingerprint</dt>
+          <dt>{t("account.your_fingerprint")}</dt>
           <dd>
             <SafetyFingerprint userId={keys.userId} identityKey={keys.identityKey} publicKey={keys.publicKey} />
           </dd>
         </dl>
         <ul className="links">
           <li>
-            <Link to="/account/sessions">Sessions and devices</Link>
+            <Link to="/account/sessions">{t("account.sessions_and_devices")}</Link>
           </li>
           <li>
-            <Link to="/account/events">Security events</Link>
+            <Link to="/account/events">{t("account.security_events")}</Link>
           </li>
           <li>
-            <Link to="/account/export">Export your data</Link>
+            <Link to="/account/export">{t("account.export_your_data")}</Link>
           </li>
           <li>
-            <Link to="/account/delete">Delete account</Link>
+            <Link to="/account/delete">{t("account.delete_account")}</Link>
           </li>
         </ul>
       </section>

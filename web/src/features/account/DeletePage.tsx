@@ -7,6 +7,7 @@ import { useUnlocked } from "../../session/hooks";
 import { setAnonymous } from "../../session/store";
 import { setTokens } from "../../session/tokens";
 import { Alert, Button, Page, TextField, showToast, useFormErrors } from "../../ui";
+import { t } from "../../i18n";
 
 export default function DeletePage() {
   const { account } = useUnlocked();
@@ -20,7 +21,7 @@ export default function DeletePage() {
     event.preventDefault();
     clear();
     if (email.trim().toLowerCase() !== account.email.toLowerCase()) {
-      setErrors({ fields: { email: `Type ${account.email} to confirm.` }, form: undefined });
+      setErrors({ fields: { email: t("account.type_email_to_confirm", { email: account.email }) }, form: undefined });
       return;
     }
     setBusy(true);
@@ -29,7 +30,7 @@ export default function DeletePage() {
       await ok(api.DELETE("/api/v1/users/me", { body: { auth_key: authKey } }));
       setTokens(undefined);
       setAnonymous();
-      showToast("Your account and all its data were deleted.", { tone: "success", timeout: 10_000 });
+      showToast(t("account.your_account_and_all_its_data"), { tone: "success", timeout: 10_000 });
       void navigate("/login", { replace: true });
     } catch (error) {
       fromError(error);
@@ -38,16 +39,16 @@ export default function DeletePage() {
   }
 
   return (
-    <Page title="Delete account" actions={<Link to="/account">Back to account</Link>} narrow>
-      <Alert tone="warning" title="This cannot be undone">
-        Deleting your account erases your profiles, records, share links and sessions from the server. Export your data first if you want to keep it.
+    <Page title={t("account.delete_account")} actions={<Link to="/account">{t("account.back_to_account")}</Link>} narrow>
+      <Alert tone="warning" title={t("account.this_cannot_be_undone")}>
+        {t("account.deleting_your_account_erases_your_profiles")}
       </Alert>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
-        <TextField label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} />
-        <TextField label={`Type your email (${account.email}) to confirm`} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} />
+        <TextField label={t("account.your_password")} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} />
+        <TextField label={t("account.type_your_email_email_to_confirm", { email: account.email })} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} />
         <Button type="submit" variant="danger" busy={busy}>
-          Delete my account forever
+          {t("account.delete_my_account_forever")}
         </Button>
       </form>
     </Page>

@@ -4,28 +4,29 @@ import { Link } from "react-router";
 import { type Schemas, api, errorMessage, ok } from "../../api/client";
 import { formatDateTime } from "../../i18n/format";
 import { Alert, Button, EmptyState, Loading, Page } from "../../ui";
+import { t } from "../../i18n";
 
 type Event = Schemas["EventRead"];
 
 const LABELS: Record<string, string> = {
-  registered: "Account created",
-  login: "Logged in",
-  login_failed: "Failed login attempt",
-  logout: "Logged out",
-  logout_all: "Logged out everywhere",
-  refresh_reuse: "A stolen session token was used; that session was ended",
-  session_revoked: "A session was signed out",
-  password_changed: "Password changed",
-  recovery_set: "Recovery phrase changed",
-  recovery_used: "Account recovered with the recovery phrase",
-  recovery_failed: "Failed recovery attempt",
-  email_changed: "Email changed",
-  user_key_rotated: "Account keys rotated",
-  link_created: "Share link created",
-  link_revoked: "Share link revoked",
-  link_accessed: "A share link was opened",
-  emergency_link_accessed: "Your emergency card was opened",
-  family_invitation_cancelled: "Family invitation cancelled",
+  get registered() { return t("account.account_created"); },
+  get login() { return t("account.logged_in"); },
+  get login_failed() { return t("account.failed_login_attempt"); },
+  get logout() { return t("account.logged_out"); },
+  get logout_all() { return t("account.logged_out_everywhere"); },
+  get refresh_reuse() { return t("account.a_stolen_session_token_was_used"); },
+  get session_revoked() { return t("account.a_session_was_signed_out"); },
+  get password_changed() { return t("account.password_changed"); },
+  get recovery_set() { return t("account.recovery_phrase_changed"); },
+  get recovery_used() { return t("account.account_recovered_with_the_recovery_phrase"); },
+  get recovery_failed() { return t("account.failed_recovery_attempt"); },
+  get email_changed() { return t("account.email_changed"); },
+  get user_key_rotated() { return t("account.account_keys_rotated"); },
+  get link_created() { return t("account.share_link_created"); },
+  get link_revoked() { return t("account.share_link_revoked"); },
+  get link_accessed() { return t("account.a_share_link_was_opened"); },
+  get emergency_link_accessed() { return t("account.your_emergency_card_was_opened"); },
+  get family_invitation_cancelled() { return t("account.family_invitation_cancelled"); },
 };
 
 /** A readable name for an event type (unknown ones are shown as words). */
@@ -68,11 +69,11 @@ export default function EventsPage() {
   }, []);
 
   return (
-    <Page title="Security events" actions={<Link to="/account">Back to account</Link>}>
-      <p>Everything that happened to your account&apos;s access. If you do not recognise something, change your password and sign out other devices.</p>
+    <Page title={t("account.security_events")} actions={<Link to="/account">{t("account.back_to_account")}</Link>}>
+      <p>{t("account.everything_that_happened_to_your_account")}</p>
       {error ? <Alert>{error}</Alert> : null}
       {!events && !error ? <Loading /> : null}
-      {events?.length === 0 ? <EmptyState title="No events yet" /> : null}
+      {events?.length === 0 ? <EmptyState title={t("account.no_events_yet")} /> : null}
       {events?.length ? (
         <ol className="events">
           {events.map((e) => (
@@ -86,7 +87,7 @@ export default function EventsPage() {
       ) : null}
       {next ? (
         <Button busy={busy} onClick={() => void load(next)}>
-          Show older events
+          {t("account.show_older_events")}
         </Button>
       ) : null}
     </Page>

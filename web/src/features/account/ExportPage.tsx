@@ -4,7 +4,11 @@ import { Link } from "react-router";
 import { ApiError, authFetch, errorMessage } from "../../api/client";
 import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, Page, downloadText, showToast } from "../../ui";
-import { decryptExport } from "./exportDecrypt";
+import { familyHolder, familyName, openFamilyKey, readFamily } from "../families/service";
+import { trustStoreFor } from "../families/trust";
+import { authHttp } from "../records/http";
+import { type FamilyAccess, decryptExport } from "./exportDecrypt";
+import { t } from "../../i18n";
 
 async function fetchRawExport(): Promise<string> {
   const response = await authFetch(new Request(new URL("/api/v1/users/me/export", location.origin)));
@@ -21,6 +25,18 @@ async function fetchRawExport(): Promise<string> {
   return text;
 }
 
+/** Family profiles open with the family key from this account's grant, checked against its pins. */
+function familyAccess(keys: ReturnType<typeof useUnlocked>["keys"]): FamilyAccess {
+  return {
+    http: authHttp,
+    family: async (familyId) => {
+      const family = await readFamily(authHttp, familyId);
+      const fk = await openFamilyKey(keys, trustStoreFor(keys.userId), family);
+      return fk === null ? null : { holder: familyHolder(fk), name: await familyName(fk, family.encrypted) };
+    },
+  };
+}
+
 export default function ExportPage() {
   const { account, keys } = useUnlocked();
   const [busy, setBusy] = useState<"plain" | "raw">();
@@ -35,11 +51,11 @@ export default function ExportPage() {
       if (kind === "raw") {
         downloadText(`normogen-encrypted-export-${stamp}.json`, raw, "application/json");
       } else {
-        const doc = await decryptExport(JSON.parse(raw), keys, account.email);
+        const doc = await decryptExport(JSON.parse(raw), keys, account.email, familyAccess(keys));
         downloadText(`normogen-export-${stamp}.json`, JSON.stringify(doc, null, 2), "application/json");
-        if (doc.skipped.length) showToast(`${doc.skipped.length} item(s) could not be decrypted here; see "skipped" in the file.`);
+        if (doc.skipped.length) showToast(t("account.items_not_decrypted", { count: doc.skipped.length }));
       }
-      showToast("Export ready: check your downloads.", { tone: "success" });
+      showToast(t("account.export_ready_check_your_downloads"), { tone: "success" });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -48,20 +64,20 @@ export default function ExportPage() {
   }
 
   return (
-    <Page title="Export your data" actions={<Link to="/account">Back to account</Link>}>
+    <Page title={t("account.export_your_data")} actions={<Link to="/account">{t("account.back_to_account")}</Link>}>
       {error ? <Alert>{error}</Alert> : null}
       <section className="card">
-        <h2>Readable export</h2>
-        <p>Your profiles and records, decrypted in this browser, as a JSON file. Anyone who gets this file can read it: keep it safe.</p>
+        <h2>{t("account.readable_export")}</h2>
+        <p>{t("account.your_profiles_and_records_decrypted_in")}</p>
         <Button variant="primary" busy={busy === "plain"} onClick={() => void run("plain")}>
-          Download decrypted export
+          {t("account.download_decrypted_export")}
         </Button>
       </section>
       <section className="card">
-        <h2>Encrypted backup</h2>
-        <p>Everything the server holds for you, still encrypted. Useful as a backup; it can only be read with your password or recovery phrase.</p>
+        <h2>{t("account.encrypted_backup")}</h2>
+        <p>{t("account.everything_the_server_holds_for_you")}</p>
         <Button busy={busy === "raw"} onClick={() => void run("raw")}>
-          Download encrypted export
+          {t("account.download_encrypted_export")}
         </Button>
       </section>
     </Page>

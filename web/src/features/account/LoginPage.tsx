@@ -7,6 +7,7 @@ import { ApiError } from "../../api/client";
 import { login } from "../../session/auth";
 import { loadPrefs, savePrefs } from "../../session/prefs";
 import { Alert, Button, Checkbox, Page, TextField, useFormErrors } from "../../ui";
+import { t, tx } from "../../i18n";
 
 export default function LoginPage() {
   const remembered = loadPrefs().rememberedEmail;
@@ -24,7 +25,7 @@ export default function LoginPage() {
     event.preventDefault();
     clear();
     if (!email.trim() || !password) {
-      setErrors({ fields: { ...(email.trim() ? {} : { email: "Enter your email address." }), ...(password ? {} : { password: "Enter your password." }) }, form: undefined });
+      setErrors({ fields: { ...(email.trim() ? {} : { email: t("account.enter_your_email_address") }), ...(password ? {} : { password: t("account.enter_your_password") }) }, form: undefined });
       return;
     }
     setBusy(true);
@@ -35,7 +36,7 @@ export default function LoginPage() {
       void navigate(returnPath(location.state), { replace: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
-        setErrors({ fields: {}, form: "The email or password is not right." });
+        setErrors({ fields: {}, form: t("account.the_email_or_password_is_not") });
       } else {
         fromError(error);
       }
@@ -45,19 +46,19 @@ export default function LoginPage() {
   }
 
   return (
-    <Page title="Log in" narrow>
-      {params.get("expired") ? <Alert tone="info">Your session ended. Please log in again.</Alert> : null}
+    <Page title={t("account.log_in")} narrow>
+      {params.get("expired") ? <Alert tone="info">{t("account.your_session_ended_please_log_in")}</Alert> : null}
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       <form onSubmit={(e) => void submit(e)} noValidate className="form">
-        <TextField label="Email" type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} required />
-        <TextField label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} required />
-        <Checkbox label="Remember my email on this device" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+        <TextField label={t("account.email")} type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} required />
+        <TextField label={t("account.password")} type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} required />
+        <Checkbox label={t("account.remember_my_email_on_this_device")} checked={remember} onChange={(e) => setRemember(e.target.checked)} />
         <Button type="submit" variant="primary" busy={busy}>
-          {busy ? "Unlocking…" : "Log in"}
+          {busy ? t("account.unlocking") : t("account.log_in")}
         </Button>
       </form>
       <p className="aside">
-        New here? <Link to="/register">Create an account</Link>. Forgot your password? <Link to="/recover">Use your recovery phrase</Link>.
+        {tx("account.login_help", { register: <Link to="/register">{t("account.create_an_account")}</Link>, recover: <Link to="/recover">{t("account.use_your_recovery_phrase")}</Link> })}
       </p>
     </Page>
   );

@@ -6,6 +6,7 @@ import { useSession } from "../../session/hooks";
 import { Alert, Button, Page, TextArea, TextField, useFormErrors } from "../../ui";
 import { checkNewPassword } from "./passwords";
 import { RecoveryPhrase } from "./RecoveryPhrase";
+import { t } from "../../i18n";
 
 export default function RecoverPage() {
   const session = useSession();
@@ -20,8 +21,8 @@ export default function RecoverPage() {
 
   if (newPhrase) {
     return (
-      <Page title="Your new recovery phrase" narrow>
-        <Alert tone="success">Your password is reset. The phrase you used is spent; here is its replacement.</Alert>
+      <Page title={t("account.your_new_recovery_phrase")} narrow>
+        <Alert tone="success">{t("account.your_password_is_reset_the_phrase")}</Alert>
         <RecoveryPhrase phrase={newPhrase} email={email.trim()} onConfirmed={() => void navigate("/", { replace: true })} />
       </Page>
     );
@@ -32,10 +33,10 @@ export default function RecoverPage() {
     event.preventDefault();
     clear();
     const problems: Record<string, string> = { ...checkNewPassword(password, confirm) };
-    if (!email.trim()) problems.email = "Enter the email of the account.";
-    if (!phrase.trim()) problems.phrase = "Enter your recovery phrase.";
+    if (!email.trim()) problems.email = t("account.enter_the_email_of_the_account");
+    if (!phrase.trim()) problems.phrase = t("account.enter_your_recovery_phrase");
     if (Object.keys(problems).length) {
-      setErrors({ fields: problems, form: "Please correct the fields marked below." });
+      setErrors({ fields: problems, form: t("account.please_correct_the_fields_marked_below") });
       return;
     }
     setBusy(true);
@@ -53,20 +54,20 @@ export default function RecoverPage() {
   }
 
   return (
-    <Page title="Recover your account" narrow>
-      <p>With the recovery phrase you saved when you created the account, you can choose a new password. Your records stay as they are.</p>
+    <Page title={t("account.recover_your_account")} narrow>
+      <p>{t("account.with_the_recovery_phrase_you_saved")}</p>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
-        <TextField label="Email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} />
-        <TextArea label="Recovery phrase" hint="Eight groups of four characters; spaces, dashes and case do not matter." rows={2} spellCheck={false} autoComplete="off" value={phrase} onChange={(e) => setPhrase(e.target.value)} error={errors.fields.phrase} />
-        <TextField label="New password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} />
-        <TextField label="Repeat the new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirm} />
+        <TextField label={t("account.email")} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} />
+        <TextArea label={t("account.recovery_phrase")} hint={t("account.eight_groups_of_four_characters_spaces")} rows={2} spellCheck={false} autoComplete="off" value={phrase} onChange={(e) => setPhrase(e.target.value)} error={errors.fields.phrase} />
+        <TextField label={t("account.new_password")} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} />
+        <TextField label={t("account.repeat_the_new_password")} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirm} />
         <Button type="submit" variant="primary" busy={busy}>
-          {busy ? "Recovering…" : "Reset password"}
+          {busy ? t("account.recovering") : t("account.reset_password")}
         </Button>
       </form>
       <p className="aside">
-        Remembered it? <Link to="/login">Log in</Link>.
+        {t("account.remembered_it")} <Link to="/login">{t("account.log_in")}</Link>.
       </p>
     </Page>
   );

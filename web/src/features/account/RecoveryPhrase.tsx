@@ -5,6 +5,7 @@
 import { type SyntheticEvent, useState } from "react";
 import { normalizeRecoveryPhrase } from "../../crypto";
 import { Alert, Button, Checkbox, TextField, copySecret, downloadText, showToast } from "../../ui";
+import { t } from "../../i18n";
 
 export function RecoveryPhrase({ phrase, email, onConfirmed }: { phrase: string; email: string; onConfirmed: () => void }) {
   const [typed, setTyped] = useState("");
@@ -20,11 +21,11 @@ export function RecoveryPhrase({ phrase, email, onConfirmed }: { phrase: string;
       const given = typed.trim().toUpperCase();
       if (given !== lastGroup && (await normalizeRecoveryPhrase(typed)) !== phrase) throw new Error("mismatch");
     } catch {
-      setError(`That is not the last group of your phrase. It is the group after "${groups[groups.length - 2] ?? ""}".`);
+      setError(t("account.that_is_not_the_last_group", { v0: groups[groups.length - 2] ?? "" }));
       return;
     }
     if (!stored) {
-      setError("Tick the box once the phrase is stored somewhere safe.");
+      setError(t("account.tick_the_box_once_the_phrase"));
       return;
     }
     onConfirmed();
@@ -32,11 +33,11 @@ export function RecoveryPhrase({ phrase, email, onConfirmed }: { phrase: string;
 
   return (
     <section className="recovery" aria-labelledby="recovery-title">
-      <h2 id="recovery-title">Your recovery phrase</h2>
+      <h2 id="recovery-title">{t("account.your_recovery_phrase")}</h2>
       <Alert tone="warning">
-        This is the only way back into your records if you forget your password. Nobody, not even the server&apos;s operator, can reset it for you. It is shown only now.
+        {t("account.this_is_the_only_way_back")}
       </Alert>
-      <p className="phrase" aria-label="Recovery phrase">
+      <p className="phrase" aria-label={t("account.recovery_phrase")}>
         {groups.map((g, i) => (
           <span key={i} className="phrase-group">
             {g}
@@ -47,12 +48,12 @@ export function RecoveryPhrase({ phrase, email, onConfirmed }: { phrase: string;
         <Button
           onClick={() => {
             void copySecret(phrase).then(
-              () => showToast("Copied. The clipboard is cleared in one minute.", { tone: "success" }),
-              () => showToast("Copying is not allowed here; write the phrase down instead.", { tone: "error" }),
+              () => showToast(t("account.copied_the_clipboard_is_cleared_in"), { tone: "success" }),
+              () => showToast(t("account.copying_is_not_allowed_here_write"), { tone: "error" }),
             );
           }}
         >
-          Copy
+          {t("account.copy")}
         </Button>
         <Button
           onClick={() =>
@@ -62,22 +63,22 @@ export function RecoveryPhrase({ phrase, email, onConfirmed }: { phrase: string;
             )
           }
         >
-          Download
+          {t("account.download")}
         </Button>
-        <Button onClick={() => window.print()}>Print</Button>
+        <Button onClick={() => window.print()}>{t("account.print")}</Button>
       </div>
       <form onSubmit={(e) => void confirm(e)} className="form" noValidate>
         <TextField
-          label="Type the last group of your phrase to confirm you have it"
+          label={t("account.type_the_last_group_of_your")}
           value={typed}
           onChange={(e) => setTyped(e.target.value)}
           autoComplete="off"
           spellCheck={false}
           error={error}
         />
-        <Checkbox label="I have stored my recovery phrase somewhere safe" checked={stored} onChange={(e) => setStored(e.target.checked)} />
+        <Checkbox label={t("account.i_have_stored_my_recovery_phrase")} checked={stored} onChange={(e) => setStored(e.target.checked)} />
         <Button type="submit" variant="primary">
-          Continue
+          {t("account.continue")}
         </Button>
       </form>
     </section>

@@ -7,6 +7,7 @@ import { useSession } from "../../session/hooks";
 import { Alert, Button, Page, TextField, useFormErrors } from "../../ui";
 import { checkNewPassword } from "./passwords";
 import { RecoveryPhrase } from "./RecoveryPhrase";
+import { t } from "../../i18n";
 
 export default function RegisterPage() {
   const [email, setEmail] = useState("");
@@ -23,9 +24,9 @@ export default function RegisterPage() {
     event.preventDefault();
     clear();
     const problems: Record<string, string> = { ...checkNewPassword(password, confirm) };
-    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) problems.email = "Enter an email address such as name@example.org.";
+    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) problems.email = t("account.enter_an_email_address_such_as");
     if (Object.keys(problems).length) {
-      setErrors({ fields: problems, form: "Please correct the fields marked below." });
+      setErrors({ fields: problems, form: t("account.please_correct_the_fields_marked_below") });
       return;
     }
     setBusy(true);
@@ -43,7 +44,7 @@ export default function RegisterPage() {
 
   if (phrase) {
     return (
-      <Page title="Save your recovery phrase" narrow>
+      <Page title={t("account.save_your_recovery_phrase")} narrow>
         <RecoveryPhrase phrase={phrase} email={email.trim()} onConfirmed={() => void navigate("/", { replace: true })} />
       </Page>
     );
@@ -52,29 +53,29 @@ export default function RegisterPage() {
   if (session.status !== "anonymous" && !busy) return <Navigate to="/" replace />;
 
   return (
-    <Page title="Create your account" narrow>
-      <p>Your records are encrypted in this browser with keys made from your password. The server never sees them.</p>
+    <Page title={t("account.create_your_account")} narrow>
+      <p>{t("account.your_records_are_encrypted_in_this")}</p>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       <form onSubmit={(e) => void submit(e)} noValidate className="form">
-        <TextField label="Email" type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} required />
+        <TextField label={t("account.email")} type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} required />
         <TextField
-          label="Password"
+          label={t("account.password")}
           type="password"
           name="new-password"
           autoComplete="new-password"
-          hint="At least 10 characters. It cannot be reset without your recovery phrase."
+          hint={t("account.at_least_10_characters_it_cannot")}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={errors.fields.password}
           required
         />
-        <TextField label="Repeat the password" type="password" name="confirm-password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirm} required />
+        <TextField label={t("account.repeat_the_password")} type="password" name="confirm-password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirm} required />
         <Button type="submit" variant="primary" busy={busy}>
-          {busy ? "Creating your keys…" : "Create account"}
+          {busy ? t("account.creating_your_keys") : t("account.create_account")}
         </Button>
       </form>
       <p className="aside">
-        Already have an account? <Link to="/login">Log in</Link>.
+        {t("account.already_have_an_account")} <Link to="/login">{t("account.log_in")}</Link>.
       </p>
     </Page>
   );

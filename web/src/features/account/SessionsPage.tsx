@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { type Schemas, api, errorMessage, ok } from "../../api/client";
 import { Alert, Button, Loading, Page, showToast } from "../../ui";
 import { formatDateTime } from "../../i18n/format";
+import { t } from "../../i18n";
 
 type Session = Schemas["SessionRead"];
 
@@ -38,7 +39,7 @@ export default function SessionsPage() {
     setBusy(session.id);
     try {
       await ok(api.DELETE("/api/v1/auth/sessions/{session_id}", { params: { path: { session_id: session.id } } }));
-      showToast(`Signed out ${session.device_name ?? "that device"}.`, { tone: "success" });
+      showToast(t("account.signed_out_v0", { v0: session.device_name ?? "that device" }), { tone: "success" });
       await load();
     } catch (e) {
       showToast(errorMessage(e), { tone: "error" });
@@ -49,20 +50,20 @@ export default function SessionsPage() {
 
   const others = sessions?.filter((s) => !s.current) ?? [];
   return (
-    <Page title="Sessions and devices" actions={<Link to="/account">Back to account</Link>}>
+    <Page title={t("account.sessions_and_devices")} actions={<Link to="/account">{t("account.back_to_account")}</Link>}>
       {error ? <Alert>{error}</Alert> : null}
       {!sessions && !error ? <Loading /> : null}
       {sessions ? (
         <div className="table-wrap">
           <table className="table">
-            <caption>Devices logged in to your account</caption>
+            <caption>{t("account.devices_logged_in_to_your_account")}</caption>
             <thead>
               <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last active</th>
+                <th scope="col">{t("account.device")}</th>
+                <th scope="col">{t("account.signed_in")}</th>
+                <th scope="col">{t("account.last_active")}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t("account.actions")}</span>
                 </th>
               </tr>
             </thead>
@@ -70,14 +71,14 @@ export default function SessionsPage() {
               {sessions.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.device_name ?? "Unnamed device"} {s.current ? <span className="badge">This device</span> : null}
+                    {s.device_name ?? t("account.unnamed_device")} {s.current ? <span className="badge">{t("account.this_device")}</span> : null}
                   </td>
                   <td>{formatDateTime(s.created_at)}</td>
                   <td>{formatDateTime(s.last_used_at)}</td>
                   <td>
                     {s.current ? null : (
-                      <Button variant="danger" busy={busy === s.id} onClick={() => void revoke(s)} aria-label={`Sign out ${s.device_name ?? "unnamed device"}`}>
-                        Sign out
+                      <Button variant="danger" busy={busy === s.id} onClick={() => void revoke(s)} aria-label={t("account.sign_out_v0", { v0: s.device_name ?? "unnamed device" })}>
+                        {t("account.sign_out")}
                       </Button>
                     )}
                   </td>
@@ -96,7 +97,7 @@ export default function SessionsPage() {
             })();
           }}
         >
-          Sign out all other devices
+          {t("account.sign_out_all_other_devices")}
         </Button>
       ) : null}
     </Page>

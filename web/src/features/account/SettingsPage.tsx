@@ -5,6 +5,7 @@ import { loadPrefs, savePrefs } from "../../session/prefs";
 import { type Settings, type Units, loadSettings, saveSettings } from "../../session/settings";
 import { errorMessage } from "../../api/client";
 import { Alert, Button, Loading, Page, SelectField, showToast, useFormErrors } from "../../ui";
+import { t } from "../../i18n";
 import { OfflineCopySettings } from "../records/OfflineCopySettings";
 
 const LANGUAGES = [
@@ -18,7 +19,7 @@ const LANGUAGES = [
   { value: "pt", label: "Português" },
 ];
 
-const IDLE = [1, 5, 15, 30, 60, 240, 0].map((m) => ({ value: String(m), label: m === 0 ? "Never" : m < 60 ? `After ${m} minute${m === 1 ? "" : "s"}` : `After ${m / 60} hour${m === 60 ? "" : "s"}` }));
+const IDLE = (): { value: string; label: string }[] => [1, 5, 15, 30, 60, 240, 0].map((m) => ({ value: String(m), label: m === 0 ? t("account.never") : m < 60 ? t("account.after_minutes", { count: m }) : t("account.after_hours", { count: m / 60 }) }));
 
 function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
@@ -43,12 +44,12 @@ export default function SettingsPage() {
   }, [keys]);
   if (error) {
     return (
-      <Page title="Settings" narrow>
+      <Page title={t("account.settings")} narrow>
         <Alert>{error}</Alert>
       </Page>
     );
   }
-  if (!settings) return <Loading label="Loading your settings…" />;
+  if (!settings) return <Loading label={t("account.loading_your_settings")} />;
   return <SettingsForm settings={settings} />;
 }
 
@@ -70,7 +71,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     try {
       savePrefs({ idleLockMinutes: Number(idle) });
       await saveSettings(keys, { language, timezone, units });
-      showToast("Settings saved.", { tone: "success" });
+      showToast(t("account.settings_saved"), { tone: "success" });
     } catch (error) {
       fromError(error);
     } finally {
@@ -79,15 +80,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
   }
 
   return (
-    <Page title="Settings" narrow>
+    <Page title={t("account.settings")} narrow>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
         <fieldset>
-          <legend>Language and region</legend>
-          <SelectField label="Language for dates and numbers" options={LANGUAGES.some((l) => l.value === language) ? LANGUAGES : [...LANGUAGES, { value: language, label: language }]} value={language} onChange={(e) => setLanguage(e.target.value)} error={errors.fields.language} />
+          <legend>{t("account.language_and_region")}</legend>
+          <SelectField label={t("account.language")} hint={t("account.language_hint")} options={LANGUAGES.some((l) => l.value === language) ? LANGUAGES : [...LANGUAGES, { value: language, label: language }]} value={language} onChange={(e) => setLanguage(e.target.value)} error={errors.fields.language} />
           <SelectField
-            label="Time zone"
-            hint={browserZone && browserZone !== timezone ? `This device is in ${browserZone}.` : undefined}
+            label={t("account.time_zone")}
+            hint={browserZone && browserZone !== timezone ? t("account.this_device_is_in_browserzone", { browserZone: browserZone }) : undefined}
             options={zones}
             value={timezone}
             onChange={(e) => setTimezone(e.target.value)}
@@ -95,17 +96,17 @@ function SettingsForm({ settings }: { settings: Settings }) {
           />
         </fieldset>
         <fieldset>
-          <legend>Units</legend>
-          <SelectField label="Weight" options={[{ value: "kg", label: "Kilograms (kg)" }, { value: "[lb_av]", label: "Pounds (lb)" }]} value={units.weight} onChange={(e) => setUnits({ ...units, weight: e.target.value as Units["weight"] })} />
-          <SelectField label="Blood glucose" options={[{ value: "mmol/L", label: "mmol/L" }, { value: "mg/dL", label: "mg/dL" }]} value={units.glucose} onChange={(e) => setUnits({ ...units, glucose: e.target.value as Units["glucose"] })} />
-          <SelectField label="Temperature" options={[{ value: "Cel", label: "Celsius (°C)" }, { value: "[degF]", label: "Fahrenheit (°F)" }]} value={units.temperature} onChange={(e) => setUnits({ ...units, temperature: e.target.value as Units["temperature"] })} />
+          <legend>{t("account.units")}</legend>
+          <SelectField label={t("account.weight")} options={[{ value: "kg", label: t("account.kilograms_kg") }, { value: "[lb_av]", label: t("account.pounds_lb") }]} value={units.weight} onChange={(e) => setUnits({ ...units, weight: e.target.value as Units["weight"] })} />
+          <SelectField label={t("account.blood_glucose")} options={[{ value: "mmol/L", label: "mmol/L" }, { value: "mg/dL", label: "mg/dL" }]} value={units.glucose} onChange={(e) => setUnits({ ...units, glucose: e.target.value as Units["glucose"] })} />
+          <SelectField label={t("account.temperature")} options={[{ value: "Cel", label: t("account.celsius_c") }, { value: "[degF]", label: t("account.fahrenheit_f") }]} value={units.temperature} onChange={(e) => setUnits({ ...units, temperature: e.target.value as Units["temperature"] })} />
         </fieldset>
         <fieldset>
-          <legend>This device</legend>
-          <SelectField label="Lock when idle" hint="Locking forgets the keys in this tab; unlocking needs your password." options={IDLE} value={idle} onChange={(e) => setIdle(e.target.value)} />
+          <legend>{t("account.this_device")}</legend>
+          <SelectField label={t("account.lock_when_idle")} hint={t("account.locking_forgets_the_keys_in_this")} options={IDLE()} value={idle} onChange={(e) => setIdle(e.target.value)} />
         </fieldset>
         <Button type="submit" variant="primary" busy={busy}>
-          Save settings
+          {t("account.save_settings")}
         </Button>
       </form>
       <OfflineCopySettings />

@@ -6,6 +6,7 @@ import { returnPath } from "../../app/guards";
 import { logout, unlock } from "../../session/auth";
 import { useSession } from "../../session/hooks";
 import { Alert, Button, Page, TextField, useFormErrors } from "../../ui";
+import { t, tx } from "../../i18n";
 
 export default function UnlockPage() {
   const session = useSession();
@@ -34,19 +35,19 @@ export default function UnlockPage() {
   }
 
   return (
-    <Page title="Unlock" narrow>
+    <Page title={t("account.unlock")} narrow>
       <p>
-        Your vault is locked. Enter the password of <strong>{session.account.email}</strong> to continue.
+        {tx("account.vault_locked", { email: <strong>{session.account.email}</strong> })}
       </p>
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
-        <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />
+        <TextField label={t("account.password")} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />
         <div className="row">
           <Button type="submit" variant="primary" busy={busy}>
-            {busy ? "Unlocking…" : "Unlock"}
+            {busy ? t("account.unlocking") : t("account.unlock")}
           </Button>
           <Button variant="quiet" onClick={() => void logout().then(() => navigate("/login"))}>
-            Log out instead
+            {t("account.log_out_instead")}
           </Button>
         </div>
       </form>

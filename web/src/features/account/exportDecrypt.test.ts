@@ -32,9 +32,10 @@ describe("decrypted export", () => {
     expect(out.account).toEqual({ user_id: keys.userId, email: "a@example.org" });
     expect(out.profiles).toHaveLength(1);
     expect(out.profiles[0]?.metadata).toEqual({ name: "Ada" });
+    expect(out.profiles[0]?.family).toBeNull();
     expect(out.profiles[0]?.records.map((r) => r.data)).toEqual([{ name: "Ramipril" }, { text: "later" }]);
     expect(out.skipped).toEqual([
-      { id: familyProfile.id, reason: "family profile: exported by the family's owner" },
+      { id: familyProfile.id, reason: "family profile: the family's key is not open here" },
       { id: tampered.id, reason: "record could not be decrypted" },
     ]);
   });

@@ -26,6 +26,7 @@ import type { EmergencyContact, EmergencySummary } from "../share-viewer/content
 import { EmergencyFacts } from "../share-viewer/SharedSummary";
 import "../links/links.css";
 import "./emergency.css";
+import { t } from "../../i18n";
 
 const BLOOD_TYPES = ["", "A+", "A−", "B+", "B−", "AB+", "AB−", "O+", "O−", "unknown"];
 const lines = (text: string): string[] => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
@@ -56,39 +57,39 @@ function CardOpenings({ card }: { card: LinkSummary }): ReactNode {
     );
   }, [keys, card.id]);
   if (error) return <Alert>{error}</Alert>;
-  if (accesses === null) return <Loading label="Loading who opened the card…" />;
+  if (accesses === null) return <Loading label={t("emergency.loading_who_opened_the_card")} />;
   return (
     <section aria-labelledby="openings-title">
-      <h2 id="openings-title">Openings</h2>
+      <h2 id="openings-title">{t("emergency.openings")}</h2>
       {accesses.length === 0 ? (
-        <p>Nobody has opened this card yet. Each opening appears here and in your security events at once.</p>
+        <p>{t("emergency.nobody_has_opened_this_card_yet")}</p>
       ) : (
         <>
-          <Alert tone="warning" title={`Your emergency card was opened ${accesses.length} time${accesses.length === 1 ? "" : "s"}`}>
-            <p>Last {formatDateTime(accesses[0]?.at ?? card.lastAccessedAt ?? "")}. If this was not an emergency, update the card to make the old QR code stop working.</p>
+          <Alert tone="warning" title={t("emergency.card_opened_count", { count: accesses.length })}>
+            <p>{t("emergency.last")} {formatDateTime(accesses[0]?.at ?? card.lastAccessedAt ?? "")}{t("emergency.if_this_was_not_an_emergency")}</p>
           </Alert>
-          <AccessTable accesses={accesses} caption="Openings of this card, newest first" />
+          <AccessTable accesses={accesses} caption={t("emergency.openings_of_this_card_newest_first")} />
         </>
       )}
-      {events.length > 0 ? <p className="aside">Security events: {events.length} emergency-card opening{events.length === 1 ? "" : "s"} recorded for your account.</p> : null}
+      {events.length > 0 ? <p className="aside">{t("emergency.security_events")} {events.length} {t("emergency.emergency_card_opening")}{events.length === 1 ? "" : "s"} {t("emergency.recorded_for_your_account")}</p> : null}
     </section>
   );
 }
 
 function WalletCard({ card, name }: { card: LinkSummary; name: string }): ReactNode {
   const url = ownerLinkUrl(window.location.origin, card);
-  if (url === null) return <Alert tone="warning">This card was made on another device: its QR code is not stored here. Update the card to print it.</Alert>;
+  if (url === null) return <Alert tone="warning">{t("emergency.this_card_was_made_on_another")}</Alert>;
   const summary = card.label?.emergency;
   return (
-    <div className="wallet-card" aria-label="Wallet card">
+    <div className="wallet-card" aria-label={t("emergency.wallet_card")}>
       <div className="wallet-text">
-        <p className="wallet-title">Emergency medical information</p>
+        <p className="wallet-title">{t("emergency.emergency_medical_information")}</p>
         <p className="wallet-name">{name}</p>
-        {summary?.blood_type ? <p>Blood type: {summary.blood_type}</p> : null}
-        {summary && summary.allergies.length > 0 ? <p>Allergies: {summary.allergies.join(", ")}</p> : null}
-        <p className="wallet-hint">Scan the code for medications, conditions and contacts. Valid until {formatDate(card.expiresAt)}.</p>
+        {summary?.blood_type ? <p>{t("emergency.blood_type")} {summary.blood_type}</p> : null}
+        {summary && summary.allergies.length > 0 ? <p>{t("emergency.allergies")} {summary.allergies.join(", ")}</p> : null}
+        <p className="wallet-hint">{t("emergency.scan_the_code_for_medications_conditions")} {formatDate(card.expiresAt)}.</p>
       </div>
-      <Qr text={url} label={`QR code of ${name}'s emergency card`} size={150} />
+      <Qr text={url} label={t("emergency.qr_code_of_name_s_emergency", { name: name })} size={150} />
     </div>
   );
 }
@@ -173,7 +174,7 @@ function EmergencyView(): ReactNode {
         maxDays,
         maxAccessCount: null,
         password: null,
-        label: { note: "Emergency card", profileId: profile.id, profileName: profile.name, records: null, emergency: summary },
+        label: { note: t("emergency.emergency_card"), profileId: profile.id, profileName: profile.name, records: null, emergency: summary },
       });
       // The new card replaces the old one: the old QR code stops working now.
       if (card) await revokeLink(authHttp, card.id);
@@ -200,21 +201,20 @@ function EmergencyView(): ReactNode {
     }
   }
 
-  if (links === null && !error) return <Loading label="Loading your emergency cards…" />;
+  if (links === null && !error) return <Loading label={t("emergency.loading_your_emergency_cards")} />;
   return (
-    <Page title="Emergency card" actions={card && !editing ? <Button onClick={() => window.print()}>Print the card</Button> : null}>
+    <Page title={t("emergency.emergency_card")} actions={card && !editing ? <Button onClick={() => window.print()}>{t("emergency.print_the_card")}</Button> : null}>
       <p className="aside no-print">
-        A card for your wallet: whoever scans its QR code (a paramedic, for example) sees your emergency information without an
-        account. Every opening is recorded and shown to you at once.
+        {t("emergency.a_card_for_your_wallet_whoever")}
       </p>
       {error ? <Alert>{error}</Alert> : null}
       {profiles.length === 0 ? (
-        <EmptyState title="No profile of yours yet">
-          <p>Create a profile first; then prepare its emergency card here.</p>
+        <EmptyState title={t("emergency.no_profile_of_yours_yet")}>
+          <p>{t("emergency.create_a_profile_first_then_prepare")}</p>
         </EmptyState>
       ) : (
         <div className="no-print">
-          <SelectField label="Whose card" value={chosenId} onChange={(e) => { setProfileId(e.target.value); setEditing(false); }} options={profiles.map((p) => ({ value: p.id, label: p.name }))} />
+          <SelectField label={t("emergency.whose_card")} value={chosenId} onChange={(e) => { setProfileId(e.target.value); setEditing(false); }} options={profiles.map((p) => ({ value: p.id, label: p.name }))} />
         </div>
       )}
       {profile && card && !editing ? (
@@ -224,14 +224,14 @@ function EmergencyView(): ReactNode {
             <CardLink card={card} />
             {saved ? <EmergencyFacts summary={saved} /> : null}
             <p>
-              Valid until {formatDate(card.expiresAt)}. Opened {card.accessCount} time{card.accessCount === 1 ? "" : "s"}.
+              {t("emergency.valid_until")} {formatDate(card.expiresAt)}{t("emergency.opened_count", { count: card.accessCount })}
             </p>
             <div className="form-actions">
               <Button variant="primary" onClick={startEditing}>
-                Update the card
+                {t("emergency.update_the_card")}
               </Button>
               <Button variant="danger" onClick={() => setRevoking(true)}>
-                Revoke the card
+                {t("emergency.revoke_the_card")}
               </Button>
             </div>
             <CardOpenings card={card} />
@@ -240,55 +240,55 @@ function EmergencyView(): ReactNode {
       ) : null}
       {profile && !card && !editing ? (
         <div className="no-print">
-          <EmptyState title={`No emergency card for ${profile.name}`} action={<Button variant="primary" onClick={startEditing}>Prepare the emergency card</Button>}>
-            <p>It takes a minute: blood type, allergies, medications, conditions and whom to call.</p>
+          <EmptyState title={t("emergency.no_emergency_card_for_name", { name: profile.name })} action={<Button variant="primary" onClick={startEditing}>{t("emergency.prepare_the_emergency_card")}</Button>}>
+            <p>{t("emergency.it_takes_a_minute_blood_type")}</p>
           </EmptyState>
         </div>
       ) : null}
       {profile && editing ? (
         <form className="form no-print" noValidate onSubmit={(e) => void save(e)} aria-labelledby="card-form-title">
-          <h2 id="card-form-title">Emergency information for {profile.name}</h2>
-          <SelectField label="Blood type" value={bloodType} onChange={(e) => setBloodType(e.target.value)} options={BLOOD_TYPES.map((b) => ({ value: b, label: b === "" ? "Not given" : b === "unknown" ? "Unknown" : b }))} />
-          <TextArea label="Allergies (one per line)" rows={3} value={allergies} onChange={(e) => setAllergies(e.target.value)} />
-          <TextArea label="Current medications (one per line)" rows={3} value={medications} onChange={(e) => setMedications(e.target.value)} />
-          <Button onClick={fillMedications}>Fill in from the medication records</Button>
-          <TextArea label="Conditions (one per line)" rows={3} value={conditions} onChange={(e) => setConditions(e.target.value)} />
+          <h2 id="card-form-title">{t("emergency.emergency_information_for")} {profile.name}</h2>
+          <SelectField label={t("emergency.blood_type_2")} value={bloodType} onChange={(e) => setBloodType(e.target.value)} options={BLOOD_TYPES.map((b) => ({ value: b, label: b === "" ? t("emergency.not_given") : b === "unknown" ? t("emergency.unknown") : b }))} />
+          <TextArea label={t("emergency.allergies_one_per_line")} rows={3} value={allergies} onChange={(e) => setAllergies(e.target.value)} />
+          <TextArea label={t("emergency.current_medications_one_per_line")} rows={3} value={medications} onChange={(e) => setMedications(e.target.value)} />
+          <Button onClick={fillMedications}>{t("emergency.fill_in_from_the_medication_records")}</Button>
+          <TextArea label={t("emergency.conditions_one_per_line")} rows={3} value={conditions} onChange={(e) => setConditions(e.target.value)} />
           <fieldset>
-            <legend>Emergency contacts</legend>
+            <legend>{t("emergency.emergency_contacts")}</legend>
             {contacts.map((c, i) => (
               <div className="field-row" key={i}>
-                <TextField label={`Contact ${i + 1}: name`} value={c.name} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
-                <TextField label={`Contact ${i + 1}: relation`} value={c.relation} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, relation: e.target.value } : x)))} />
-                <TextField label={`Contact ${i + 1}: phone`} type="tel" value={c.phone} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, phone: e.target.value } : x)))} />
+                <TextField label={t("emergency.contact_v0_name", { v0: i + 1 })} value={c.name} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
+                <TextField label={t("emergency.contact_v0_relation", { v0: i + 1 })} value={c.relation} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, relation: e.target.value } : x)))} />
+                <TextField label={t("emergency.contact_v0_phone", { v0: i + 1 })} type="tel" value={c.phone} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, phone: e.target.value } : x)))} />
               </div>
             ))}
-            {contacts.length < 4 ? <Button onClick={() => setContacts([...contacts, { name: "", relation: "", phone: "" }])}>Add a contact</Button> : null}
+            {contacts.length < 4 ? <Button onClick={() => setContacts([...contacts, { name: "", relation: "", phone: "" }])}>{t("emergency.add_a_contact")}</Button> : null}
           </fieldset>
-          <TextArea label="Note for responders" rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
-          <TextField label="Valid until" type="date" min={formatIsoDay(now)} max={latest} value={expiry} onChange={(e) => setExpiry(e.target.value)} hint={`At most ${maxDays} days ahead (this server's limit for emergency cards).`} />
-          <p className="aside">{card ? "Saving makes a new card: the old QR code stops working." : "The card has no password and no limit on openings, so it works when you cannot help."}</p>
+          <TextArea label={t("emergency.note_for_responders")} rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+          <TextField label={t("emergency.valid_until")} type="date" min={formatIsoDay(now)} max={latest} value={expiry} onChange={(e) => setExpiry(e.target.value)} hint={t("emergency.at_most_maxdays_days_ahead_this", { maxDays: maxDays })} />
+          <p className="aside">{card ? t("emergency.saving_makes_a_new_card_the") : t("emergency.the_card_has_no_password_and")}</p>
           <div className="form-actions">
             <Button type="submit" variant="primary" busy={busy}>
-              Save the card
+              {t("emergency.save_the_card")}
             </Button>
-            <Button onClick={() => setEditing(false)}>Cancel</Button>
+            <Button onClick={() => setEditing(false)}>{t("emergency.cancel")}</Button>
           </div>
         </form>
       ) : null}
       <Dialog
         open={revoking}
-        title="Revoke the emergency card?"
+        title={t("emergency.revoke_the_emergency_card")}
         onClose={() => setRevoking(false)}
         actions={
           <>
             <Button variant="danger" busy={busy} onClick={() => void revoke()}>
-              Revoke
+              {t("emergency.revoke")}
             </Button>
-            <Button onClick={() => setRevoking(false)}>Keep it</Button>
+            <Button onClick={() => setRevoking(false)}>{t("emergency.keep_it")}</Button>
           </>
         }
       >
-        <p>The QR code on the printed card stops working at once. Throw the printed card away.</p>
+        <p>{t("emergency.the_qr_code_on_the_printed")}</p>
       </Dialog>
     </Page>
   );

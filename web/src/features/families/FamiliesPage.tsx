@@ -26,8 +26,9 @@ import {
 import { KeyChangedWarning, TrustBadge, useTrustState } from "./TrustBadge";
 import { trustStoreFor } from "./trust";
 import "./families.css";
+import { t } from "../../i18n";
 
-const ROLE: Record<string, string> = { owner: "Owner", caregiver: "Caregiver", viewer: "Viewer" };
+const ROLE: Record<string, string> = { get owner() { return t("families.owner"); }, get caregiver() { return t("families.caregiver"); }, get viewer() { return t("families.viewer"); } };
 
 function InvitationCard({ invitation, onDone }: { invitation: Invitation; onDone: () => void }): ReactNode {
   const { keys } = useUnlocked();
@@ -38,7 +39,7 @@ function InvitationCard({ invitation, onDone }: { invitation: Invitation; onDone
   const [verifying, setVerifying] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const who = invitation.inviter_email ?? "the family's owner";
+  const who = invitation.inviter_email ?? t("families.the_family_s_owner");
   async function run(action: () => Promise<void>): Promise<void> {
     setBusy(true);
     setError(null);
@@ -53,30 +54,30 @@ function InvitationCard({ invitation, onDone }: { invitation: Invitation; onDone
   }
   const pinned = state?.state === "pinned";
   return (
-    <li className="card" aria-label={`Invitation from ${who}`}>
+    <li className="card" aria-label={t("families.invitation_from_who", { who: who })}>
       <p>
-        <strong>{who}</strong> invites you to a family as <strong>{ROLE[invitation.role] ?? invitation.role}</strong>. Until{" "}
+        <strong>{who}</strong> {t("families.invites_you_to_a_family_as")} <strong>{ROLE[invitation.role] ?? invitation.role}</strong>{t("families.until")}{" "}
         {formatDate(invitation.expires_at)}.
       </p>
       <p>
-        Owner: <TrustBadge state={state} />
+        {t("families.owner_2")} <TrustBadge state={state} />
       </p>
       {state?.state === "changed" ? <KeyChangedWarning name={who} /> : null}
       {error ? <Alert>{error}</Alert> : null}
-      {!pinned ? <p className="aside">Before you join, compare safety numbers with {who}: it proves the invitation really comes from them.</p> : null}
+      {!pinned ? <p className="aside">{t("families.before_you_join_compare_safety_numbers")} {who}{t("families.it_proves_the_invitation_really_comes")}</p> : null}
       <div className="form-actions">
         {!pinned && owner ? (
           <Button variant="primary" onClick={() => setVerifying(true)}>
-            Verify {who}
+            {t("families.verify")} {who}
           </Button>
         ) : null}
         {pinned ? (
           <Button variant="primary" busy={busy} onClick={() => void run(() => acceptInvitation(authHttp, trust, invitation))}>
-            Accept
+            {t("families.accept")}
           </Button>
         ) : null}
         <Button busy={busy} onClick={() => void run(() => declineInvitation(authHttp, invitation))}>
-          Decline
+          {t("families.decline")}
         </Button>
       </div>
       {owner ? (
@@ -139,7 +140,7 @@ export default function FamiliesPage(): ReactNode {
   async function create(event: SyntheticEvent): Promise<void> {
     event.preventDefault();
     if (name.trim() === "") {
-      setNameError("Give the family a name (only its members can read it).");
+      setNameError(t("families.give_the_family_a_name_only"));
       return;
     }
     setNameError(undefined);
@@ -155,15 +156,14 @@ export default function FamiliesPage(): ReactNode {
   }
 
   return (
-    <Page title="Families">
+    <Page title={t("families.families")}>
       <p className="aside">
-        A family shares profiles (a child’s, a parent’s) between several accounts. Every member is verified with a safety number, so
-        the server can never slip in a key of its own.
+        {t("families.a_family_shares_profiles_a_child")}
       </p>
       {error ? <Alert>{error}</Alert> : null}
       {invitations.length > 0 ? (
         <section aria-labelledby="invitations-title">
-          <h2 id="invitations-title">Invitations for you</h2>
+          <h2 id="invitations-title">{t("families.invitations_for_you")}</h2>
           <ul className="cards">
             {invitations.map((i) => (
               <InvitationCard key={i.id} invitation={i} onDone={reload} />
@@ -172,18 +172,18 @@ export default function FamiliesPage(): ReactNode {
         </section>
       ) : null}
       <section aria-labelledby="families-title">
-        <h2 id="families-title">Your families</h2>
-        {families === null && !error ? <Loading label="Loading your families…" /> : null}
+        <h2 id="families-title">{t("families.your_families")}</h2>
+        {families === null && !error ? <Loading label={t("families.loading_your_families")} /> : null}
         {families !== null && families.length === 0 ? (
-          <EmptyState title="No families yet">
-            <p>Create one below, or accept an invitation.</p>
+          <EmptyState title={t("families.no_families_yet")}>
+            <p>{t("families.create_one_below_or_accept_an")}</p>
           </EmptyState>
         ) : null}
         {families !== null && families.length > 0 ? (
           <ul className="cards">
             {families.map(({ family, name: n, problem }) => (
               <li key={family.id} className="card">
-                <Link to={`/families/${family.id}`}>{n ?? (family.status === "accepted" ? "Family (waiting for the owner to confirm you)" : "Family")}</Link>
+                <Link to={`/families/${family.id}`}>{n ?? (family.status === "accepted" ? t("families.family_waiting_for_the_owner_to") : t("families.family"))}</Link>
                 <span className="aside"> · {ROLE[family.role] ?? family.role}</span>
                 {problem ? <p className="field-error">{problem}</p> : null}
               </li>
@@ -192,11 +192,11 @@ export default function FamiliesPage(): ReactNode {
         ) : null}
       </section>
       <section aria-labelledby="new-family-title">
-        <h2 id="new-family-title">New family</h2>
+        <h2 id="new-family-title">{t("families.new_family")}</h2>
         <form className="form" noValidate onSubmit={(e) => void create(e)}>
-          <TextField label="Family name" value={name} onChange={(e) => setName(e.target.value)} error={nameError} maxLength={100} />
+          <TextField label={t("families.family_name")} value={name} onChange={(e) => setName(e.target.value)} error={nameError} maxLength={100} />
           <Button type="submit" variant="primary" busy={busy}>
-            Create the family
+            {t("families.create_the_family")}
           </Button>
         </form>
       </section>

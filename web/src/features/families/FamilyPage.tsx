@@ -36,14 +36,15 @@ import { KeyChangedWarning, TrustBadge, useTrustState } from "./TrustBadge";
 import type { TrustStore } from "./trust";
 import { KeyChangedError, trustStoreFor } from "./trust";
 import "./families.css";
+import { t } from "../../i18n";
 
-const ROLE: Record<string, string> = { owner: "Owner", caregiver: "Caregiver", viewer: "Viewer" };
+const ROLE: Record<string, string> = { get owner() { return t("families.owner"); }, get caregiver() { return t("families.caregiver"); }, get viewer() { return t("families.viewer"); } };
 const STEP: Record<RotationStep["step"], string> = {
-  keys: "Making a new family key",
-  profiles: "Re-keying the family's profiles",
-  grants: "Signing the new key for each remaining member",
-  sending: "Saving everything at once",
-  done: "Done",
+  get keys() { return t("families.making_a_new_family_key"); },
+  get profiles() { return t("families.re_keying_the_family_s_profiles"); },
+  get grants() { return t("families.signing_the_new_key_for_each"); },
+  get sending() { return t("families.saving_everything_at_once"); },
+  get done() { return t("families.done"); },
 };
 
 interface Loaded {
@@ -60,7 +61,7 @@ function RotationProgress({ step }: { step: RotationStep | null }): ReactNode {
   const index = order.indexOf(step.step);
   return (
     <div className="rotation" role="status" aria-live="polite">
-      <progress max={order.length - 1} value={index} aria-label="Key rotation progress" />
+      <progress max={order.length - 1} value={index} aria-label={t("families.key_rotation_progress")} />
       <p>
         {STEP[step.step]}
         {step.total > 1 && step.step !== "done" ? ` (${step.done + 1} of ${step.total})` : ""}…
@@ -91,7 +92,7 @@ function MemberRow({
   const [error, setError] = useState<string | null>(null);
   const iOwn = loaded.family.owner_id === keys.userId;
   const self = member.user_id === keys.userId;
-  const name = member.email ?? (member.role === "owner" ? "The owner" : `Member ${member.user_id.slice(0, 8)}`);
+  const name = member.email ?? (member.role === "owner" ? t("families.the_owner") : t("families.member_v0", { v0: member.user_id.slice(0, 8) }));
 
   async function run(action: () => Promise<void>): Promise<void> {
     setBusy(true);
@@ -114,7 +115,7 @@ function MemberRow({
       <div className="member-head">
         <strong>{self ? `${name} (you)` : name}</strong>
         <span>{ROLE[member.role] ?? member.role}</span>
-        <span>{member.status === "confirmed" ? "Confirmed" : "Waiting for confirmation"}</span>
+        <span>{member.status === "confirmed" ? t("families.confirmed") : t("families.waiting_for_confirmation")}</span>
         {!self ? <TrustBadge state={state} /> : null}
       </div>
       {state?.state === "changed" ? <KeyChangedWarning name={name} /> : null}
@@ -123,29 +124,29 @@ function MemberRow({
         <div className="form-actions">
           {!verified ? (
             <Button variant={member.status === "accepted" ? "primary" : "secondary"} onClick={() => setVerifying(true)}>
-              {state?.state === "changed" ? "Compare the new safety number" : `Verify ${name}`}
+              {state?.state === "changed" ? t("families.compare_the_new_safety_number") : t("families.verify_name", { name: name })}
             </Button>
           ) : null}
           {iOwn && member.status === "accepted" && pinned && fk ? (
             <Button variant="primary" busy={busy} onClick={() => void run(() => confirmMember(authHttp, keys, trust, fk, member))}>
-              Confirm {name}
+              {t("families.confirm")} {name}
             </Button>
           ) : null}
           {iOwn && member.role !== "owner" && member.status === "confirmed" ? (
             <SelectField
-              label={`Role of ${name}`}
+              label={t("families.role_of_name", { name: name })}
               value={member.role}
               disabled={busy}
               onChange={(e) => void run(() => changeRole(authHttp, loaded.family.id, member.user_id, e.target.value as Role))}
               options={[
-                { value: "caregiver", label: "Caregiver (can add and edit records)" },
-                { value: "viewer", label: "Viewer (can only read)" },
+                { value: "caregiver", label: t("families.caregiver_can_add_and_edit_records") },
+                { value: "viewer", label: t("families.viewer_can_only_read") },
               ]}
             />
           ) : null}
           {iOwn && member.role !== "owner" ? (
             <Button variant="danger" busy={busy} onClick={() => (member.status === "confirmed" ? onRemove(member) : void run(() => dropMembership(authHttp, loaded.family.id, member.user_id)))}>
-              Remove {name}
+              {t("families.remove")} {name}
             </Button>
           ) : null}
         </div>
@@ -194,9 +195,9 @@ function FamilyProfiles({ loaded, canAdd }: { loaded: Loaded; canAdd: boolean })
             const key = await unwrapProfileKey(p.id, p.key_epoch, p.wrapped_key, familyHolder(fk));
             const meta = await decryptProfileMetadata(key, p.encrypted);
             const n = meta.metadata.name;
-            out.push({ id: p.id, name: typeof n === "string" && n !== "" ? n : "Unnamed", type: meta.profile_type });
+            out.push({ id: p.id, name: typeof n === "string" && n !== "" ? n : t("families.unnamed"), type: meta.profile_type });
           } catch {
-            out.push({ id: p.id, name: "Locked profile", type: "other" });
+            out.push({ id: p.id, name: t("families.locked_profile"), type: "other" });
           }
         }
         setProfiles(out);
@@ -209,7 +210,7 @@ function FamilyProfiles({ loaded, canAdd }: { loaded: Loaded; canAdd: boolean })
   async function add(event: SyntheticEvent): Promise<void> {
     event.preventDefault();
     if (name.trim() === "" || fk === null) {
-      setError("Give the profile a name.");
+      setError(t("families.give_the_profile_a_name"));
       return;
     }
     setBusy(true);
@@ -226,9 +227,9 @@ function FamilyProfiles({ loaded, canAdd }: { loaded: Loaded; canAdd: boolean })
   }
   return (
     <section aria-labelledby="family-profiles-title">
-      <h2 id="family-profiles-title">Profiles in this family</h2>
+      <h2 id="family-profiles-title">{t("families.profiles_in_this_family")}</h2>
       {profiles === null ? <Loading /> : null}
-      {profiles !== null && profiles.length === 0 ? <p>No profiles in this family yet.</p> : null}
+      {profiles !== null && profiles.length === 0 ? <p>{t("families.no_profiles_in_this_family_yet")}</p> : null}
       {profiles !== null && profiles.length > 0 ? (
         <ul className="cards">
           {profiles.map((p) => (
@@ -241,11 +242,11 @@ function FamilyProfiles({ loaded, canAdd }: { loaded: Loaded; canAdd: boolean })
       {error ? <Alert>{error}</Alert> : null}
       {canAdd ? (
         <form className="form" noValidate onSubmit={(e) => void add(e)}>
-          <h3>Add a profile to the family</h3>
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
-          <SelectField label="Who is it" value={type} onChange={(e) => setType(e.target.value)} options={PROFILE_TYPES.filter((t) => t !== "self").map((t) => ({ value: t, label: PROFILE_TYPE_LABELS[t] ?? t }))} />
+          <h3>{t("families.add_a_profile_to_the_family")}</h3>
+          <TextField label={t("families.name")} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+          <SelectField label={t("families.who_is_it")} value={type} onChange={(e) => setType(e.target.value)} options={PROFILE_TYPES.filter((t) => t !== "self").map((t) => ({ value: t, label: PROFILE_TYPE_LABELS[t] ?? t }))} />
           <Button type="submit" variant="primary" busy={busy}>
-            Add the profile
+            {t("families.add_the_profile")}
           </Button>
         </form>
       ) : null}
@@ -282,7 +283,7 @@ export default function FamilyPage(): ReactNode {
           problem = e instanceof Error ? e.message : String(e);
           ownerChanged = e instanceof KeyChangedError;
         }
-        const name = key ? await familyName(key, family.encrypted) : "Family";
+        const name = key ? await familyName(key, family.encrypted) : t("families.family");
         setLoaded({ family, key, name, problem, ownerChanged });
         // Membership and keys may have changed: the profiles list picks up family profiles.
         void storesFor(keys).profiles.load(true);
@@ -299,7 +300,7 @@ export default function FamilyPage(): ReactNode {
       setError(null);
       try {
         await rotate(authHttp, keys, trust, loaded.family, loaded.key, remove, setStep);
-        setNotice(remove.length > 0 ? "Removed. The family key was changed: what is written from now on is unreadable to them." : "The family key was changed.");
+        setNotice(remove.length > 0 ? t("families.removed_the_family_key_was_changed") : t("families.the_family_key_was_changed"));
         setRemoving(null);
         reload();
       } catch (e) {
@@ -322,14 +323,14 @@ export default function FamilyPage(): ReactNode {
   async function sendInvite(event: SyntheticEvent): Promise<void> {
     event.preventDefault();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
-      setInviteError("Enter the email address of the person to invite.");
+      setInviteError(t("families.enter_the_email_address_of_the"));
       return;
     }
     setInviteError(undefined);
     setBusy(true);
     try {
       await invite(authHttp, familyId, email.trim(), role);
-      setNotice(`Invitation sent to ${email.trim()}. When they accept, compare safety numbers and confirm them here.`);
+      setNotice(t("families.invitation_sent_to_v0_when_they", { v0: email.trim() }));
       setEmail("");
       reload();
     } catch (e) {
@@ -339,24 +340,24 @@ export default function FamilyPage(): ReactNode {
     }
   }
 
-  if (error && loaded === null) return <Page title="Family"><Alert>{error}</Alert></Page>;
-  if (loaded === null) return <Loading label="Opening the family…" />;
+  if (error && loaded === null) return <Page title={t("families.family")}><Alert>{error}</Alert></Page>;
+  if (loaded === null) return <Loading label={t("families.opening_the_family")} />;
   const { family } = loaded;
   const iOwn = family.owner_id === keys.userId;
   const owner = ownerParty(family);
   const members = family.members ?? [];
   return (
-    <Page title={loaded.name || "Family"}>
+    <Page title={loaded.name || t("families.family")}>
       <p className="aside">
-        <Link to="/families">All families</Link> · You are {ROLE[family.role]?.toLowerCase() ?? family.role}
-        {family.status === "accepted" ? ", waiting for the owner to confirm you" : ""}.
+        <Link to="/families">{t("families.all_families")}</Link> {t("families.you_are")} {ROLE[family.role]?.toLowerCase() ?? family.role}
+        {family.status === "accepted" ? t("families.waiting_for_the_owner_to_confirm") : ""}.
       </p>
       {loaded.ownerChanged ? <KeyChangedWarning name="The family's owner" /> : null}
       {loaded.problem && !loaded.ownerChanged && family.status === "confirmed" ? <Alert>{loaded.problem}</Alert> : null}
       {!iOwn && owner && loaded.problem && family.status === "confirmed" ? (
         <p>
           <Button variant="primary" onClick={() => setOwnerVerifying(true)}>
-            Compare safety numbers with the owner
+            {t("families.compare_safety_numbers_with_the_owner")}
           </Button>
         </p>
       ) : null}
@@ -364,7 +365,7 @@ export default function FamilyPage(): ReactNode {
       {error ? <Alert>{error}</Alert> : null}
       <RotationProgress step={busy ? step : null} />
       <section aria-labelledby="members-title">
-        <h2 id="members-title">Members</h2>
+        <h2 id="members-title">{t("families.members")}</h2>
         <ul className="cards">
           {members.map((m) => (
             <MemberRow key={m.user_id} member={m} loaded={loaded} trust={trust} onChanged={reload} onRemove={setRemoving} />
@@ -373,33 +374,33 @@ export default function FamilyPage(): ReactNode {
       </section>
       {iOwn ? (
         <section aria-labelledby="invite-title">
-          <h2 id="invite-title">Invite someone</h2>
+          <h2 id="invite-title">{t("families.invite_someone")}</h2>
           {(family.invitations ?? []).length > 0 ? (
-            <ul className="cards" aria-label="Pending invitations">
+            <ul className="cards" aria-label={t("families.pending_invitations")}>
               {(family.invitations ?? []).map((i) => (
                 <li key={i.id} className="card">
-                  {i.email} · {ROLE[i.role]} · until {formatDate(i.expires_at)}{" "}
+                  {i.email} · {ROLE[i.role]} {t("families.until_2")} {formatDate(i.expires_at)}{" "}
                   <Button busy={busy} onClick={() => void cancelInvitation(authHttp, family.id, i.id).then(reload, (e: unknown) => setError(String(e)))}>
-                    Cancel the invitation to {i.email}
+                    {t("families.cancel_the_invitation_to")} {i.email}
                   </Button>
                 </li>
               ))}
             </ul>
           ) : null}
           <form className="form" noValidate onSubmit={(e) => void sendInvite(e)}>
-            <TextField label="Email" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={inviteError} />
+            <TextField label={t("families.email")} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={inviteError} />
             <SelectField
-              label="Role"
+              label={t("families.role")}
               value={role}
               onChange={(e) => setRole(e.target.value as Role)}
               options={[
-                { value: "caregiver", label: "Caregiver (can add and edit records)" },
-                { value: "viewer", label: "Viewer (can only read)" },
-                { value: "owner", label: "Owner (can also manage the family)" },
+                { value: "caregiver", label: t("families.caregiver_can_add_and_edit_records") },
+                { value: "viewer", label: t("families.viewer_can_only_read") },
+                { value: "owner", label: t("families.owner_can_also_manage_the_family") },
               ]}
             />
             <Button type="submit" variant="primary" busy={busy}>
-              Send the invitation
+              {t("families.send_the_invitation")}
             </Button>
           </form>
         </section>
@@ -407,36 +408,35 @@ export default function FamilyPage(): ReactNode {
       <FamilyProfiles loaded={loaded} canAdd={family.role === "owner" || family.role === "caregiver"} />
       {!iOwn ? (
         <section aria-labelledby="leave-title">
-          <h2 id="leave-title">Leave</h2>
+          <h2 id="leave-title">{t("families.leave")}</h2>
           <Button variant="danger" onClick={() => setLeaving(true)}>
-            Leave the family
+            {t("families.leave_the_family")}
           </Button>
         </section>
       ) : null}
       <Dialog
         open={removing !== null}
-        title="Remove this member?"
+        title={t("families.remove_this_member")}
         onClose={() => !busy && setRemoving(null)}
         actions={
           <>
             <Button variant="danger" busy={busy} onClick={() => removing && void doRotate([removing.user_id])}>
-              Remove and change the key
+              {t("families.remove_and_change_the_key")}
             </Button>
             <Button disabled={busy} onClick={() => setRemoving(null)}>
-              Cancel
+              {t("families.cancel")}
             </Button>
           </>
         }
       >
         <p>
-          {removing?.email ?? "This member"} loses access at once. The family key and every family profile’s key are replaced, so
-          whatever is written from now on is unreadable to them (what they already saw, they may have kept).
+          {removing?.email ?? t("families.this_member")} {t("families.loses_access_at_once_the_family")}
         </p>
         <RotationProgress step={busy ? step : null} />
       </Dialog>
       <Dialog
         open={leaving}
-        title="Leave this family?"
+        title={t("families.leave_this_family")}
         onClose={() => setLeaving(false)}
         actions={
           <>
@@ -444,13 +444,13 @@ export default function FamilyPage(): ReactNode {
               variant="danger"
               onClick={() => void dropMembership(authHttp, family.id, keys.userId).then(() => navigate("/families"), (e: unknown) => setError(String(e)))}
             >
-              Leave
+              {t("families.leave")}
             </Button>
-            <Button onClick={() => setLeaving(false)}>Stay</Button>
+            <Button onClick={() => setLeaving(false)}>{t("families.stay")}</Button>
           </>
         }
       >
-        <p>You will no longer see this family’s profiles. The owner’s app changes the family key the next time it opens the family.</p>
+        <p>{t("families.you_will_no_longer_see_this")}</p>
       </Dialog>
       {!iOwn && owner ? (
         <SafetyNumberDialog

@@ -11,6 +11,7 @@ import { Alert, Button, Dialog, TextArea } from "../../ui";
 import { Qr } from "../links/Qr";
 import type { Party, TrustStore } from "./trust";
 import { TrustError, normalizeSafetyNumber, safetyNumberOf } from "./trust";
+import { t } from "../../i18n";
 
 interface Detector {
   detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
@@ -58,7 +59,7 @@ function Scanner({ onText, onClose }: { onText: (text: string) => void; onClose:
         await video.current.play();
         await loop();
       },
-      () => setError("The camera is not available (no camera, or no permission). Type or paste the number instead."),
+      () => setError(t("families.the_camera_is_not_available_no")),
     );
     return () => {
       stopped = true;
@@ -67,8 +68,8 @@ function Scanner({ onText, onClose }: { onText: (text: string) => void; onClose:
   }, [onText]);
   return (
     <div className="scanner">
-      {error ? <Alert tone="warning">{error}</Alert> : <video ref={video} muted playsInline aria-label="Camera view for scanning the QR code" />}
-      <Button onClick={onClose}>Stop scanning</Button>
+      {error ? <Alert tone="warning">{error}</Alert> : <video ref={video} muted playsInline aria-label={t("families.camera_view_for_scanning_the_qr")} />}
+      <Button onClick={onClose}>{t("families.stop_scanning")}</Button>
     </div>
   );
 }
@@ -102,7 +103,7 @@ export function SafetyNumberDialog({
   useEffect(() => {
     if (!open) return;
     let live = true;
-    safetyNumberOf(me, them).then((n) => live && setNumber(n), () => live && setError("The keys shown for this person are malformed."));
+    safetyNumberOf(me, them).then((n) => live && setNumber(n), () => live && setError(t("families.the_keys_shown_for_this_person")));
     return () => {
       live = false;
     };
@@ -111,7 +112,7 @@ export function SafetyNumberDialog({
   async function verify(event: SyntheticEvent): Promise<void> {
     event.preventDefault();
     if (normalizeSafetyNumber(given) === null) {
-      setError("Enter all 60 digits of the number the other person sees (spaces do not matter).");
+      setError(t("families.enter_all_60_digits_of_the"));
       return;
     }
     setBusy(true);
@@ -141,31 +142,30 @@ export function SafetyNumberDialog({
 
   const groups = number?.split(" ") ?? [];
   return (
-    <Dialog open={open} title={`Compare safety numbers with ${name}`} onClose={onClose}>
+    <Dialog open={open} title={t("families.compare_safety_numbers_with_name", { name: name })} onClose={onClose}>
       <p>
-        Both of you see the same 60 digits when nobody is in between. Compare them in person, by video or by phone; then enter
-        the digits {name} reads out (or scan the QR code on their screen).
+        {t("families.both_of_you_see_the_same")} {name} {t("families.reads_out_or_scan_the_qr")}
       </p>
-      <div className="safety-number" aria-label="Your safety number with this person">
+      <div className="safety-number" aria-label={t("families.your_safety_number_with_this_person")}>
         {groups.map((g, i) => (
           <span key={i} className="group">
             {g}
           </span>
         ))}
       </div>
-      {number ? <Qr text={number.replace(/ /g, "")} label="Your safety number as a QR code, for the other person to scan" size={180} /> : null}
+      {number ? <Qr text={number.replace(/ /g, "")} label={t("families.your_safety_number_as_a_qr")} size={180} /> : null}
       <form className="form" noValidate onSubmit={(e) => void verify(e)}>
         {error ? <Alert>{error}</Alert> : null}
         <TextArea
-          label={`The number ${name} sees`}
-          hint={canScan ? "Type it, paste it, or scan their QR code." : "This browser cannot scan QR codes: type or paste the number."}
+          label={t("families.the_number_name_sees", { name: name })}
+          hint={canScan ? t("families.type_it_paste_it_or_scan") : t("families.this_browser_cannot_scan_qr_codes")}
           value={given}
           rows={3}
           inputMode="numeric"
           autoComplete="off"
           onChange={(e) => setGiven(e.target.value)}
         />
-        {canScan && !scanning ? <Button onClick={() => setScanning(true)}>Scan their QR code</Button> : null}
+        {canScan && !scanning ? <Button onClick={() => setScanning(true)}>{t("families.scan_their_qr_code")}</Button> : null}
         {scanning ? (
           <Scanner
             onClose={() => setScanning(false)}
@@ -177,20 +177,19 @@ export function SafetyNumberDialog({
         ) : null}
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={busy}>
-            The numbers match: verify
+            {t("families.the_numbers_match_verify")}
           </Button>
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t("families.cancel")}</Button>
         </div>
       </form>
       {allowFirstUse ? (
         <details className="first-use">
-          <summary>I cannot compare now</summary>
+          <summary>{t("families.i_cannot_compare_now")}</summary>
           <p>
-            You can trust the keys the server shows now, without comparing. If the server were dishonest, it could read what
-            you share. You will be warned if these keys ever change, and you can compare later.
+            {t("families.you_can_trust_the_keys_the")}
           </p>
           <Button variant="quiet" busy={busy} onClick={() => void firstUse()}>
-            Trust without comparing
+            {t("families.trust_without_comparing")}
           </Button>
         </details>
       ) : null}

@@ -3,6 +3,7 @@
 import { type ReactNode, useEffect, useState } from "react";
 
 import type { Party, TrustState, TrustStore } from "./trust";
+import { t } from "../../i18n";
 
 export function useTrustState(trust: TrustStore, party: Party | null, version: number): TrustState | null {
   const [state, setState] = useState<TrustState | null>(null);
@@ -22,14 +23,14 @@ export function useTrustState(trust: TrustStore, party: Party | null, version: n
 
 export function TrustBadge({ state }: { state: TrustState | null }): ReactNode {
   if (state === null) return null;
-  if (state.state === "changed") return <span className="badge badge-danger">Keys changed</span>;
-  if (state.state === "unpinned") return <span className="badge badge-muted">Not verified</span>;
+  if (state.state === "changed") return <span className="badge badge-danger">{t("families.keys_changed")}</span>;
+  if (state.state === "unpinned") return <span className="badge badge-muted">{t("families.not_verified")}</span>;
   return state.pin.method === "verified" ? (
     <span className="badge badge-ok">
-      <span aria-hidden="true">✓ </span>Verified
+      <span aria-hidden="true">✓ </span>{t("families.verified")}
     </span>
   ) : (
-    <span className="badge badge-muted">Trusted without comparing</span>
+    <span className="badge badge-muted">{t("families.trusted_without_comparing")}</span>
   );
 }
 
@@ -37,11 +38,9 @@ export function TrustBadge({ state }: { state: TrustState | null }): ReactNode {
 export function KeyChangedWarning({ name }: { name: string }): ReactNode {
   return (
     <div className="alert alert-error key-changed" role="alert">
-      <p className="alert-title">Warning: {name}’s keys have changed</p>
+      <p className="alert-title">{t("families.warning")} {name}{t("families.s_keys_have_changed")}</p>
       <p>
-        The keys the server shows for {name} are not the ones you verified. This happens when they set up a new account, but it
-        can also mean someone is trying to read your family’s data. Nothing is shared with or accepted from these keys until you
-        compare the new safety number with {name} in person or by phone.
+        {t("families.the_keys_the_server_shows_for")} {name} {t("families.are_not_the_ones_you_verified")} {name} {t("families.in_person_or_by_phone")}
       </p>
     </div>
   );

@@ -27,6 +27,7 @@ import type { Http } from "../records/apiSource";
 import { errorMessage } from "../records/apiSource";
 import { deviceStorage } from "./deviceState";
 import type { Party, TrustStore } from "./trust";
+import { t } from "../../i18n";
 
 export type Role = "owner" | "caregiver" | "viewer";
 
@@ -135,15 +136,15 @@ export async function openFamilyKey(keys: AccountKeys, trust: TrustStore, family
   let signerIdentityKey = keys.identityKey;
   if (!self) {
     const owner = ownerParty(family);
-    if (owner === null) throw new FamilyError("The family's owner has no keys.", null);
+    if (owner === null) throw new FamilyError(t("families.the_family_s_owner_has_no"), null);
     await trust.check(owner);
     signerIdentityKey = b64decode(owner.identityKey);
   } else if (family.owner_identity_key !== b64encode(keys.identityKey)) {
-    throw new FamilyError("The server shows another identity key for you as this family's owner: refused.", null);
+    throw new FamilyError(t("families.the_server_shows_another_identity_key"), null);
   }
   const epochs = epochStore(keys.userId);
   if (family.key_epoch < epochs.get(family.id)) {
-    throw new FamilyError("The server returned an older family key than this device has seen; it was refused.", null);
+    throw new FamilyError(t("families.the_server_returned_an_older_family"), null);
   }
   const { key, raw } = await openGrant(
     family.wrapped_key,
@@ -231,7 +232,7 @@ export async function cancelInvitation(http: Http, familyId: string, invitationI
 /** Accept an invitation; the caller must have verified (or pinned) the owner first. */
 export async function acceptInvitation(http: Http, trust: TrustStore, invitation: Invitation): Promise<void> {
   const owner = ownerParty(invitation);
-  if (owner === null) throw new FamilyError("The inviting owner has no keys.", null);
+  if (owner === null) throw new FamilyError(t("families.the_inviting_owner_has_no_keys"), null);
   await trust.check(owner);
   await json(http, "POST", `/api/v1/invitations/${invitation.id}/accept`, undefined, [200]);
 }
@@ -243,7 +244,7 @@ export async function declineInvitation(http: Http, invitation: Invitation): Pro
 /** Confirm an accepted member (owner): a signed grant of the current family key to them. */
 export async function confirmMember(http: Http, keys: AccountKeys, trust: TrustStore, fk: FamilyKey, member: Member): Promise<void> {
   const party = memberParty(member);
-  if (party === null) throw new FamilyError("This member has no keys yet.", null);
+  if (party === null) throw new FamilyError(t("families.this_member_has_no_keys_yet"), null);
   await trust.check(party);
   const grant = await grantTo(keys, fk, party);
   await json(http, "PUT", `/api/v1/families/${fk.familyId}/members/${member.user_id}`, { wrapped_key: grant });
@@ -308,7 +309,7 @@ export async function rotate(
   const parties: Party[] = [];
   for (const m of remaining) {
     const p = m.user_id === keys.userId ? me(keys) : memberParty(m);
-    if (p === null) throw new FamilyError("A member has no keys.", null);
+    if (p === null) throw new FamilyError(t("families.a_member_has_no_keys"), null);
     if (m.user_id !== keys.userId) await trust.check(p);
     parties.push(p);
   }

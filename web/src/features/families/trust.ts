@@ -9,6 +9,7 @@
 import type { Bytes } from "../../crypto";
 import { b64decode, fingerprint, safetyNumber, toHex } from "../../crypto";
 import { deviceStorage } from "./deviceState";
+import { t } from "../../i18n";
 
 export type Method = "verified" | "tofu";
 
@@ -112,10 +113,10 @@ export class TrustStore {
   /** The pin matching `party`, or UntrustedKeyError / KeyChangedError. */
   async check(party: Party): Promise<Pin> {
     const s = await this.state(party);
-    if (s.state === "unpinned") throw new UntrustedKeyError("This person is not verified on this device yet: compare your safety numbers first.");
+    if (s.state === "unpinned") throw new UntrustedKeyError(t("families.this_person_is_not_verified_on"));
     if (s.state === "changed") {
       throw new KeyChangedError(
-        "This person's keys changed since you verified them. Do not continue until you have compared the new safety number with them in person or by phone.",
+        t("families.this_person_s_keys_changed_since"),
       );
     }
     return s.pin;
@@ -132,7 +133,7 @@ export class TrustStore {
     const given = normalizeSafetyNumber(number);
     const expected = await safetyNumberOf(me, party);
     if (given === null || !constantTimeEqual(given, expected)) {
-      throw new VerificationError("The safety numbers do not match. Do not confirm: the keys you see may not be theirs.");
+      throw new VerificationError(t("families.the_safety_numbers_do_not_match"));
     }
     return this.save(party, "verified");
   }

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 
+import { t } from "../../i18n";
 import { formatDateTime } from "../../i18n/format";
 import type { Access } from "./api";
 
@@ -12,17 +13,17 @@ export function AccessTable({ accesses, caption }: { accesses: readonly Access[]
         <caption>{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Network</th>
-            <th scope="col">Browser</th>
+            <th scope="col">{t("links.when")}</th>
+            <th scope="col">{t("links.network")}</th>
+            <th scope="col">{t("links.browser")}</th>
           </tr>
         </thead>
         <tbody>
           {accesses.map((a, i) => (
             <tr key={i}>
               <td>{formatDateTime(a.at)}</td>
-              <td>{a.ip ?? "unknown"}</td>
-              <td>{a.agent ?? "unknown"}</td>
+              <td>{a.ip ?? t("links.unknown")}</td>
+              <td>{a.agent ?? t("links.unknown")}</td>
             </tr>
           ))}
         </tbody>

@@ -20,12 +20,13 @@ import { NewLinkForm } from "./NewLinkForm";
 import type { MadeLink } from "./own";
 import { ownerLinkUrl, useOwnLinks } from "./own";
 import "./links.css";
+import { t } from "../../i18n";
 
 const STATUS: Record<LinkSummary["status"], string> = {
-  active: "Active",
-  expired: "Expired",
-  exhausted: "Used up",
-  revoked: "Revoked",
+  get active() { return t("links.active"); },
+  get expired() { return t("links.expired"); },
+  get exhausted() { return t("links.used_up"); },
+  get revoked() { return t("links.revoked"); },
 };
 
 function AccessLog({ id }: { id: string }): ReactNode {
@@ -39,14 +40,14 @@ function AccessLog({ id }: { id: string }): ReactNode {
     );
   }, [keys, id]);
   if (error) return <Alert>{error}</Alert>;
-  if (accesses === null) return <Loading label="Loading the access log…" />;
-  if (accesses.length === 0) return <p>Nobody has opened this link yet.</p>;
-  return <AccessTable accesses={accesses} caption={`Opened ${accesses.length} time${accesses.length === 1 ? "" : "s"} (newest first)`} />;
+  if (accesses === null) return <Loading label={t("links.loading_the_access_log")} />;
+  if (accesses.length === 0) return <p>{t("links.nobody_has_opened_this_link_yet")}</p>;
+  return <AccessTable accesses={accesses} caption={t("links.opened_count_newest_first", { count: accesses.length })} />;
 }
 
 function linkName(link: LinkSummary): string {
   if (link.label?.note) return link.label.note;
-  return link.label?.profileName ? `Records of ${link.label.profileName}` : "Share link";
+  return link.label?.profileName ? t("links.records_of_profilename", { profileName: link.label.profileName }) : t("links.share_link");
 }
 
 export function LinkRow({ link, onRevoked }: { link: LinkSummary; onRevoked: () => void }): ReactNode {
@@ -78,43 +79,43 @@ export function LinkRow({ link, onRevoked }: { link: LinkSummary; onRevoked: () 
       <dl className="link-facts">
         {link.label?.records !== null && link.label?.records !== undefined ? (
           <div>
-            <dt>Records</dt>
+            <dt>{t("links.records")}</dt>
             <dd>{link.label.records}</dd>
           </div>
         ) : null}
         <div>
-          <dt>Opens left</dt>
-          <dd>{left === null ? "No limit" : `${left} of ${link.maxAccessCount ?? 0}`}</dd>
+          <dt>{t("links.opens_left")}</dt>
+          <dd>{left === null ? t("links.no_limit") : `${left} of ${link.maxAccessCount ?? 0}`}</dd>
         </div>
         <div>
-          <dt>Opened</dt>
+          <dt>{t("links.opened")}</dt>
           <dd>
-            {link.accessCount} time{link.accessCount === 1 ? "" : "s"}
+            {t("links.times_count", { count: link.accessCount })}
             {link.lastAccessedAt ? `, last ${formatDateTime(link.lastAccessedAt)}` : ""}
           </dd>
         </div>
         <div>
-          <dt>{link.status === "expired" ? "Expired" : "Expires"}</dt>
+          <dt>{link.status === "expired" ? t("links.expired") : t("links.expires")}</dt>
           <dd>{formatDateTime(link.expiresAt)}</dd>
         </div>
         <div>
-          <dt>Password</dt>
-          <dd>{link.hasPassword ? "Yes" : "No"}</dd>
+          <dt>{t("links.password")}</dt>
+          <dd>{link.hasPassword ? t("links.yes") : t("links.no")}</dd>
         </div>
       </dl>
       {error ? <Alert>{error}</Alert> : null}
       <div className="form-actions">
         {url && link.status === "active" ? (
           <Button onClick={() => setOpen(open === "share" ? null : "share")} aria-expanded={open === "share"}>
-            Copy or show as QR
+            {t("links.copy_or_show_as_qr")}
           </Button>
         ) : null}
         <Button onClick={() => setOpen(open === "log" ? null : "log")} aria-expanded={open === "log"}>
-          {open === "log" ? "Hide the access log" : "Access log"}
+          {open === "log" ? t("links.hide_the_access_log") : t("links.access_log")}
         </Button>
         {link.status === "active" ? (
           <Button variant="danger" onClick={() => setConfirming(true)}>
-            Revoke
+            {t("links.revoke")}
           </Button>
         ) : null}
       </div>
@@ -122,18 +123,18 @@ export function LinkRow({ link, onRevoked }: { link: LinkSummary; onRevoked: () 
       {open === "log" ? <AccessLog id={link.id} /> : null}
       <Dialog
         open={confirming}
-        title="Revoke this link?"
+        title={t("links.revoke_this_link")}
         onClose={() => setConfirming(false)}
         actions={
           <>
             <Button variant="danger" busy={busy} onClick={() => void revoke()}>
-              Revoke now
+              {t("links.revoke_now")}
             </Button>
-            <Button onClick={() => setConfirming(false)}>Keep it</Button>
+            <Button onClick={() => setConfirming(false)}>{t("links.keep_it")}</Button>
           </>
         }
       >
-        <p>Whoever has the link can no longer open it, from this moment on. The access log stays until the link would have expired.</p>
+        <p>{t("links.whoever_has_the_link_can_no")}</p>
       </Dialog>
     </li>
   );
@@ -147,22 +148,21 @@ function LinksView(): ReactNode {
 
   return (
     <Page
-      title="Share links"
+      title={t("links.share_links")}
       actions={
         !creating ? (
           <Button variant="primary" onClick={() => { setCreating(true); setCreated(null); }}>
-            New share link
+            {t("links.new_share_link")}
           </Button>
         ) : null
       }
     >
       <p className="aside">
-        A share link lets someone without an account (a doctor, for example) read chosen records in their browser. The records
-        are encrypted with a key that exists only in the link. Emergency cards are on the <Link to="/emergency">emergency card</Link> page.
+        {t("links.a_share_link_lets_someone_without")} <Link to="/emergency">{t("links.emergency_card")}</Link> {t("links.page")}
       </p>
       {created ? (
         <section className="created" aria-labelledby="created-title">
-          <h2 id="created-title">Your link is ready</h2>
+          <h2 id="created-title">{t("links.your_link_is_ready")}</h2>
           <LinkShare url={linkUrl(window.location.origin, created.id, created.fragment)} hasPassword={created.hasPassword} />
         </section>
       ) : null}
@@ -178,15 +178,15 @@ function LinksView(): ReactNode {
         />
       ) : null}
       {error ? <Alert>{error}</Alert> : null}
-      {links === null && !error ? <Loading label="Loading your links…" /> : null}
+      {links === null && !error ? <Loading label={t("links.loading_your_links")} /> : null}
       {links !== null && links.length === 0 && !creating ? (
-        <EmptyState title="No share links yet">
-          <p>Create one to send chosen records to a doctor for a limited time.</p>
+        <EmptyState title={t("links.no_share_links_yet")}>
+          <p>{t("links.create_one_to_send_chosen_records")}</p>
         </EmptyState>
       ) : null}
       {links !== null && links.length > 0 ? (
         <section aria-labelledby="links-title">
-          <h2 id="links-title">Your links</h2>
+          <h2 id="links-title">{t("links.your_links")}</h2>
           <ul className="links-list">
             {links.map((l) => (
               <LinkRow key={l.id} link={l} onRevoked={reload} />

@@ -17,17 +17,18 @@ import type { Selection } from "./content";
 import { latestExpiryDay, localDay, selectRecords, shareContent } from "./content";
 import type { MadeLink } from "./own";
 import { makeLink } from "./own";
+import { t } from "../../i18n";
 
 const DEFAULT_KINDS: readonly RecordKind[] = ["health_data", "lab_result", "medication"];
 
 function RecordPicker({ profileId, picked, onChange }: { profileId: string; picked: ReadonlySet<string>; onChange: (ids: Set<string>) => void }): ReactNode {
   const { records, status } = useProfileRecords(profileId);
   const { timeZone } = useRecordsServices();
-  if (status === "loading" && records.length === 0) return <p role="status">Loading the records…</p>;
-  if (records.length === 0) return <p>This profile has no records yet.</p>;
+  if (status === "loading" && records.length === 0) return <p role="status">{t("links.loading_the_records")}</p>;
+  if (records.length === 0) return <p>{t("links.this_profile_has_no_records_yet")}</p>;
   return (
     <fieldset className="record-picker">
-      <legend>Records to share ({picked.size} chosen)</legend>
+      <legend>{t("links.records_to_share")}{picked.size} {t("links.chosen")}</legend>
       <ul>
         {records.map((r) => {
           const s = summarize(r);
@@ -83,19 +84,19 @@ export function NewLinkForm({ maxDays, onCreated, onCancel }: { maxDays: number;
 
   function validate(): Record<string, string> {
     const e: Record<string, string> = {};
-    if (!profile) e.profile = "Choose whose records to share.";
-    if (mode === "filter" && kinds.size === 0) e.kinds = "Choose at least one kind of record.";
-    if (mode === "filter" && from !== "" && to !== "" && from > to) e.to = "The end date is before the start date.";
-    if (chosen.length === 0) e.records = "No records match: widen the date range or choose other kinds.";
+    if (!profile) e.profile = t("links.choose_whose_records_to_share");
+    if (mode === "filter" && kinds.size === 0) e.kinds = t("links.choose_at_least_one_kind_of");
+    if (mode === "filter" && from !== "" && to !== "" && from > to) e.to = t("links.the_end_date_is_before_the");
+    if (chosen.length === 0) e.records = t("links.no_records_match_widen_the_date");
     const today = localDay(now.toISOString(), timeZone);
-    if (expiry === "" || expiry < today) e.expiry = "Choose an expiry date from today on.";
-    else if (expiry > latest) e.expiry = `This server keeps share links for at most ${maxDays} days: choose ${latest} or earlier.`;
+    if (expiry === "" || expiry < today) e.expiry = t("links.choose_an_expiry_date_from_today");
+    else if (expiry > latest) e.expiry = t("links.this_server_keeps_share_links_for", { maxDays: maxDays, latest: latest });
     if (maxOpens !== "") {
       const n = Number(maxOpens);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) e.maxOpens = "Enter a whole number from 1 to 10000, or leave it empty.";
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) e.maxOpens = t("links.enter_a_whole_number_from_1");
     }
-    if (password !== "" && password.length < 8) e.password = "Use at least 8 characters, or leave it empty for no password.";
-    if (password !== confirm) e.confirm = "The passwords do not match.";
+    if (password !== "" && password.length < 8) e.password = t("links.use_at_least_8_characters_or");
+    if (password !== confirm) e.confirm = t("links.the_passwords_do_not_match");
     return e;
   }
 
@@ -129,30 +130,30 @@ export function NewLinkForm({ maxDays, onCreated, onCancel }: { maxDays: number;
 
   return (
     <form className="form link-form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="new-link-title">
-      <h2 id="new-link-title">New share link</h2>
-      {failure ? <Alert title="The link was not created">{failure}</Alert> : null}
+      <h2 id="new-link-title">{t("links.new_share_link")}</h2>
+      {failure ? <Alert title={t("links.the_link_was_not_created")}>{failure}</Alert> : null}
       <SelectField
-        label="Whose records"
+        label={t("links.whose_records")}
         value={chosenId}
         onChange={(e) => setProfileId(e.target.value)}
         options={profiles.map((p) => ({ value: p.id, label: p.name }))}
         error={errors.profile}
       />
       <fieldset>
-        <legend>What to share</legend>
+        <legend>{t("links.what_to_share")}</legend>
         <div className="field field-check">
           <input type="radio" id="mode-filter" name="mode" checked={mode === "filter"} onChange={() => setMode("filter")} />
-          <label htmlFor="mode-filter">Records by kind and date range</label>
+          <label htmlFor="mode-filter">{t("links.records_by_kind_and_date_range")}</label>
         </div>
         <div className="field field-check">
           <input type="radio" id="mode-pick" name="mode" checked={mode === "pick"} onChange={() => setMode("pick")} />
-          <label htmlFor="mode-pick">Records I choose one by one</label>
+          <label htmlFor="mode-pick">{t("links.records_i_choose_one_by_one")}</label>
         </div>
       </fieldset>
       {mode === "filter" ? (
         <>
           <fieldset aria-describedby={errors.kinds ? "kinds-error" : undefined}>
-            <legend>Kinds of records</legend>
+            <legend>{t("links.kinds_of_records")}</legend>
             {RECORD_KINDS.map((k) => (
               <Checkbox
                 key={k}
@@ -173,62 +174,62 @@ export function NewLinkForm({ maxDays, onCreated, onCancel }: { maxDays: number;
             ) : null}
           </fieldset>
           <div className="field-row">
-            <TextField label="From (first day)" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-            <TextField label="To (last day)" type="date" value={to} onChange={(e) => setTo(e.target.value)} error={errors.to} />
+            <TextField label={t("links.from_first_day")} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <TextField label={t("links.to_last_day")} type="date" value={to} onChange={(e) => setTo(e.target.value)} error={errors.to} />
           </div>
         </>
       ) : chosenId ? (
         <RecordPicker profileId={chosenId} picked={picked} onChange={setPicked} />
       ) : null}
       <p className={errors.records ? "field-error" : "aside"} role="status">
-        {errors.records ?? `${chosen.length} record${chosen.length === 1 ? "" : "s"} will be shared.`}
+        {errors.records ?? t("links.records_will_be_shared", { count: chosen.length })}
       </p>
       <TextField
-        label="Expires at the end of"
+        label={t("links.expires_at_the_end_of")}
         type="date"
         min={localDay(now.toISOString(), timeZone)}
         max={latest}
         value={expiry}
         onChange={(e) => setExpiry(e.target.value)}
-        hint={`At most ${maxDays} days ahead (this server's limit).`}
+        hint={t("links.at_most_maxdays_days_ahead_this", { maxDays: maxDays })}
         error={errors.expiry}
       />
       <TextField
-        label="Maximum number of opens (optional)"
+        label={t("links.maximum_number_of_opens_optional")}
         type="number"
         inputMode="numeric"
         min={1}
         max={10000}
         value={maxOpens}
         onChange={(e) => setMaxOpens(e.target.value)}
-        hint="Leave empty to allow any number of opens until the expiry."
+        hint={t("links.leave_empty_to_allow_any_number")}
         error={errors.maxOpens}
       />
       <TextField
-        label="Password (optional)"
+        label={t("links.password_optional")}
         type="password"
         autoComplete="new-password"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        hint="Tell it to the recipient another way (by phone, in person): it is not part of the link."
+        hint={t("links.tell_it_to_the_recipient_another")}
         error={errors.password}
       />
       <TextField
-        label="Repeat the password"
+        label={t("links.repeat_the_password")}
         type="password"
         autoComplete="new-password"
         value={confirm}
         onChange={(e) => setConfirm(e.target.value)}
         error={errors.confirm}
       />
-      <TextField label="Your note (only you see it)" value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} />
+      <TextField label={t("links.your_note_only_you_see_it")} value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} />
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
-          Create the link
+          {t("links.create_the_link")}
         </Button>
-        <Button onClick={onCancel}>Cancel</Button>
+        <Button onClick={onCancel}>{t("links.cancel")}</Button>
       </div>
-      {busy && password !== "" ? <p className="aside">Deriving the key from the password takes a few seconds.</p> : null}
+      {busy && password !== "" ? <p className="aside">{t("links.deriving_the_key_from_the_password")}</p> : null}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 /** The owner's share links. */
 import type { FeatureRoute } from "../../app/routes";
+import { t } from "../../i18n";
 
 export const linksRoutes: FeatureRoute[] = [
-  { path: "/links", access: "unlocked", load: () => import("./LinksPage"), nav: { label: "Share links", order: 40 } },
+  { path: "/links", access: "unlocked", load: () => import("./LinksPage"), nav: { get label() { return t("links.share_links"); }, order: 40 } },
 ];

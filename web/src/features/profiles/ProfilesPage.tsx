@@ -8,13 +8,14 @@ import { Modal } from "../records/Modal";
 import { useProfiles, useRecordsServices } from "../records/services";
 import type { Profile, ProfileType } from "./store";
 import { PROFILE_TYPES, PROFILE_TYPE_LABELS } from "./store";
+import { t } from "../../i18n";
 
 const TYPE_CHOICES: Record<ProfileType, string> = {
-  self: "Myself",
-  child: "A child",
-  elder: "A parent",
-  adult: "Another adult",
-  other: "Someone else",
+  get self() { return t("profiles.myself"); },
+  get child() { return t("profiles.a_child"); },
+  get elder() { return t("profiles.a_parent"); },
+  get adult() { return t("profiles.another_adult"); },
+  get other() { return t("profiles.someone_else"); },
 };
 
 function ProfileForm({
@@ -42,12 +43,12 @@ function ProfileForm({
     e.preventDefault();
     const trimmed = name.trim();
     if (trimmed === "") {
-      setError("Name is required.");
+      setError(t("profiles.name_is_required"));
       document.getElementById(`${id}-name`)?.focus();
       return;
     }
     if (trimmed.length > 100) {
-      setError(`Name is too long (${trimmed.length} of at most 100 characters).`);
+      setError(t("profiles.name_is_too_long_count_of", { count: trimmed.length }));
       document.getElementById(`${id}-name`)?.focus();
       return;
     }
@@ -61,7 +62,7 @@ function ProfileForm({
   return (
     <form className="profile-form" onSubmit={submit} noValidate>
       <div className={`field${error ? " field-invalid" : ""}`}>
-        <label htmlFor={`${id}-name`}>Name</label>
+        <label htmlFor={`${id}-name`}>{t("profiles.name")}</label>
         <input
           id={`${id}-name`}
           type="text"
@@ -78,7 +79,7 @@ function ProfileForm({
         ) : null}
       </div>
       <div className="field">
-        <label htmlFor={`${id}-type`}>Who is it?</label>
+        <label htmlFor={`${id}-type`}>{t("profiles.who_is_it")}</label>
         <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as ProfileType)}>
           {PROFILE_TYPES.map((t) => (
             <option key={t} value={t}>
@@ -89,16 +90,16 @@ function ProfileForm({
       </div>
       {serverError ? (
         <p className="error" role="alert">
-          Not saved: {serverError}
+          {t("profiles.not_saved")} {serverError}
         </p>
       ) : null}
       <div className="actions">
         <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : submitLabel}
+          {busy ? t("profiles.saving") : submitLabel}
         </button>
         {onCancel ? (
           <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
+            {t("profiles.cancel")}
           </button>
         ) : null}
       </div>
@@ -119,7 +120,7 @@ function DeleteProfile({ profile, onDone }: { profile: Profile; onDone: () => vo
       onSubmit={(e) => {
         e.preventDefault();
         if (!matches) {
-          setError(`Type the name “${profile.name}” exactly to confirm.`);
+          setError(t("profiles.type_the_name_name_exactly_to", { name: profile.name }));
           return;
         }
         setBusy(true);
@@ -133,10 +134,10 @@ function DeleteProfile({ profile, onDone }: { profile: Profile; onDone: () => vo
           .finally(() => setBusy(false));
       }}
     >
-      <h2>Delete {profile.name}?</h2>
-      <p>This deletes the profile and every record in it, on every device. It cannot be undone.</p>
+      <h2>{t("profiles.delete")} {profile.name}?</h2>
+      <p>{t("profiles.this_deletes_the_profile_and_every")}</p>
       <div className="field">
-        <label htmlFor={`${id}-confirm`}>Type the name to confirm</label>
+        <label htmlFor={`${id}-confirm`}>{t("profiles.type_the_name_to_confirm")}</label>
         <input
           id={`${id}-confirm`}
           type="text"
@@ -154,10 +155,10 @@ function DeleteProfile({ profile, onDone }: { profile: Profile; onDone: () => vo
       </div>
       <div className="actions">
         <button type="submit" className="danger" disabled={busy}>
-          {busy ? "Deleting…" : "Delete profile and records"}
+          {busy ? t("profiles.deleting") : t("profiles.delete_profile_and_records")}
         </button>
         <button type="button" className="secondary" onClick={onDone}>
-          Cancel
+          {t("profiles.cancel")}
         </button>
       </div>
     </form>
@@ -172,7 +173,7 @@ export function ProfilesPage(): ReactNode {
   const [deleting, setDeleting] = useState<Profile | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = "Profiles · Normogen";
+    document.title = t("profiles.profiles_normogen");
     heading.current?.focus({ preventScroll: true });
   }, []);
   const noProfiles = state.status === "ready" && state.profiles.length === 0;
@@ -180,32 +181,32 @@ export function ProfilesPage(): ReactNode {
     <div className="profiles-page">
       <div className="records-header">
         <h1 tabIndex={-1} ref={heading}>
-          Profiles
+          {t("profiles.profiles")}
         </h1>
         {!noProfiles ? (
           <button type="button" onClick={() => setAdding(true)}>
-            Add a profile
+            {t("profiles.add_a_profile")}
           </button>
         ) : null}
       </div>
       {state.status === "error" ? (
         <div className="error-summary" role="alert">
-          <p>The profiles could not be loaded: {state.error}</p>
+          <p>{t("profiles.the_profiles_could_not_be_loaded")} {state.error}</p>
           <button type="button" onClick={() => void store.load(true)}>
-            Try again
+            {t("profiles.try_again")}
           </button>
         </div>
       ) : null}
       {state.status === "loading" || state.status === "idle" ? (
         <p className="loading" role="status">
-          Loading profiles…
+          {t("profiles.loading_profiles")}
         </p>
       ) : null}
       {noProfiles ? (
         <section className="empty" aria-labelledby="first-profile">
-          <h2 id="first-profile">Whose health do you keep track of?</h2>
-          <p>Add a profile for yourself, a child or a parent. Each one has its own key: its name and records are encrypted on this device.</p>
-          <ProfileForm submitLabel="Add profile" onSubmit={async (name, type) => {
+          <h2 id="first-profile">{t("profiles.whose_health_do_you_keep_track")}</h2>
+          <p>{t("profiles.add_a_profile_for_yourself_a")}</p>
+          <ProfileForm submitLabel={t("profiles.add_profile")} onSubmit={async (name, type) => {
             await store.create(type, name);
           }} />
         </section>
@@ -218,22 +219,22 @@ export function ProfilesPage(): ReactNode {
                 <Link to={`/profiles/${p.id}`} className="profile-link">
                   <span className="name">{p.name}</span>
                   <span className="type">{PROFILE_TYPE_LABELS[p.profileType] ?? p.profileType}</span>
-                  {p.familyId ? <span className="type">shared in a family ({p.role})</span> : null}
+                  {p.familyId ? <span className="type">{t("profiles.shared_in_a_family")}{p.role})</span> : null}
                 </Link>
               ) : (
                 <p className="profile-link">
                   <span className="name">{p.name}</span>
-                  <span className="type">This device cannot open it yet (its family key has not been confirmed).</span>
+                  <span className="type">{t("profiles.this_device_cannot_open_it_yet")}</span>
                 </p>
               )}
               {p.readable && (p.role === "owner" || p.role === "caregiver") ? (
                 <div className="actions">
-                  <button type="button" className="secondary" onClick={() => setRenaming(p)} aria-label={`Rename ${p.name}`}>
-                    Rename
+                  <button type="button" className="secondary" onClick={() => setRenaming(p)} aria-label={t("profiles.rename_name", { name: p.name })}>
+                    {t("profiles.rename")}
                   </button>
                   {p.role === "owner" ? (
-                    <button type="button" className="danger" onClick={() => setDeleting(p)} aria-label={`Delete ${p.name}`}>
-                      Delete
+                    <button type="button" className="danger" onClick={() => setDeleting(p)} aria-label={t("profiles.delete_name", { name: p.name })}>
+                      {t("profiles.delete")}
                     </button>
                   ) : null}
                 </div>
@@ -243,10 +244,10 @@ export function ProfilesPage(): ReactNode {
         </ul>
       ) : null}
       {adding ? (
-        <Modal label="Add a profile" onClose={() => setAdding(false)}>
-          <h2>Add a profile</h2>
+        <Modal label={t("profiles.add_a_profile")} onClose={() => setAdding(false)}>
+          <h2>{t("profiles.add_a_profile")}</h2>
           <ProfileForm
-            submitLabel="Add profile"
+            submitLabel={t("profiles.add_profile")}
             initialType="child"
             onSubmit={async (name, type) => {
               await store.create(type, name);
@@ -257,10 +258,10 @@ export function ProfilesPage(): ReactNode {
         </Modal>
       ) : null}
       {renaming ? (
-        <Modal label={`Rename ${renaming.name}`} onClose={() => setRenaming(null)}>
-          <h2>Rename {renaming.name}</h2>
+        <Modal label={t("profiles.rename_name", { name: renaming.name })} onClose={() => setRenaming(null)}>
+          <h2>{t("profiles.rename")} {renaming.name}</h2>
           <ProfileForm
-            submitLabel="Save"
+            submitLabel={t("profiles.save")}
             initialName={renaming.name}
             initialType={renaming.profileType}
             onSubmit={async (name, type) => {
@@ -272,7 +273,7 @@ export function ProfilesPage(): ReactNode {
         </Modal>
       ) : null}
       {deleting ? (
-        <Modal label={`Delete ${deleting.name}`} onClose={() => setDeleting(null)}>
+        <Modal label={t("profiles.delete_name", { name: deleting.name })} onClose={() => setDeleting(null)}>
           <DeleteProfile profile={deleting} onDone={() => setDeleting(null)} />
         </Modal>
       ) : null}

@@ -16,17 +16,18 @@ import {
 import type { Http, KeyRing } from "../records/apiSource";
 import { errorMessage } from "../records/apiSource";
 import { SourceError } from "../records/source";
+import { t } from "../../i18n";
 
 /** Profile types as every client writes them (clients/python/src/normogen_client/cli/profiles.py). */
 export const PROFILE_TYPES = ["self", "child", "elder", "adult", "other"] as const;
 export type ProfileType = (typeof PROFILE_TYPES)[number];
 
 export const PROFILE_TYPE_LABELS: Record<string, string> = {
-  self: "You",
-  child: "Child",
-  elder: "Parent",
-  adult: "Adult",
-  other: "Other",
+  get self() { return t("profiles.you"); },
+  get child() { return t("profiles.child"); },
+  get elder() { return t("profiles.parent"); },
+  get adult() { return t("profiles.adult"); },
+  get other() { return t("profiles.other"); },
 };
 
 /** Adult ranges are drawn on vital charts for every type but a child. */
@@ -72,7 +73,7 @@ export interface KeyHolders {
 
 export class ProfileConflictError extends Error {
   constructor() {
-    super("This profile was changed elsewhere meanwhile. The list has been refreshed; try again.");
+    super(t("profiles.this_profile_was_changed_elsewhere_meanwhile"));
     this.name = "ProfileConflictError";
   }
 }
@@ -125,7 +126,7 @@ export class ProfilesStore implements KeyRing {
       const name = typeof meta.metadata.name === "string" ? meta.metadata.name : "";
       return {
         ...base,
-        name: name === "" ? "Unnamed" : name,
+        name: name === "" ? t("profiles.unnamed") : name,
         profileType: meta.profile_type,
         metadata: meta.metadata,
         readable: true,
@@ -134,7 +135,7 @@ export class ProfilesStore implements KeyRing {
       // Earlier keys may still open old records, but nothing is written under a key that is
       // no longer this device's to use (e.g. the family key rotated and its grant is refused).
       this.currentEpoch.delete(wire.id);
-      return { ...base, name: "Locked profile", profileType: "other", metadata: {}, readable: false };
+      return { ...base, name: t("profiles.locked_profile"), profileType: "other", metadata: {}, readable: false };
     }
   }
 
@@ -227,7 +228,7 @@ export class ProfilesStore implements KeyRing {
       await this.load(true);
       key = this.keys.get(profileId)?.get(epoch);
     }
-    if (key === undefined) throw new SourceError("This device has no key for that profile.", null);
+    if (key === undefined) throw new SourceError(t("profiles.this_device_has_no_key_for"), null);
     return key;
   }
 

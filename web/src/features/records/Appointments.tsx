@@ -7,6 +7,7 @@ import type { HealthRecord } from "../../domain/kinds";
 import { appointmentsUpcomingFirst, summarize } from "../../domain/timeline";
 import { dateTimeOf } from "./format";
 import { useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 function List({ items, onOpen, timeZone }: { items: readonly HealthRecord[]; onOpen: (r: HealthRecord) => void; timeZone: string }): ReactNode {
   return (
@@ -36,10 +37,10 @@ export function Appointments({ records, onOpen, onAdd, readOnly = false }: { rec
   if (upcoming.length === 0 && past.length === 0) {
     return (
       <div className="empty">
-        <p>No appointments yet.</p>
+        <p>{t("records.no_appointments_yet")}</p>
         {readOnly ? null : (
           <button type="button" onClick={onAdd}>
-            Add an appointment
+            {t("records.add_an_appointment")}
           </button>
         )}
       </div>
@@ -48,12 +49,12 @@ export function Appointments({ records, onOpen, onAdd, readOnly = false }: { rec
   return (
     <div className="appointment-lists">
       <section aria-labelledby="appointments-upcoming">
-        <h2 id="appointments-upcoming">Upcoming</h2>
-        {upcoming.length === 0 ? <p className="empty">Nothing booked ahead.</p> : <List items={upcoming} onOpen={onOpen} timeZone={timeZone} />}
+        <h2 id="appointments-upcoming">{t("records.upcoming")}</h2>
+        {upcoming.length === 0 ? <p className="empty">{t("records.nothing_booked_ahead")}</p> : <List items={upcoming} onOpen={onOpen} timeZone={timeZone} />}
       </section>
       {past.length > 0 ? (
         <section aria-labelledby="appointments-past">
-          <h2 id="appointments-past">Past</h2>
+          <h2 id="appointments-past">{t("records.past")}</h2>
           <List items={past} onOpen={onOpen} timeZone={timeZone} />
         </section>
       ) : null}

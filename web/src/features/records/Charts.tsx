@@ -13,6 +13,7 @@ import { unitLabel } from "../../domain/units";
 import { dateTimeOf } from "./format";
 import type { UnitPreferences } from "./services";
 import { useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 const LINE_COLOURS = ["#1f5fa8", "#b4461b", "#2f7d32"];
 const BAND_FILL = "rgba(47, 125, 50, 0.12)";
@@ -105,11 +106,11 @@ export function Chart({ data }: { data: ChartData }): ReactNode {
           {data.title} <span className="unit">({unitLabel(data.unit)})</span>
         </h3>
         {data.bands.length > 0 ? (
-          <p className="hint">The dashed lines mark the {data.bands[0]?.label.toLowerCase()} (shaded where both bounds are known).</p>
+          <p className="hint">{t("records.the_dashed_lines_mark_the")} {data.bands[0]?.label.toLowerCase()} {t("records.shaded_where_both_bounds_are_known")}</p>
         ) : null}
         {data.skipped > 0 ? (
           <p className="hint">
-            {data.skipped} result{data.skipped === 1 ? " is" : "s are"} in another unit and not drawn here.
+            {data.skipped} {t("records.result")}{data.skipped === 1 ? " is" : "s are"} {t("records.in_another_unit_and_not_drawn")}
           </p>
         ) : null}
       </figcaption>
@@ -120,18 +121,18 @@ export function Chart({ data }: { data: ChartData }): ReactNode {
         aria-label={`${data.title}: ${data.x.length} value${data.x.length === 1 ? "" : "s"}; latest ${latest}`}
       />
       <details>
-        <summary>Show the values as a table</summary>
+        <summary>{t("records.show_the_values_as_a_table")}</summary>
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">When</th>
+                <th scope="col">{t("records.when")}</th>
                 {data.lines.map((l) => (
                   <th scope="col" key={l.label}>
                     {l.label}
                   </th>
                 ))}
-                {data.bands.length > 0 ? <th scope="col">Range</th> : null}
+                {data.bands.length > 0 ? <th scope="col">{t("records.range")}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -169,14 +170,14 @@ export function Charts({ records, adult }: { records: readonly HealthRecord[]; a
   );
   const labs = useMemo(() => labAnalytes(records).map((a) => labSeries(records, a)), [records]);
   if (vitals.length === 0 && labs.length === 0) {
-    return <p className="empty">No vitals or numeric lab results yet. Charts appear here as soon as there is one.</p>;
+    return <p className="empty">{t("records.no_vitals_or_numeric_lab_results")}</p>;
   }
   return (
     <div className="charts">
       {vitals.length > 0 ? (
         <section aria-labelledby="charts-vitals">
-          <h2 id="charts-vitals">Vitals</h2>
-          {!adult ? <p className="hint">Typical ranges are not drawn for children: they depend on age.</p> : null}
+          <h2 id="charts-vitals">{t("records.vitals")}</h2>
+          {!adult ? <p className="hint">{t("records.typical_ranges_are_not_drawn_for")}</p> : null}
           {vitals.map((c) => (
             <Chart key={c.title} data={c} />
           ))}
@@ -184,7 +185,7 @@ export function Charts({ records, adult }: { records: readonly HealthRecord[]; a
       ) : null}
       {labs.length > 0 ? (
         <section aria-labelledby="charts-labs">
-          <h2 id="charts-labs">Lab results</h2>
+          <h2 id="charts-labs">{t("records.lab_results")}</h2>
           {labs.map((c) => (
             <Chart key={`${c.title}-${c.unit}`} data={c} />
           ))}

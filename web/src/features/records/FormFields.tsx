@@ -6,15 +6,16 @@ import { useId } from "react";
 import type { FieldErrors, FormValues } from "../../domain/forms";
 import { WEEKDAYS } from "../../domain/kinds";
 import type { FieldSpec } from "./fields";
+import { t } from "../../i18n";
 
 const DAY_LABELS: Record<string, string> = {
-  mon: "Monday",
-  tue: "Tuesday",
-  wed: "Wednesday",
-  thu: "Thursday",
-  fri: "Friday",
-  sat: "Saturday",
-  sun: "Sunday",
+  get mon() { return t("records.monday"); },
+  get tue() { return t("records.tuesday"); },
+  get wed() { return t("records.wednesday"); },
+  get thu() { return t("records.thursday"); },
+  get fri() { return t("records.friday"); },
+  get sat() { return t("records.saturday"); },
+  get sun() { return t("records.sunday"); },
 };
 
 interface FieldProps {
@@ -92,7 +93,7 @@ function Field({ spec, value, error, onChange, idPrefix }: FieldProps): ReactNod
     <div className={`field${error ? " field-invalid" : ""}`}>
       <label htmlFor={id}>
         {spec.label}
-        {spec.required ? <span className="required"> (required)</span> : null}
+        {spec.required ? <span className="required"> {t("records.required")}</span> : null}
       </label>
       {control}
       {spec.hint ? (
@@ -118,30 +119,30 @@ function TimesField({ spec, value, error, onChange, idPrefix }: FieldProps): Rea
     <fieldset className={`field times${error ? " field-invalid" : ""}`} aria-describedby={error ? errorId : undefined}>
       <legend id={legendId}>
         {spec.label}
-        <span className="required"> (required)</span>
+        <span className="required"> {t("records.required")}</span>
       </legend>
-      {times.map((t, i) => (
+      {times.map((time, i) => (
         <div className="time-row" key={i}>
           <label htmlFor={i === 0 ? fieldId(idPrefix, spec.name) : `${fieldId(idPrefix, spec.name)}-${i}`} className="visually-hidden">
-            Time {i + 1}
+            {t("records.time")} {i + 1}
           </label>
           <input
             id={i === 0 ? fieldId(idPrefix, spec.name) : `${fieldId(idPrefix, spec.name)}-${i}`}
             type="time"
-            value={t.trim()}
+            value={time.trim()}
             aria-invalid={error ? true : undefined}
             onChange={(e) => set(times.map((x, j) => (j === i ? e.target.value : x)))}
           />
           {times.length > 1 ? (
             <button type="button" className="link" onClick={() => set(times.filter((_, j) => j !== i))}>
-              Remove time {i + 1}
+              {t("records.remove_time")} {i + 1}
             </button>
           ) : null}
         </div>
       ))}
       {times.length < 12 ? (
         <button type="button" className="secondary" onClick={() => set([...times, ""])}>
-          Add a time
+          {t("records.add_a_time")}
         </button>
       ) : null}
       {error ? (
@@ -160,7 +161,7 @@ function DaysField({ spec, value, error, onChange, idPrefix }: FieldProps): Reac
     <fieldset className={`field days${error ? " field-invalid" : ""}`} aria-describedby={error ? errorId : undefined}>
       <legend>
         {spec.label}
-        <span className="required"> (required)</span>
+        <span className="required"> {t("records.required")}</span>
       </legend>
       <div className="day-options">
         {WEEKDAYS.map((d, i) => (
@@ -244,7 +245,7 @@ export function ErrorSummary({
   if (entries.length === 0) return null;
   return (
     <div className="error-summary" role="alert" tabIndex={-1} ref={summaryRef}>
-      <h3>Please check {entries.length === 1 ? "this field" : `these ${entries.length} fields`}</h3>
+      <h3>{t("records.please_check")} {entries.length === 1 ? t("records.this_field") : `these ${entries.length} fields`}</h3>
       <ul>
         {entries.map(([name, message]) => (
           <li key={name}>

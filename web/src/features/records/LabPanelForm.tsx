@@ -11,22 +11,23 @@ import { toLocalInput } from "../../domain/time";
 import { ErrorSummary, FieldList } from "./FormFields";
 import type { FieldSpec } from "./fields";
 import { useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 const SHARED: FieldSpec[] = [
-  { name: "panel", label: "Panel", type: "text", required: true, hint: "e.g. Lipid panel, Full blood count" },
-  { name: "occurred_at", label: "Sample taken at", type: "datetime", required: true },
-  { name: "laboratory", label: "Laboratory", type: "text" },
-  { name: "tags", label: "Tags", type: "text", hint: "Optional, separated by commas." },
+  { name: "panel", get label() { return t("records.panel"); }, type: "text", required: true, get hint() { return t("records.e_g_lipid_panel_full_blood"); } },
+  { name: "occurred_at", get label() { return t("records.sample_taken_at"); }, type: "datetime", required: true },
+  { name: "laboratory", get label() { return t("records.laboratory"); }, type: "text" },
+  { name: "tags", get label() { return t("records.tags"); }, type: "text", get hint() { return t("records.optional_separated_by_commas"); } },
 ];
 
 const ROW_FIELDS = ["test", "result", "unit", "ref_low", "ref_high", "flag"] as const;
 const ROW_LABELS: Record<(typeof ROW_FIELDS)[number], string> = {
-  test: "Test",
-  result: "Result",
-  unit: "Unit",
-  ref_low: "Ref. low",
-  ref_high: "Ref. high",
-  flag: "Flag",
+  get test() { return t("records.test"); },
+  get result() { return t("records.result_2"); },
+  get unit() { return t("records.unit"); },
+  get ref_low() { return t("records.ref_low"); },
+  get ref_high() { return t("records.ref_high"); },
+  get flag() { return t("records.flag"); },
 };
 
 const emptyRow = (): FormValues => ({ test: "", result: "", unit: "", ref_low: "", ref_high: "", flag: "" });
@@ -73,7 +74,7 @@ export function LabPanelForm({ profileId, onDone }: { profileId: string; onDone:
         onDone(done);
       } catch (err) {
         setServerError(
-          `${err instanceof Error ? err.message : String(err)} ${done.length + saved} of ${result.results.length} results were saved; saving again sends the rest.`,
+          t("records.panel_partly_saved", { error: err instanceof Error ? err.message : String(err), saved: done.length + saved, count: result.results.length }),
         );
       } finally {
         setBusy(false);
@@ -83,24 +84,24 @@ export function LabPanelForm({ profileId, onDone }: { profileId: string; onDone:
 
   const allErrors: FieldErrors = { ...sharedErrors };
   rowErrors.forEach((errs, i) => {
-    for (const [k, v] of Object.entries(errs)) allErrors[`row${i}-${k}`] = `Row ${i + 1}: ${v}`;
+    for (const [k, v] of Object.entries(errs)) allErrors[`row${i}-${k}`] = t("records.row_v0_v", { v0: i + 1, v: v });
   });
 
   return (
     <form className="record-form lab-panel-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
-      <h2 id={`${idPrefix}-heading`}>New lab panel</h2>
+      <h2 id={`${idPrefix}-heading`}>{t("records.new_lab_panel")}</h2>
       <div id={`${idPrefix}-summary`} tabIndex={-1}>
         <ErrorSummary errors={allErrors} idPrefix={idPrefix} />
       </div>
       {serverError !== null ? (
         <div className="error-summary" role="alert">
-          <p>Not saved: {serverError}</p>
+          <p>{t("records.not_saved")} {serverError}</p>
         </div>
       ) : null}
       <FieldList specs={SHARED} values={shared} errors={sharedErrors} onChange={(n, v) => setShared((s) => ({ ...s, [n]: v }))} idPrefix={idPrefix} />
       <fieldset className="panel-rows">
-        <legend>Results</legend>
-        <p className="hint">One row per test; empty rows are ignored. A result is a number (with its unit) or a text such as “negative”.</p>
+        <legend>{t("records.results")}</legend>
+        <p className="hint">{t("records.one_row_per_test_empty_rows")}</p>
         <div className="table-wrap">
           <table>
             <thead>
@@ -124,11 +125,11 @@ export function LabPanelForm({ profileId, onDone }: { profileId: string; onDone:
                     return (
                       <td key={f}>
                         <label htmlFor={id} className="visually-hidden">
-                          {ROW_LABELS[f]}, row {i + 1}
+                          {ROW_LABELS[f]}{t("records.row")} {i + 1}
                         </label>
                         {f === "flag" ? (
                           <select id={id} value={row[f] ?? ""} onChange={(e) => set(e.target.value)}>
-                            <option value="">Auto</option>
+                            <option value="">{t("records.auto")}</option>
                             {LAB_FLAGS.map((x) => (
                               <option key={x} value={x}>
                                 {x.replace("_", " ")}
@@ -160,15 +161,15 @@ export function LabPanelForm({ profileId, onDone }: { profileId: string; onDone:
           </table>
         </div>
         <button type="button" className="secondary" onClick={() => setRows((r) => [...r, emptyRow()])}>
-          Add a result row
+          {t("records.add_a_result_row")}
         </button>
       </fieldset>
       <div className="actions">
         <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save panel"}
+          {busy ? t("records.saving") : t("records.save_panel")}
         </button>
         <button type="button" className="secondary" onClick={() => onDone(null)} disabled={busy}>
-          Cancel
+          {t("records.cancel")}
         </button>
       </div>
     </form>

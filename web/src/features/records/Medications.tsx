@@ -11,6 +11,7 @@ import { localDate } from "../../domain/time";
 import { summarize } from "../../domain/timeline";
 import { dateTimeOf, shortDate } from "./format";
 import { useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 /** Re-render every minute, so "now" (adherence, due slots) does not go stale on an open page. */
 function useMinute(now: () => number): number {
@@ -25,14 +26,14 @@ function useMinute(now: () => number): number {
 function AdherenceValue({ label, value }: { label: string; value: Adherence | null }): ReactNode {
   const title =
     value?.percent === null || value === null
-      ? "No doses were due in this period."
-      : `${value.taken} of ${value.expected} due doses taken`;
+      ? t("records.no_doses_were_due_in_this")
+      : t("records.taken_of_expected_due_doses_taken", { taken: value.taken, expected: value.expected });
   return (
     <div className="adherence" title={title}>
       <dt>{label}</dt>
       <dd>
         <span className="percent">{formatAdherence(value)}</span>
-        <span className="fraction">{value?.percent === null || value === null ? "nothing due" : `${value.taken}/${value.expected}`}</span>
+        <span className="fraction">{value?.percent === null || value === null ? t("records.nothing_due") : `${value.taken}/${value.expected}`}</span>
       </dd>
     </div>
   );
@@ -72,10 +73,10 @@ export function Medications({
   if (medications.length === 0) {
     return (
       <div className="empty">
-        <p>No medications yet. Add one to log doses and see how regularly it is taken.</p>
+        <p>{t("records.no_medications_yet_add_one_to")}</p>
         {readOnly ? null : (
           <button type="button" onClick={onAdd}>
-            Add a medication
+            {t("records.add_a_medication")}
           </button>
         )}
       </div>
@@ -141,9 +142,9 @@ function MedicationCard({
       });
       setSkipping(false);
       setReason("");
-      setMessage({ text: `Logged: ${name} ${status}.`, error: false });
+      setMessage({ text: t("records.logged_name_status", { name: name, status: status }), error: false });
     } catch (err) {
-      setMessage({ text: `Not logged: ${err instanceof Error ? err.message : String(err)}`, error: true });
+      setMessage({ text: t("records.not_logged_v0", { v0: err instanceof Error ? err.message : String(err) }), error: true });
     } finally {
       setBusy(false);
     }
@@ -159,20 +160,20 @@ function MedicationCard({
         </h3>
         <p className="detail">{s.detail}</p>
         {med?.instructions ? <p className="detail">{med.instructions}</p> : null}
-        {stopped && med.stopped_on ? <p className="badge">Stopped {shortDate(med.stopped_on)}</p> : null}
+        {stopped && med.stopped_on ? <p className="badge">{t("records.stopped")} {shortDate(med.stopped_on)}</p> : null}
       </div>
       {week !== null ? (
-        <dl className="adherence-values" aria-label={`Adherence of ${name}`}>
-          <AdherenceValue label="Last 7 days" value={week} />
-          <AdherenceValue label="Last 30 days" value={month} />
+        <dl className="adherence-values" aria-label={t("records.adherence_of_name", { name: name })}>
+          <AdherenceValue label={t("records.last_7_days")} value={week} />
+          <AdherenceValue label={t("records.last_30_days")} value={month} />
         </dl>
       ) : (
-        <p className="detail">Taken as needed: no adherence is computed.</p>
+        <p className="detail">{t("records.taken_as_needed_no_adherence_is")}</p>
       )}
       {!stopped ? (
         <div className="actions">
           <button type="button" disabled={busy} onClick={() => void log("taken")} aria-describedby={`${id}-name`}>
-            Taken now
+            {t("records.taken_now")}
           </button>
           <button
             type="button"
@@ -182,7 +183,7 @@ function MedicationCard({
             aria-describedby={`${id}-name`}
             onClick={() => setSkipping((v) => !v)}
           >
-            Skipped
+            {t("records.skipped")}
           </button>
         </div>
       ) : null}
@@ -195,15 +196,15 @@ function MedicationCard({
           }}
         >
           <div className="field">
-            <label htmlFor={`${id}-reason`}>Why was it skipped? (optional)</label>
+            <label htmlFor={`${id}-reason`}>{t("records.why_was_it_skipped_optional")}</label>
             <input id={`${id}-reason`} type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
           <div className="actions">
             <button type="submit" disabled={busy}>
-              Log as skipped
+              {t("records.log_as_skipped")}
             </button>
             <button type="button" className="secondary" onClick={() => setSkipping(false)}>
-              Cancel
+              {t("records.cancel")}
             </button>
           </div>
         </form>
@@ -215,7 +216,7 @@ function MedicationCard({
       ) : null}
       {own.length > 0 ? (
         <details className="dose-log">
-          <summary>Dose log ({own.length})</summary>
+          <summary>{t("records.dose_log")}{own.length})</summary>
           <ul>
             {own.slice(0, 50).map((d) => {
               const dose = readDose(d.data);
@@ -231,7 +232,7 @@ function MedicationCard({
           </ul>
         </details>
       ) : (
-        <p className="detail">No doses logged yet.</p>
+        <p className="detail">{t("records.no_doses_logged_yet")}</p>
       )}
     </li>
   );

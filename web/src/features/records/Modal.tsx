@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import { useEffect, useLayoutEffect, useRef } from "react";
+import { t } from "../../i18n";
 
 export function Modal({
   label,
@@ -37,7 +38,7 @@ export function Modal({
   return (
     <dialog ref={ref} className="modal" aria-label={label}>
       <div className="modal-body">
-        <button type="button" className="modal-close link" onClick={() => closeRef.current()} aria-label="Close">
+        <button type="button" className="modal-close link" onClick={() => closeRef.current()} aria-label={t("records.close")}>
           ×
         </button>
         {children}

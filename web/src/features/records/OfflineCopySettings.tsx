@@ -4,13 +4,15 @@ import type { ReactNode } from "react";
 import { useEffect, useState } from "react";
 
 import type { AccountKeys } from "../../crypto";
+import { t } from "../../i18n";
+import { formatNumber } from "../../i18n/format";
 import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, showToast } from "../../ui";
 import { offlineCopyFor } from "./session";
 
 /** "1.2 MB" style sizes (decimal units, as browsers report storage). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} bytes`;
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return t("records.bytes", { count: bytes });
   const units = ["kB", "MB", "GB"];
   let value = bytes / 1000;
   let unit = 0;
@@ -18,7 +20,7 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit += 1;
   }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? "GB"}`;
+  return `${formatNumber(value, value < 10 ? 1 : 0)} ${units[unit] ?? "GB"}`;
 }
 
 async function measure(keys: AccountKeys): Promise<{ size: number | null; quota: number | null }> {
@@ -46,7 +48,7 @@ export function OfflineCopySettings(): ReactNode {
         setSize(m.size);
         setQuota(m.quota);
       },
-      (err: unknown) => live && setError(`The offline copy could not be measured: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => live && setError(t("records.offline_copy_measure_failed", { reason: err instanceof Error ? err.message : String(err) })),
     );
     return () => {
       live = false;
@@ -57,10 +59,10 @@ export function OfflineCopySettings(): ReactNode {
     setBusy(true);
     try {
       await offlineCopyFor(keys).forget();
-      showToast("The offline copy on this device was deleted.", { tone: "success" });
+      showToast(t("records.offline_copy_deleted"), { tone: "success" });
       setVersion((v) => v + 1);
     } catch (err) {
-      setError(`The offline copy could not be deleted: ${err instanceof Error ? err.message : String(err)}`);
+      setError(t("records.offline_copy_delete_failed", { reason: err instanceof Error ? err.message : String(err) }));
     } finally {
       setBusy(false);
     }
@@ -68,19 +70,21 @@ export function OfflineCopySettings(): ReactNode {
 
   return (
     <section className="offline-copy" aria-labelledby="offline-copy-heading">
-      <h2 id="offline-copy-heading">Offline copy on this device</h2>
+      <h2 id="offline-copy-heading">{t("records.offline_copy_heading")}</h2>
       {error !== null ? <Alert>{error}</Alert> : null}
       <p role="status">
         {size === undefined
-          ? "Measuring…"
+          ? t("records.offline_copy_measuring")
           : size === null
-            ? "This browser cannot keep an offline copy of your records."
-            : `Your records are kept encrypted on this device: ${formatBytes(size)}${quota !== null ? ` (this browser allows Normogen up to ${formatBytes(quota)})` : ""}.`}
+            ? t("records.offline_copy_unsupported")
+            : quota === null
+              ? t("records.offline_copy_size", { size: formatBytes(size) })
+              : t("records.offline_copy_size_quota", { size: formatBytes(size), quota: formatBytes(quota) })}
       </p>
-      <p className="hint">It holds only encrypted data, never your keys. Logging out deletes it.</p>
+      <p className="hint">{t("records.offline_copy_hint")}</p>
       {size !== null && size !== undefined ? (
         <Button type="button" busy={busy} onClick={() => void forget()}>
-          Delete the offline copy
+          {t("records.offline_copy_delete")}
         </Button>
       ) : null}
     </section>

@@ -18,12 +18,13 @@ import { RecordEditor } from "./RecordEditor";
 import { Timeline, TimelineFilters, useTimelineFilter } from "./Timeline";
 import { UndoBar } from "./UndoBar";
 import { useProfileRecords, useProfiles } from "./services";
+import { t } from "../../i18n";
 
 export const TABS = [
-  ["", "Timeline"],
-  ["medications", "Medications"],
-  ["charts", "Charts"],
-  ["appointments", "Appointments"],
+  ["", "records.timeline"],
+  ["medications", "records.medications"],
+  ["charts", "records.charts"],
+  ["appointments", "records.appointments"],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -34,13 +35,13 @@ type Dialog =
   | null;
 
 const ADD_CHOICES: readonly { label: string; dialog: Exclude<Dialog, null> }[] = [
-  ...VITAL_TYPES.map((v) => ({ label: VITAL_LABELS[v], dialog: { type: "add" as const, kind: "health_data" as const, vital: v } })),
-  { label: "Lab result", dialog: { type: "add", kind: "lab_result" } },
-  { label: "Lab panel (several results)", dialog: { type: "panel" } },
-  { label: "Medication", dialog: { type: "add", kind: "medication" } },
-  { label: "Dose (at another time)", dialog: { type: "add", kind: "medication_dose" } },
-  { label: "Appointment", dialog: { type: "add", kind: "appointment" } },
-  { label: "Note", dialog: { type: "add", kind: "note" } },
+  ...VITAL_TYPES.map((v) => ({ get label() { return VITAL_LABELS[v]; }, dialog: { type: "add" as const, kind: "health_data" as const, vital: v } })),
+  { get label() { return t("records.lab_result"); }, dialog: { type: "add", kind: "lab_result" } },
+  { get label() { return t("records.lab_panel_several_results"); }, dialog: { type: "panel" } },
+  { get label() { return t("records.medication"); }, dialog: { type: "add", kind: "medication" } },
+  { get label() { return t("records.dose_at_another_time"); }, dialog: { type: "add", kind: "medication_dose" } },
+  { get label() { return t("records.appointment"); }, dialog: { type: "add", kind: "appointment" } },
+  { get label() { return t("records.note"); }, dialog: { type: "add", kind: "note" } },
 ];
 
 function AddMenu({ onChoose }: { onChoose: (d: Exclude<Dialog, null>) => void }): ReactNode {
@@ -66,7 +67,7 @@ function AddMenu({ onChoose }: { onChoose: (d: Exclude<Dialog, null>) => void })
       }}
     >
       <button type="button" aria-expanded={open} aria-controls="add-menu-list" onClick={() => setOpen((v) => !v)}>
-        Add…
+        {t("records.add")}
       </button>
       {open ? (
         <ul id="add-menu-list" className="add-menu-list">
@@ -126,17 +127,17 @@ export function ProfileRecordsPage(): ReactNode {
   }, [profileId, tab]);
 
   useEffect(() => {
-    document.title = `${profile?.name ?? "Records"} · ${TABS.find(([t]) => t === tab)?.[1] ?? "Timeline"} · Normogen`;
+    document.title = `${profile?.name ?? t("records.records")} · ${TABS.find(([t]) => t === tab)?.[1] ?? t("records.timeline")} · Normogen`;
   }, [profile?.name, tab]);
 
   if (profiles.status === "ready" && profile === null) {
     return (
       <div className="records-page">
         <h1 tabIndex={-1} ref={heading}>
-          Profile not found
+          {t("records.profile_not_found")}
         </h1>
         <p>
-          It may have been deleted. <Link to="/profiles">Back to the profiles</Link>
+          {t("records.it_may_have_been_deleted")} <Link to="/profiles">{t("records.back_to_the_profiles")}</Link>
         </p>
       </div>
     );
@@ -146,13 +147,13 @@ export function ProfileRecordsPage(): ReactNode {
   if (state.status === "error") {
     body = (
       <div className="error-summary" role="alert">
-        <p>The records could not be loaded: {state.error}</p>
+        <p>{t("records.the_records_could_not_be_loaded")} {state.error}</p>
       </div>
     );
   } else if (state.status !== "ready" && state.records.length === 0) {
     body = (
       <p className="loading" role="status">
-        Decrypting records…
+        {t("records.decrypting_records")}
       </p>
     );
   } else if (tab === "medications") {
@@ -164,17 +165,17 @@ export function ProfileRecordsPage(): ReactNode {
   } else if (state.records.length === 0) {
     body = (
       <div className="empty">
-        <p>No records yet for {profile?.name ?? "this profile"}.</p>
-        <p>Start with a medication, a measurement such as blood pressure or weight, or a lab result. Everything is encrypted on this device before it is stored.</p>
+        <p>{t("records.no_records_yet_for")} {profile?.name ?? t("records.this_profile")}.</p>
+        <p>{t("records.start_with_a_medication_a_measurement")}</p>
         <div className="actions">
           <button type="button" onClick={() => setDialog({ type: "add", kind: "medication" })}>
-            Add a medication
+            {t("records.add_a_medication")}
           </button>
           <button type="button" className="secondary" onClick={() => setDialog({ type: "add", kind: "health_data", vital: "blood_pressure" })}>
-            Add a measurement
+            {t("records.add_a_measurement")}
           </button>
           <button type="button" className="secondary" onClick={() => setDialog({ type: "panel" })}>
-            Add lab results
+            {t("records.add_lab_results")}
           </button>
         </div>
       </div>
@@ -192,20 +193,20 @@ export function ProfileRecordsPage(): ReactNode {
     <div className="records-page">
       <div className="records-header">
         <p className="breadcrumb">
-          <Link to="/profiles">Profiles</Link>
+          <Link to="/profiles">{t("records.profiles")}</Link>
         </p>
         <h1 tabIndex={-1} ref={heading}>
           {profile?.name ?? "…"}
           {profile ? <span className="profile-type"> · {PROFILE_TYPE_LABELS[profile.profileType] ?? profile.profileType}</span> : null}
         </h1>
-        {readOnly ? <p className="aside">You can read these records; a viewer cannot change them.</p> : <AddMenu onChoose={setDialog} />}
+        {readOnly ? <p className="aside">{t("records.you_can_read_these_records_a")}</p> : <AddMenu onChoose={setDialog} />}
       </div>
-      <nav className="tabs" aria-label="Record views">
+      <nav className="tabs" aria-label={t("records.record_views")}>
         <ul>
-          {TABS.map(([t, label]) => (
-            <li key={t}>
-              <NavLink to={`/profiles/${profileId}${t === "" ? "" : `/${t}`}`} end>
-                {label}
+          {TABS.map(([tab, label]) => (
+            <li key={tab}>
+              <NavLink to={`/profiles/${profileId}${tab === "" ? "" : `/${tab}`}`} end>
+                {t(label)}
               </NavLink>
             </li>
           ))}
@@ -213,13 +214,13 @@ export function ProfileRecordsPage(): ReactNode {
       </nav>
       {state.status === "loading" && state.records.length > 0 ? (
         <p className="loading" role="status">
-          Decrypting… {state.records.length} records so far
+          {t("records.decrypting")} {state.records.length} {t("records.records_so_far")}
         </p>
       ) : null}
       {body}
       <UndoBar profileId={profileId} />
       {dialog !== null ? (
-        <Modal label={dialog.type === "open" ? "Record" : "New record"} onClose={close}>
+        <Modal label={dialog.type === "open" ? t("records.record") : t("records.new_record")} onClose={close}>
           {dialog.type === "add" ? (
             <RecordEditor
               kind={dialog.kind}

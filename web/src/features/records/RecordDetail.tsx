@@ -11,6 +11,7 @@ import { unitLabel } from "../../domain/units";
 import { RecordEditor } from "./RecordEditor";
 import { dateTimeOf } from "./format";
 import { useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 const HIDDEN = new Set(["occurred_at", "medication_id", "scheduled_for", "schedule_kind"]);
 
@@ -51,7 +52,7 @@ export function RecordDetail({
       <p className="detail">{s.detail}</p>
       <dl>
         <div className="dl-row">
-          <dt>When</dt>
+          <dt>{t("records.when")}</dt>
           <dd>{dateTimeOf(record.occurredAt, timeZone)}</dd>
         </div>
         {rows.map(([k, v]) => (
@@ -63,7 +64,7 @@ export function RecordDetail({
       </dl>
       {readOnly ? null : <div className="actions">
         <button type="button" onClick={() => setEditing(true)}>
-          Edit
+          {t("records.edit")}
         </button>
         <button
           type="button"
@@ -73,7 +74,7 @@ export function RecordDetail({
             onClose();
           }}
         >
-          Delete
+          {t("records.delete")}
         </button>
       </div>}
     </article>

@@ -15,6 +15,7 @@ import { ErrorSummary, FieldList, fieldId } from "./FormFields";
 import { fieldsFor } from "./fields";
 import { useRecordsServices } from "./services";
 import type { RecordDraft } from "./source";
+import { t } from "../../i18n";
 
 export interface RecordEditorProps {
   kind: RecordKind;
@@ -129,23 +130,23 @@ export function RecordEditor(props: RecordEditorProps): ReactNode {
   }
 
   const specs = fieldsFor(kind, values, medications);
-  const title = record === null ? `New ${KIND_LABELS[kind].toLowerCase()}` : `Edit ${KIND_LABELS[kind].toLowerCase()}`;
+  const title = record === null ? t("records.new_v0", { v0: KIND_LABELS[kind].toLowerCase() }) : t("records.edit_v0", { v0: KIND_LABELS[kind].toLowerCase() });
   return (
     <form className="record-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
       <h2 id={`${idPrefix}-heading`}>{title}</h2>
       <ErrorSummary errors={errors} idPrefix={idPrefix} summaryRef={summaryRef} />
       {serverError !== null ? (
         <div className="error-summary" role="alert">
-          <p>Not saved: {serverError} Your entries are still here; try again.</p>
+          <p>{t("records.not_saved")} {serverError} {t("records.your_entries_are_still_here_try")}</p>
         </div>
       ) : null}
       <FieldList specs={specs} values={values} errors={errors} onChange={change} idPrefix={idPrefix} />
       <div className="actions">
         <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save"}
+          {busy ? t("records.saving") : t("records.save")}
         </button>
         <button type="button" className="secondary" onClick={() => onDone(null)} disabled={busy}>
-          Cancel
+          {t("records.cancel")}
         </button>
       </div>
     </form>
@@ -178,21 +179,21 @@ export function ConflictChooser(props: ConflictProps): ReactNode {
   );
   return (
     <section className="conflict" aria-labelledby="conflict-title">
-      <h2 id="conflict-title">This record was changed elsewhere</h2>
+      <h2 id="conflict-title">{t("records.this_record_was_changed_elsewhere")}</h2>
       <p role="alert">
         {theirs === null
-          ? "Someone deleted it while you were editing. You can save your version as a new record, or let it go."
-          : "While you were editing, someone saved another version (another tab, device or family member). Nothing has been overwritten: choose which version to keep."}
+          ? t("records.someone_deleted_it_while_you_were")
+          : t("records.while_you_were_editing_someone_saved")}
       </p>
-      {error !== null ? <p className="error" role="alert">Not saved: {error}</p> : null}
+      {error !== null ? <p className="error" role="alert">{t("records.not_saved")} {error}</p> : null}
       <div className="table-wrap">
         <table className="conflict-table">
-          <caption className="visually-hidden">Your version and the saved version, field by field</caption>
+          <caption className="visually-hidden">{t("records.your_version_and_the_saved_version")}</caption>
           <thead>
             <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Your version</th>
-              <th scope="col">{theirs === null ? "Saved version (deleted)" : "Saved version"}</th>
+              <th scope="col">{t("records.field")}</th>
+              <th scope="col">{t("records.your_version")}</th>
+              <th scope="col">{theirs === null ? t("records.saved_version_deleted") : t("records.saved_version")}</th>
             </tr>
           </thead>
           <tbody>
@@ -204,7 +205,7 @@ export function ConflictChooser(props: ConflictProps): ReactNode {
                 <tr key={n} className={differs ? "differs" : undefined}>
                   <th scope="row">
                     {FIELD_LABELS[n] ?? n}
-                    {differs ? <span className="visually-hidden"> (differs)</span> : null}
+                    {differs ? <span className="visually-hidden"> {t("records.differs")}</span> : null}
                   </th>
                   <td>{mineValue || "—"}</td>
                   <td>{b === null ? "—" : theirValue || "—"}</td>
@@ -216,14 +217,14 @@ export function ConflictChooser(props: ConflictProps): ReactNode {
       </div>
       <div className="actions">
         <button type="button" onClick={props.onKeepMine} disabled={busy}>
-          {theirs === null ? "Save mine as a new record" : "Keep my version"}
+          {theirs === null ? t("records.save_mine_as_a_new_record") : t("records.keep_my_version")}
         </button>
         <button type="button" className="secondary" onClick={props.onKeepTheirs} disabled={busy}>
-          {theirs === null ? "Discard my changes" : "Keep the saved version"}
+          {theirs === null ? t("records.discard_my_changes") : t("records.keep_the_saved_version")}
         </button>
         {theirs !== null ? (
           <button type="button" className="secondary" onClick={props.onEditMine} disabled={busy}>
-            Edit my version further
+            {t("records.edit_my_version_further")}
           </button>
         ) : null}
       </div>

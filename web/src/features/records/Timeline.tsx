@@ -12,6 +12,7 @@ import { isDate } from "../../domain/time";
 import { VirtualList } from "./VirtualList";
 import { dayHeading, timeOf } from "./format";
 import { useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 export const ROW_HEIGHTS = { day: 48, record: 76, panelHead: 44, panelItem: 40 } as const;
 
@@ -65,9 +66,9 @@ export function TimelineFilters({
   };
   const badRange = filter.from !== null && filter.to !== null && filter.from > filter.to;
   return (
-    <form className="filters" role="search" aria-label="Filter the timeline" onSubmit={(e) => e.preventDefault()}>
+    <form className="filters" role="search" aria-label={t("records.filter_the_timeline")} onSubmit={(e) => e.preventDefault()}>
       <fieldset className="kind-filter">
-        <legend>Show only</legend>
+        <legend>{t("records.show_only")}</legend>
         <div className="chips">
           {RECORD_KINDS.map((k) => (
             <label key={k} className="chip">
@@ -79,11 +80,11 @@ export function TimelineFilters({
       </fieldset>
       <div className="field-row">
         <div className="field">
-          <label htmlFor="timeline-from">From</label>
+          <label htmlFor="timeline-from">{t("records.from")}</label>
           <input id="timeline-from" type="date" value={filter.from ?? ""} onChange={(e) => onChange({ ...filter, from: e.target.value || null })} />
         </div>
         <div className="field">
-          <label htmlFor="timeline-to">To</label>
+          <label htmlFor="timeline-to">{t("records.to")}</label>
           <input
             id="timeline-to"
             type="date"
@@ -94,18 +95,18 @@ export function TimelineFilters({
           />
         </div>
         <div className="field">
-          <label htmlFor="timeline-q">Search</label>
+          <label htmlFor="timeline-q">{t("records.search")}</label>
           <input id="timeline-q" type="search" value={filter.text ?? ""} onChange={(e) => onChange({ ...filter, text: e.target.value })} />
         </div>
       </div>
       {badRange ? (
         <p className="error" id="timeline-range-error">
-          “To” is before “From”: nothing can match.
+          {t("records.to_is_before_from_nothing_can")}
         </p>
       ) : null}
       {(filter.kinds?.length ?? 0) > 0 || filter.from || filter.to || filter.text ? (
         <button type="button" className="link" onClick={() => onChange({ kinds: [], from: null, to: null, text: "" })}>
-          Clear filters
+          {t("records.clear_filters")}
         </button>
       ) : null}
     </form>
@@ -139,7 +140,7 @@ export function Timeline({
       return (
         <div className="panel-row">
           <p className="panel-title">
-            <span className="kind">Lab panel</span> {row.panel}
+            <span className="kind">{t("records.lab_panel")}</span> {row.panel}
             <span className="time"> · {timeOf(row.records[0]?.occurredAt ?? "", timeZone)}</span>
           </p>
           <ul>
@@ -161,7 +162,7 @@ export function Timeline({
     [names, onOpen, timeZone],
   );
   if (records.length > 0 && shown.length === 0) {
-    return <p className="empty">No records match these filters.</p>;
+    return <p className="empty">{t("records.no_records_match_these_filters")}</p>;
   }
   return (
     <VirtualList
@@ -169,7 +170,7 @@ export function Timeline({
       itemKey={(r) => r.key}
       itemHeight={rowHeight}
       renderItem={render}
-      label={`Timeline, ${shown.length} record${shown.length === 1 ? "" : "s"}`}
+      label={t("records.timeline_count", { count: shown.length })}
     />
   );
 }

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 
 import { summarize } from "../../domain/timeline";
 import { useProfileRecords, useRecordsServices } from "./services";
+import { t } from "../../i18n";
 
 export function UndoBar({ profileId }: { profileId: string }): ReactNode {
   const { records } = useRecordsServices();
@@ -12,9 +13,9 @@ export function UndoBar({ profileId }: { profileId: string }): ReactNode {
     <div className="toasts" aria-live="polite">
       {state.pendingDeletes.map((r) => (
         <div className="toast" key={r.id} role="status">
-          <span>Deleted “{summarize(r).title}”.</span>
+          <span>{t("records.deleted")}{summarize(r).title}”.</span>
           <button type="button" onClick={() => records.undo(profileId, r.id)}>
-            Undo
+            {t("records.undo")}
           </button>
         </div>
       ))}
@@ -22,7 +23,7 @@ export function UndoBar({ profileId }: { profileId: string }): ReactNode {
         <div className="toast toast-warning" role="alert">
           <span>{state.notice}</span>
           <button type="button" className="secondary" onClick={() => records.dismissNotice(profileId)}>
-            Dismiss
+            {t("records.dismiss")}
           </button>
         </div>
       ) : null}

@@ -10,6 +10,7 @@ import type { HealthRecord } from "../../domain/kinds";
 import { isRecordKind } from "../../domain/kinds";
 import type { RecordDraft, RecordSource } from "./source";
 import { ConflictError, SourceError } from "./source";
+import { serverErrorText, t } from "../../i18n";
 
 /** The few HTTP calls this source makes, answered with status and parsed JSON body. */
 export interface Http {
@@ -44,10 +45,11 @@ interface WirePage {
 
 /** The message of a `{"error": {"message"}}` answer, or a generic one naming the status. */
 export function errorMessage(status: number, body: unknown): string {
-  const err = (body as { error?: { message?: unknown } } | null)?.error;
+  const err = (body as { error?: { code?: unknown; message?: unknown; request_id?: unknown } } | null)?.error;
+  if (typeof err?.code === "string") return serverErrorText(err.code, typeof err.message === "string" ? err.message : "", typeof err.request_id === "string" ? err.request_id : undefined);
   if (typeof err?.message === "string" && err.message !== "") return err.message;
-  if (status === 0) return "The server could not be reached. Check your connection.";
-  return `The server answered ${status}.`;
+  if (status === 0) return t("records.the_server_could_not_be_reached");
+  return t("records.the_server_answered_status", { status: status });
 }
 
 function fail(status: number, body: unknown): never {
@@ -61,9 +63,9 @@ function isStaleEpoch(res: { status: number; body: unknown }): boolean {
 }
 
 /** Shown when a write still cannot be made under the profile's current key. */
-export const STALE_KEY_MESSAGE =
-  "This profile's key was changed (a member was removed from its family) and this device could not get the new key. " +
-  "Open the family page to check the family's keys, then try again.";
+export function staleKeyMessage(): string {
+  return t("records.stale_key");
+}
 
 /**
  * Per record id, the highest revision seen: a server answering with an older revision (a
@@ -76,7 +78,7 @@ class RevisionGuard {
     const before = this.seen.get(id) ?? 0;
     if (revision < before) {
       throw new SourceError(
-        "The server returned an older version of a record than this device has seen; it was refused.",
+        t("records.the_server_returned_an_older_version"),
         null,
       );
     }
@@ -96,7 +98,7 @@ export class ApiRecordSource implements RecordSource {
 
   /** Decrypt a record as the server serves it (refused when older than one seen before). */
   async open(wire: WireRecord): Promise<HealthRecord> {
-    if (!isRecordKind(wire.kind)) throw new SourceError(`Unknown record kind ${wire.kind}.`, null);
+    if (!isRecordKind(wire.kind)) throw new SourceError(t("records.unknown_record_kind_kind", { kind: wire.kind }), null);
     this.guard.check(wire.id, wire.revision);
     const key = await this.keys.epoch(wire.profile_id, wire.key_epoch);
     const plain = await decryptRecord(key, wire);
@@ -189,9 +191,9 @@ export class ApiRecordSource implements RecordSource {
     const first = await send(held);
     if (!isStaleEpoch(first)) return first;
     const epoch = await this.keys.refresh(profileId);
-    if (epoch === null || epoch === held.epoch) throw new SourceError(STALE_KEY_MESSAGE, 409);
+    if (epoch === null || epoch === held.epoch) throw new SourceError(staleKeyMessage(), 409);
     const second = await send(await this.keys.epoch(profileId, epoch));
-    if (isStaleEpoch(second)) throw new SourceError(STALE_KEY_MESSAGE, 409);
+    if (isStaleEpoch(second)) throw new SourceError(staleKeyMessage(), 409);
     return second;
   }
 

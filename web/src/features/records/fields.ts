@@ -13,6 +13,7 @@ import {
 } from "../../domain/kinds";
 import { readMedication } from "../../domain/readers";
 import { VITAL_UNITS, unitLabel } from "../../domain/units";
+import { t } from "../../i18n";
 
 export type FieldType =
   | "text"
@@ -47,11 +48,11 @@ function pretty(value: string): string {
 }
 
 const common: FieldSpec[] = [
-  { name: "comment", label: "Comment", type: "textarea", hint: "Optional, up to 2,000 characters." },
-  { name: "tags", label: "Tags", type: "text", hint: "Optional, separated by commas (e.g. diabetes, school)." },
+  { name: "comment", get label() { return t("records.comment"); }, type: "textarea", get hint() { return t("records.optional_up_to_2_000_characters"); } },
+  { name: "tags", get label() { return t("records.tags"); }, type: "text", get hint() { return t("records.optional_separated_by_commas_e_g"); } },
 ];
 
-const when = (text = "Date and time"): FieldSpec => ({
+const when = (text = t("records.date_and_time")): FieldSpec => ({
   name: "occurred_at",
   label: text,
   type: "datetime",
@@ -73,7 +74,7 @@ export function fieldsFor(
       const fields: FieldSpec[] = [
         {
           name: "type",
-          label: "Measurement",
+          label: t("records.measurement"),
           type: "select",
           required: true,
           options: VITAL_TYPES.map((t) => [t, VITAL_LABELS[t]] as const),
@@ -82,7 +83,7 @@ export function fieldsFor(
       if (units.length > 1) {
         fields.push({
           name: "unit",
-          label: "Unit",
+          label: t("records.unit"),
           type: "select",
           required: true,
           options: units.map((x) => [x, unitLabel(x)] as const),
@@ -90,9 +91,9 @@ export function fieldsFor(
       }
       if (type === "blood_pressure") {
         fields.push(
-          { name: "systolic", label: `Systolic (${u})`, type: "decimal", required: true, group: "bp" },
-          { name: "diastolic", label: `Diastolic (${u})`, type: "decimal", required: true, group: "bp" },
-          { name: "pulse", label: "Pulse (bpm)", type: "decimal", group: "bp" },
+          { name: "systolic", label: t("records.systolic_u", { u: u }), type: "decimal", required: true, group: "bp" },
+          { name: "diastolic", label: t("records.diastolic_u", { u: u }), type: "decimal", required: true, group: "bp" },
+          { name: "pulse", label: t("records.pulse_bpm"), type: "decimal", group: "bp" },
         );
       } else {
         fields.push({ name: "value", label: `${VITAL_LABELS[type]} (${u})`, type: "decimal", required: true });
@@ -100,68 +101,68 @@ export function fieldsFor(
       if (type === "glucose") {
         fields.push({
           name: "context",
-          label: "Context",
+          label: t("records.context"),
           type: "select",
-          options: [["", "Not stated"], ...GLUCOSE_CONTEXTS.map((c) => [c, pretty(c)] as const)],
+          options: [["", t("records.not_stated")], ...GLUCOSE_CONTEXTS.map((c) => [c, pretty(c)] as const)],
         });
       }
-      return [...fields, when("Measured at"), ...common];
+      return [...fields, when(t("records.measured_at")), ...common];
     }
     case "lab_result":
       return [
-        { name: "test", label: "Test", type: "text", required: true, hint: "As printed on the report, e.g. HbA1c." },
-        { name: "result", label: "Result", type: "text", required: true, hint: "A number, or text such as “positive”.", group: "value" },
-        { name: "unit", label: "Unit", type: "text", hint: "UCUM, e.g. mmol/L, %, g/dL.", group: "value" },
-        { name: "ref_low", label: "Reference low", type: "decimal", group: "ref" },
-        { name: "ref_high", label: "Reference high", type: "decimal", group: "ref" },
-        { name: "ref_text", label: "Reference range text", type: "text", hint: "When the range is not numeric, e.g. “negative”." },
+        { name: "test", label: t("records.test"), type: "text", required: true, hint: t("records.as_printed_on_the_report_e") },
+        { name: "result", label: t("records.result_2"), type: "text", required: true, hint: t("records.a_number_or_text_such_as"), group: "value" },
+        { name: "unit", label: t("records.unit"), type: "text", hint: t("records.ucum_e_g_mmol_l_g"), group: "value" },
+        { name: "ref_low", label: t("records.reference_low"), type: "decimal", group: "ref" },
+        { name: "ref_high", label: t("records.reference_high"), type: "decimal", group: "ref" },
+        { name: "ref_text", label: t("records.reference_range_text"), type: "text", hint: t("records.when_the_range_is_not_numeric") },
         {
           name: "flag",
-          label: "Flag",
+          label: t("records.flag"),
           type: "select",
-          options: [["", "Work it out from the range"], ...LAB_FLAGS.map((f) => [f, pretty(f)] as const)],
+          options: [["", t("records.work_it_out_from_the_range")], ...LAB_FLAGS.map((f) => [f, pretty(f)] as const)],
         },
-        { name: "panel", label: "Panel", type: "text", hint: "Groups results of one report, e.g. Lipid panel." },
-        { name: "loinc", label: label("loinc"), type: "text", hint: "Optional, e.g. 4548-4." },
-        { name: "laboratory", label: "Laboratory", type: "text" },
-        when("Sample taken at"),
+        { name: "panel", label: t("records.panel"), type: "text", hint: t("records.groups_results_of_one_report_e") },
+        { name: "loinc", label: label("loinc"), type: "text", hint: t("records.optional_e_g_4548_4") },
+        { name: "laboratory", label: t("records.laboratory"), type: "text" },
+        when(t("records.sample_taken_at")),
         ...common,
       ];
     case "medication": {
       const fields: FieldSpec[] = [
-        { name: "name", label: "Name", type: "text", required: true },
-        { name: "strength", label: "Strength", type: "text", hint: "e.g. 5 mg", group: "strength" },
-        { name: "dose", label: "Dose", type: "text", hint: "One intake, e.g. 1 tablet", group: "strength" },
+        { name: "name", label: t("records.name"), type: "text", required: true },
+        { name: "strength", label: t("records.strength"), type: "text", hint: "e.g. 5 mg", group: "strength" },
+        { name: "dose", label: t("records.dose"), type: "text", hint: t("records.one_intake_e_g_1_tablet"), group: "strength" },
         {
           name: "form",
-          label: "Form",
+          label: t("records.form"),
           type: "select",
-          options: [["", "Not stated"], ...MEDICATION_FORMS.map((f) => [f, pretty(f)] as const)],
+          options: [["", t("records.not_stated")], ...MEDICATION_FORMS.map((f) => [f, pretty(f)] as const)],
         },
         {
           name: "schedule_kind",
-          label: "Schedule",
+          label: t("records.schedule"),
           type: "select",
           required: true,
           options: [
-            ["daily", "Every day"],
-            ["weekly", "On some weekdays"],
-            ["as_needed", "As needed"],
+            ["daily", t("records.every_day")],
+            ["weekly", t("records.on_some_weekdays")],
+            ["as_needed", t("records.as_needed")],
           ],
         },
       ];
       if (values.schedule_kind === "weekly") {
-        fields.push({ name: "days", label: "Days", type: "days", required: true });
+        fields.push({ name: "days", label: t("records.days"), type: "days", required: true });
       }
       if (values.schedule_kind !== "as_needed") {
-        fields.push({ name: "times", label: "Times", type: "times", required: true });
+        fields.push({ name: "times", label: t("records.times"), type: "times", required: true });
       }
       fields.push(
-        { name: "started_on", label: "Started on", type: "date", group: "dates" },
-        { name: "stopped_on", label: "Stopped on", type: "date", group: "dates", hint: "Leave empty while still taken." },
-        { name: "instructions", label: "Instructions", type: "text", hint: "e.g. with food" },
-        { name: "reason", label: "Reason", type: "text", hint: "What it is for" },
-        { name: "prescriber", label: "Prescriber", type: "text" },
+        { name: "started_on", label: t("records.started_on"), type: "date", group: "dates" },
+        { name: "stopped_on", label: t("records.stopped_on"), type: "date", group: "dates", hint: t("records.leave_empty_while_still_taken") },
+        { name: "instructions", label: t("records.instructions"), type: "text", hint: t("records.e_g_with_food") },
+        { name: "reason", label: t("records.reason"), type: "text", hint: t("records.what_it_is_for") },
+        { name: "prescriber", label: t("records.prescriber"), type: "text" },
         ...common,
       );
       return fields;
@@ -170,50 +171,50 @@ export function fieldsFor(
       return [
         {
           name: "medication_id",
-          label: "Medication",
+          label: t("records.medication"),
           type: "select",
           required: true,
           options: [
-            ["", "Choose a medication"],
-            ...medications.map((m) => [m.id, readMedication(m.data)?.name ?? "Medication"] as const),
+            ["", t("records.choose_a_medication")],
+            ...medications.map((m) => [m.id, readMedication(m.data)?.name ?? t("records.medication")] as const),
           ],
         },
         {
           name: "status",
-          label: "Status",
+          label: t("records.status"),
           type: "select",
           required: true,
           options: [
-            ["taken", "Taken"],
-            ["skipped", "Skipped"],
+            ["taken", t("records.taken")],
+            ["skipped", t("records.skipped")],
           ],
         },
-        when("Taken at"),
-        { name: "dose", label: "Dose", type: "text", hint: "Only when it differs from the usual dose." },
-        { name: "reason", label: "Reason", type: "text", hint: "Why it was skipped." },
+        when(t("records.taken_at")),
+        { name: "dose", label: t("records.dose"), type: "text", hint: t("records.only_when_it_differs_from_the") },
+        { name: "reason", label: t("records.reason"), type: "text", hint: t("records.why_it_was_skipped") },
         ...common,
       ];
     case "appointment":
       return [
-        { name: "title", label: "Title", type: "text", required: true, hint: "e.g. Cardiology follow-up" },
-        when("Starts at"),
-        { name: "duration_minutes", label: "Duration (minutes)", type: "integer" },
-        { name: "with", label: "With", type: "text", hint: "The practitioner or service" },
-        { name: "location", label: "Location", type: "text" },
+        { name: "title", label: t("records.title"), type: "text", required: true, hint: t("records.e_g_cardiology_follow_up") },
+        when(t("records.starts_at")),
+        { name: "duration_minutes", label: t("records.duration_minutes"), type: "integer" },
+        { name: "with", label: t("records.with"), type: "text", hint: t("records.the_practitioner_or_service") },
+        { name: "location", label: t("records.location"), type: "text" },
         {
           name: "status",
-          label: "Status",
+          label: t("records.status"),
           type: "select",
           options: APPOINTMENT_STATUSES.map((s) => [s, pretty(s)] as const),
         },
-        { name: "notes", label: "Notes", type: "textarea" },
+        { name: "notes", label: t("records.notes"), type: "textarea" },
         ...common,
       ];
     case "note":
       return [
-        { name: "title", label: "Title", type: "text" },
-        { name: "text", label: "Text", type: "textarea", required: true },
-        when("Date"),
+        { name: "title", label: t("records.title"), type: "text" },
+        { name: "text", label: t("records.text"), type: "textarea", required: true },
+        when(t("records.date")),
         ...common,
       ];
   }

@@ -6,6 +6,8 @@
 
 import { CryptoError } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
+import { t } from "../../i18n";
+import { formatDateTime } from "../../i18n/format";
 import type { Change, LocalCopy } from "../../localstore/localCopy";
 import { QuotaError } from "../../localstore/localCopy";
 import type { ApiRecordSource, Http } from "./apiSource";
@@ -101,7 +103,9 @@ export class LocalRecordSource implements RecordSource {
       if (!isUnreachable(err) || stored.length === 0) throw err;
       const { lastSyncedAt } = await copy.state(profileId);
       onNotice?.(
-        `Offline: showing the copy kept on this device${lastSyncedAt === null ? "" : `, last synced at ${new Date(lastSyncedAt).toLocaleString()}`}.`,
+        lastSyncedAt === null
+          ? t("records.offline_showing_local_copy")
+          : t("records.offline_showing_local_copy_synced", { time: formatDateTime(new Date(lastSyncedAt)) }),
       );
       return [...shown.values()];
     }

@@ -5,6 +5,7 @@
  */
 
 import type { HealthRecord, JsonObject, RecordKind } from "../../domain/kinds";
+import { t } from "../../i18n";
 
 /** What a form produces: everything a record holds that the user chose. */
 export interface RecordDraft {
@@ -22,7 +23,7 @@ export class ConflictError extends Error {
     /** The version now on the server, decrypted; null when it was deleted meanwhile. */
     readonly current: HealthRecord | null,
   ) {
-    super("This record was changed elsewhere since you opened it.");
+    super(t("records.this_record_was_changed_elsewhere_since"));
     this.name = "ConflictError";
   }
 }

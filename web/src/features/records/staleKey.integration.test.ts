@@ -5,39 +5,21 @@
  * when the new key cannot be opened the user gets a clear error instead of a hanging save.
  */
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { HealthRecord } from "../../domain/kinds";
 import { createFamily, createFamilyProfile, familyHolderFor, openFamilyKey, readFamily, rotate } from "../families/service";
 import { TrustStore } from "../families/trust";
-import type { PinStorage } from "../families/trust";
 import { ProfilesStore } from "../profiles/store";
 import type { KeyHolders } from "../profiles/store";
 import type { Http } from "./apiSource";
-import { ApiRecordSource, STALE_KEY_MESSAGE } from "./apiSource";
+import { ApiRecordSource, staleKeyMessage } from "./apiSource";
 import { RecordsStore } from "./store";
-import type { TestServer, TestUser } from "./testing/server";
-import { registerUser, startServer } from "./testing/server";
+import type { TestUser } from "./testing/server";
+import { freshLocalStorage, memoryStorage, registerUser, serverForThisFile } from "./testing/server";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server.stop();
-}, 60_000);
-
-function memory(): PinStorage {
-  const data = new Map<string, string>();
-  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
-}
-
-beforeEach(() => {
-  // The families feature keeps the highest family epoch seen in localStorage (deviceState.ts).
-  vi.stubGlobal("localStorage", memory());
-});
+const server = serverForThisFile();
+freshLocalStorage();
 
 /** The real HTTP client, noting the status of every record write it sends. */
 function recording(http: Http): { http: Http; writes: number[] } {
@@ -92,7 +74,7 @@ function valueOf(r: HealthRecord): unknown {
 describe("record writes after a family key rotation", () => {
   it("reload the keys, re-encrypt under the new epoch and retry once (create and edit)", async () => {
     const user = await registerUser(server.url);
-    const trust = new TrustStore(memory(), "trust");
+    const trust = new TrustStore(memoryStorage(), "trust");
     const family = await createFamily(user.http, user.keys, "Berg family");
     const fk = await openFamilyKey(user.keys, trust, await readFamily(user.http, family.id));
     if (fk === null) throw new Error("no family key");
@@ -126,7 +108,7 @@ describe("record writes after a family key rotation", () => {
 
   it("says so when the new key cannot be opened, without writing", async () => {
     const user = await registerUser(server.url);
-    const trust = new TrustStore(memory(), "trust");
+    const trust = new TrustStore(memoryStorage(), "trust");
     const family = await createFamily(user.http, user.keys, "Berg family");
     const fk = await openFamilyKey(user.keys, trust, await readFamily(user.http, family.id));
     if (fk === null) throw new Error("no family key");
@@ -136,7 +118,7 @@ describe("record writes after a family key rotation", () => {
     await a.profiles.load();
     await rotateFamily(user, trust, family.id);
     a.refuseFamily();
-    await expect(a.records.create(profileId, weight(19.1))).rejects.toThrow(STALE_KEY_MESSAGE);
+    await expect(a.records.create(profileId, weight(19.1))).rejects.toThrow(staleKeyMessage());
     expect(a.writes).toEqual([409]);
     const listed = JSON.parse(await user.raw(`/api/v1/records?profile_id=${profileId}`)) as { records: unknown[] };
     expect(listed.records).toHaveLength(0);

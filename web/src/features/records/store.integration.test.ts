@@ -4,25 +4,17 @@
  * can be undone until they are sent, and the server never holds a plaintext value.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { HealthRecord } from "../../domain/kinds";
 import { ProfilesStore } from "../profiles/store";
 import type { KeyHolders } from "../profiles/store";
 import { ApiRecordSource } from "./apiSource";
 import { RecordsStore } from "./store";
-import type { TestServer, TestUser } from "./testing/server";
-import { registerUser, startServer } from "./testing/server";
+import type { TestUser } from "./testing/server";
+import { registerUser, serverForThisFile } from "./testing/server";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForThisFile();
 
 function holders(user: TestUser): KeyHolders {
   return {

@@ -8,6 +8,7 @@ import type { HealthRecord } from "../../domain/kinds";
 import { newestFirst } from "../../domain/timeline";
 import type { RecordDraft, RecordSource } from "./source";
 import { ConflictError } from "./source";
+import { t } from "../../i18n";
 
 export type LoadStatus = "idle" | "loading" | "ready" | "error";
 
@@ -226,9 +227,9 @@ export class RecordsStore {
         e.notice =
           err.current === null
             ? null
-            : "A record you deleted had been changed on another device, so it was kept. Review it and delete it again if you still want to.";
+            : t("records.a_record_you_deleted_had_been");
       } else {
-        e.notice = `Could not delete a record: ${err instanceof Error ? err.message : String(err)}. It is shown again.`;
+        e.notice = t("records.could_not_delete_a_record_v0", { v0: err instanceof Error ? err.message : String(err) });
       }
     } finally {
       e.pending.delete(id);

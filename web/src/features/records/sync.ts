@@ -9,6 +9,7 @@ import type { Change, SyncState, SyncStore } from "../../localstore/localCopy";
 import type { Http } from "./apiSource";
 import { errorMessage } from "./apiSource";
 import { SourceError } from "./source";
+import { t } from "../../i18n";
 
 /** Changes per feed request (the server's maximum page). */
 export const FEED_PAGE = 200;
@@ -63,7 +64,7 @@ export async function syncProfile(http: Http, store: SyncStore, profileId: strin
   const delivered = new Set<string>();
   const restart = async (reason: RestartReason): Promise<void> => {
     // Twice in one run means the server keeps refusing its own fresh tokens: stop, do not loop.
-    if (run.restarted !== null) throw new SourceError("The server keeps asking for a full resync; try again later.", 410);
+    if (run.restarted !== null) throw new SourceError(t("records.resync_keeps_restarting"), 410);
     run.restarted = reason;
     await store.restart(profileId);
     state = await store.state(profileId);

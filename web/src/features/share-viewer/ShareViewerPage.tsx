@@ -15,6 +15,7 @@ import type { SharedContent } from "./content";
 import { openLink, passwordFlag } from "./open";
 import { SharedSummary } from "./SharedSummary";
 import "./viewer.css";
+import { t } from "../../i18n";
 
 type State =
   | { step: "opening" }
@@ -25,14 +26,13 @@ type State =
 
 export function NotAvailable({ onRetry }: { onRetry?: (() => void) | undefined }): ReactNode {
   return (
-    <Page title="This link is not available" narrow>
+    <Page title={t("share_viewer.this_link_is_not_available")} narrow>
       <p>
-        The link may have expired, been revoked or used up, the password may not match, or the address may be
-        incomplete. Ask the person who shared it with you for a new link.
+        {t("share_viewer.the_link_may_have_expired_been")}
       </p>
       {onRetry ? (
         <p>
-          <Button onClick={onRetry}>Enter the password again</Button>
+          <Button onClick={onRetry}>{t("share_viewer.enter_the_password_again")}</Button>
         </p>
       ) : null}
     </Page>
@@ -78,7 +78,7 @@ export default function ShareViewerPage(): ReactNode {
   async function submit(event: SyntheticEvent): Promise<void> {
     event.preventDefault();
     if (password === "") {
-      setError("Enter the password you were given with the link.");
+      setError(t("share_viewer.enter_the_password_you_were_given"));
       return;
     }
     setError(null);
@@ -97,7 +97,7 @@ export default function ShareViewerPage(): ReactNode {
 
   switch (state.step) {
     case "opening":
-      return <Loading label="Opening the shared records in this browser…" />;
+      return <Loading label={t("share_viewer.opening_the_shared_records_in_this")} />;
     case "unavailable":
       return (
         <NotAvailable
@@ -106,40 +106,37 @@ export default function ShareViewerPage(): ReactNode {
       );
     case "password":
       return (
-        <Page title="Shared health records" narrow>
+        <Page title={t("share_viewer.shared_health_records")} narrow>
           {state.known ? (
             <p>
-              This link opens only with the password you were given with it. The records are decrypted in this browser; the
-              password itself is never sent.
+              {t("share_viewer.this_link_opens_only_with_the_password")}
             </p>
           ) : (
             <p>
-              This link opens only with a password, or it is not available any more (expired, revoked or used up): the server
-              answers both the same way. If you were given a password, enter it. The records are decrypted in this browser; the
-              password itself is never sent.
+              {t("share_viewer.this_link_opens_only_with_a")}
             </p>
           )}
           {error ? <Alert>{error}</Alert> : null}
           <form className="form" noValidate onSubmit={(e) => void submit(e)}>
             <TextField
-              label="Link password"
+              label={t("share_viewer.link_password")}
               type="password"
               autoComplete="off"
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
             <Button type="submit" variant="primary" busy={state.busy}>
-              Open the records
+              {t("share_viewer.open_the_records")}
             </Button>
           </form>
-          {state.busy ? <p className="aside">Checking the password takes a few seconds (it is made slow to guess).</p> : null}
+          {state.busy ? <p className="aside">{t("share_viewer.checking_the_password_takes_a_few")}</p> : null}
         </Page>
       );
     case "shown":
       return (
         <SharedSummary
           content={state.content}
-          note={state.expiresAt ? `Shared with you until ${formatDateTime(state.expiresAt)}. Decrypted in this browser.` : ""}
+          note={state.expiresAt ? t("share_viewer.shared_with_you_until_v0_decrypted", { v0: formatDateTime(state.expiresAt) }) : ""}
         />
       );
   }

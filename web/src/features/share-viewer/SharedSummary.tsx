@@ -15,6 +15,7 @@ import { Charts } from "../records/Charts";
 import type { Http } from "../records/apiSource";
 import { RecordsProvider, createStores } from "../records/services";
 import type { EmergencySummary, SharedContent } from "./content";
+import { t } from "../../i18n";
 import "./viewer.css";
 
 const ORDER: readonly RecordKind[] = ["health_data", "lab_result", "medication", "medication_dose", "appointment", "note"];
@@ -45,35 +46,35 @@ function List({ items, empty }: { items: readonly string[]; empty: string }): Re
 export function EmergencyFacts({ summary }: { summary: EmergencySummary }): ReactNode {
   return (
     <section className="emergency-facts" aria-labelledby="emergency-facts-title">
-      <h2 id="emergency-facts-title">Emergency information</h2>
+      <h2 id="emergency-facts-title">{t("share_viewer.emergency_information")}</h2>
       <dl className="facts">
         <div>
-          <dt>Blood type</dt>
-          <dd>{summary.blood_type || "Not given"}</dd>
+          <dt>{t("share_viewer.blood_type")}</dt>
+          <dd>{summary.blood_type || t("share_viewer.not_given")}</dd>
         </div>
         <div>
-          <dt>Allergies</dt>
+          <dt>{t("share_viewer.allergies")}</dt>
           <dd>
-            <List items={summary.allergies} empty="None known" />
+            <List items={summary.allergies} empty={t("share_viewer.none_known")} />
           </dd>
         </div>
         <div>
-          <dt>Current medications</dt>
+          <dt>{t("share_viewer.current_medications")}</dt>
           <dd>
-            <List items={summary.medications} empty="None" />
+            <List items={summary.medications} empty={t("share_viewer.none")} />
           </dd>
         </div>
         <div>
-          <dt>Conditions</dt>
+          <dt>{t("share_viewer.conditions")}</dt>
           <dd>
-            <List items={summary.conditions} empty="None given" />
+            <List items={summary.conditions} empty={t("share_viewer.none_given")} />
           </dd>
         </div>
         <div>
-          <dt>Emergency contacts</dt>
+          <dt>{t("share_viewer.emergency_contacts")}</dt>
           <dd>
             {summary.contacts.length === 0 ? (
-              <p className="muted">None given</p>
+              <p className="muted">{t("share_viewer.none_given")}</p>
             ) : (
               <ul>
                 {summary.contacts.map((c, i) => (
@@ -94,12 +95,12 @@ export function EmergencyFacts({ summary }: { summary: EmergencySummary }): Reac
         </div>
         {summary.note ? (
           <div>
-            <dt>Note</dt>
+            <dt>{t("share_viewer.note")}</dt>
             <dd className="note">{summary.note}</dd>
           </div>
         ) : null}
       </dl>
-      {summary.updated_at ? <p className="aside">Last updated by the owner {formatDateTime(summary.updated_at)}.</p> : null}
+      {summary.updated_at ? <p className="aside">{t("share_viewer.last_updated_by_the_owner")} {formatDateTime(summary.updated_at)}.</p> : null}
     </section>
   );
 }
@@ -113,12 +114,12 @@ function KindTable({ kind, records, names }: { kind: RecordKind; records: readon
       </h2>
       <div className="table-wrap">
         <table className="table">
-          <caption className="visually-hidden">{KIND_LABELS[kind]}, newest first</caption>
+          <caption className="visually-hidden">{KIND_LABELS[kind]}{t("share_viewer.newest_first")}</caption>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Details</th>
+              <th scope="col">{t("share_viewer.when")}</th>
+              <th scope="col">{t("share_viewer.what")}</th>
+              <th scope="col">{t("share_viewer.details")}</th>
             </tr>
           </thead>
           <tbody>
@@ -151,28 +152,28 @@ export function SharedSummary({ content, note }: { content: SharedContent; note:
   );
   const who = content.name || "someone";
   const type = PROFILE_TYPE_LABELS[content.profileType];
-  const title = content.emergency ? `Emergency card: ${who}` : `Health records of ${who}`;
+  const title = content.emergency ? t("share_viewer.emergency_card_who", { who: who }) : t("share_viewer.health_records_of_who", { who: who });
   const hasChartable = content.records.some((r) => r.kind === "health_data" || r.kind === "lab_result");
   return (
     <div className="shared-view">
-      <Page title={title} actions={<Button onClick={() => window.print()}>Print</Button>}>
+      <Page title={title} actions={<Button onClick={() => window.print()}>{t("share_viewer.print")}</Button>}>
         <p className="aside">
           {type && content.profileType !== "self" ? `${type}. ` : ""}
           {note}
         </p>
         {content.emergency ? <EmergencyFacts summary={content.emergency} /> : null}
-        {content.records.length === 0 && !content.emergency ? <p>No records were shared.</p> : null}
+        {content.records.length === 0 && !content.emergency ? <p>{t("share_viewer.no_records_were_shared")}</p> : null}
         {groups.map(([kind, records]) => (
           <KindTable key={kind} kind={kind} records={records} names={names} />
         ))}
         {hasChartable ? (
-          <section aria-label="Charts" className="shared-charts">
+          <section aria-label={t("share_viewer.charts")} className="shared-charts">
             <RecordsProvider stores={noStores} timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone}>
               <Charts records={content.records} adult={isAdultType(content.profileType)} />
             </RecordsProvider>
           </section>
         ) : null}
-        <p className="aside print-only">Printed from a Normogen share link. The data was decrypted in the browser.</p>
+        <p className="aside print-only">{t("share_viewer.printed_from_a_normogen_share_link")}</p>
       </Page>
     </div>
   );

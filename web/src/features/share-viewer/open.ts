@@ -9,6 +9,7 @@ import type { Bytes, LinkPassword } from "../../crypto";
 import { decryptLinkPayload, linkKeys, parseLinkFragment } from "../../crypto";
 import type { SharedContent } from "./content";
 import { readSharedContent } from "./content";
+import { t } from "../../i18n";
 
 export type OpenResult =
   | { status: "shown"; content: SharedContent; expiresAt: string }
@@ -59,7 +60,7 @@ export async function openLink(linkId: string, fragment: string, password: strin
   });
   // Refused without a password: only an address without the flag may still need one.
   if (response.status === 404) return { status: password === null && flag === "unknown" ? "refused" : "unavailable" };
-  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  if (!response.ok) throw new Error(t("share_viewer.the_server_answered_status", { status: response.status }));
   const body = (await response.json()) as { payload?: unknown; expires_at?: unknown };
   try {
     const plain = await decryptLinkPayload(contentKey, linkId, body.payload);

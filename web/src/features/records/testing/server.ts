@@ -10,8 +10,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { afterAll, beforeAll, beforeEach, vi } from "vitest";
 import type { AccountKeys } from "../../../crypto";
 import { createAccount } from "../../../crypto";
+import type { PinStorage } from "../../families/trust";
 import type { Http } from "../apiSource";
 
 const REPO = resolve(import.meta.dirname, "../../../../..");
@@ -31,6 +33,37 @@ function freePort(): Promise<number> {
 export interface TestServer {
   url: string;
   stop: () => Promise<void>;
+}
+
+/** One server for the whole test file: started before its tests, stopped after them. */
+export function serverForThisFile(): { readonly url: string } {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 60_000);
+  return {
+    get url(): string {
+      if (!server) throw new Error("the test server is not running (use it inside a test)");
+      return server.url;
+    },
+  };
+}
+
+/** Storage in memory, for a trust store or in place of the browser's localStorage. */
+export function memoryStorage(): PinStorage {
+  const data = new Map<string, string>();
+  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+}
+
+/** A fresh localStorage for each test: the families feature keeps the highest family epoch seen
+ * there (families/deviceState.ts). */
+export function freshLocalStorage(): void {
+  beforeEach(() => {
+    vi.stubGlobal("localStorage", memoryStorage());
+  });
 }
 
 /** Start the server and wait until /ready answers 200 (the migration has run). */

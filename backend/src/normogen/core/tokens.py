@@ -29,6 +29,7 @@ class AccessClaims:
 def issue_access_token(
     secret: bytes,
     user_id: str,
+    *,
     session_id: str,
     ttl_seconds: int,
     now: float | None = None,

@@ -1,8 +1,9 @@
 """Every domain's user-owned data, so account deletion and export reach all of it.
 
-A domain that stores objects a user owns registers one `OwnedData` at import (next to its
-repository). Account deletion calls every `delete` (lowest `order` first) and then removes the
-user document last; export streams every `export` as one JSON section named `name`.
+A domain that stores objects a user owns states one `OwnedData` next to its repository, and
+normogen/participants.py lists every one of them and installs the list here once. Account
+deletion calls every `delete` (lowest `order` first) and then removes the user document last;
+export streams every `export` as one JSON section named `name`.
 
 Contract for `delete`: idempotent, scoped to the user, and safe to re-run after a crash at any
 point: deletion marks the user `deleting` first and resumes until the user document is gone, so
@@ -17,7 +18,7 @@ plaintext metadata only, never a secret verifier (password hashes, token hashes)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,20 +42,41 @@ class OwnedData:
     order: int = ORDER_DOMAIN
 
 
-_REGISTRY: dict[str, OwnedData] = {}
+_REGISTRY: dict[str, OwnedData] | None = None
 
 
-def register_owned(owned: OwnedData) -> OwnedData:
-    """Register (or replace, by name) a domain's owned data; call at import time."""
-    _REGISTRY[owned.name] = owned
-    return owned
+def install(entries: Iterable[OwnedData]) -> None:
+    """Set the complete list (normogen/participants.py); a name listed twice is an error."""
+    global _REGISTRY
+    registry: dict[str, OwnedData] = {}
+    for owned in entries:
+        if owned.name in registry:
+            raise ValueError(f"owned data {owned.name!r} is listed twice")
+        registry[owned.name] = owned
+    _REGISTRY = registry
+
+
+def is_installed() -> bool:
+    return _REGISTRY is not None
+
+
+def _installed() -> dict[str, OwnedData]:
+    # Refuse to export or delete anything without the list, rather than leave data behind.
+    if _REGISTRY is None:
+        raise RuntimeError("normogen.participants.install() has not run")
+    return _REGISTRY
+
+
+def register_owned(owned: OwnedData) -> None:
+    """Add (or replace, by name) one entry after the install (tests add temporary domains)."""
+    _installed()[owned.name] = owned
 
 
 def unregister_owned(name: str) -> None:
-    """Remove an entry (tests use it to add temporary domains)."""
-    _REGISTRY.pop(name, None)
+    """Remove an entry added by `register_owned`."""
+    _installed().pop(name, None)
 
 
 def registered() -> list[OwnedData]:
     """Every entry in deletion order (then by name, so the export order is stable)."""
-    return sorted(_REGISTRY.values(), key=lambda owned: (owned.order, owned.name))
+    return sorted(_installed().values(), key=lambda owned: (owned.order, owned.name))

@@ -21,9 +21,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from normogen.accounts import repository
-from normogen.accounts.registry import registered
 from normogen.db.client import Database
+from normogen.users import repository
+from normogen.users.owned import registered
 
 log = logging.getLogger("normogen.accounts")
 

@@ -15,11 +15,14 @@ USERS = "users"
 ACTIVE = "active"
 DELETING = "deleting"  # tokens and logins refused; owned data being removed; user doc last
 
-indexes.declare(
-    USERS,
-    # Emails are stored normalised (trimmed, lowercased), so this index makes them unique.
-    IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),
-    IndexModel([("status", ASCENDING)], name="status"),
+# The indexes this module queries by (listed in normogen/participants.py).
+INDEXES = (
+    indexes.of(
+        USERS,
+        # Emails are stored normalised (trimmed, lowercased), so this index makes them unique.
+        IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),
+        IndexModel([("status", ASCENDING)], name="status"),
+    ),
 )
 
 
@@ -41,7 +44,9 @@ async def credential_state(db: Database, user_id: str) -> Document | None:
     return await db[USERS].find_one({"_id": user_id}, {"status": 1, "generation": 1})
 
 
-async def replace_auth_hash(db: Database, user_id: str, old: str, new: str, now: datetime) -> None:
+async def replace_auth_hash(
+    db: Database, user_id: str, *, old: str, new: str, now: datetime
+) -> None:
     """Store a rehash (new Argon2 parameters) unless the credential changed meanwhile."""
     await db[USERS].update_one(
         {"_id": user_id, "status": ACTIVE, "auth_hash": old},
@@ -52,10 +57,10 @@ async def replace_auth_hash(db: Database, user_id: str, old: str, new: str, now:
 async def replace_credentials(
     db: Database,
     user_id: str,
+    *,
     expected_hash: str | None,
     changes: Document,
     now: datetime,
-    *,
     session: AsyncClientSession | None = None,
 ) -> bool:
     """Atomically swap the password credential (auth hash, KDF params, wrapped user key).
@@ -72,7 +77,7 @@ async def replace_credentials(
 
 
 async def replace_after_recovery(
-    db: Database, user_id: str, recovery_hash: str, changes: Document, now: datetime
+    db: Database, user_id: str, *, recovery_hash: str, changes: Document, now: datetime
 ) -> bool:
     """Swap the credential, provided the recovery credential is still the one verified."""
     result = await db[USERS].update_one(
@@ -82,14 +87,14 @@ async def replace_after_recovery(
     return result.matched_count == 1
 
 
-async def set_recovery(db: Database, user_id: str, recovery: Document, now: datetime) -> bool:
+async def set_recovery(db: Database, user_id: str, *, recovery: Document, now: datetime) -> bool:
     result = await db[USERS].update_one(
         {"_id": user_id, "status": ACTIVE}, {"$set": {"recovery": recovery, "updated_at": now}}
     )
     return result.matched_count == 1
 
 
-async def set_email(db: Database, user_id: str, email: str, now: datetime) -> Document | None:
+async def set_email(db: Database, user_id: str, *, email: str, now: datetime) -> Document | None:
     """Change the email; raises DuplicateKeyError when another account has it."""
     return await db[USERS].find_one_and_update(
         {"_id": user_id, "status": ACTIVE},
@@ -98,7 +103,7 @@ async def set_email(db: Database, user_id: str, email: str, now: datetime) -> Do
     )
 
 
-async def set_settings(db: Database, user_id: str, settings: Document, now: datetime) -> bool:
+async def set_settings(db: Database, user_id: str, *, settings: Document, now: datetime) -> bool:
     result = await db[USERS].update_one(
         {"_id": user_id, "status": ACTIVE}, {"$set": {"settings": settings, "updated_at": now}}
     )

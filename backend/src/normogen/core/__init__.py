@@ -1,0 +1,1 @@
+"""Per-process primitives every layer may use: HTTP helpers, metrics, tokens, hashing, gates."""

@@ -1,0 +1,1 @@
+"""The users collection and the account lifecycle that auth and accounts both use."""
