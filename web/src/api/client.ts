@@ -76,13 +76,20 @@ async function send(request: Request): Promise<Response> {
   }
 }
 
-/** fetch with the bearer token; one refresh and one retry on a 401 from an authenticated route. */
+/**
+ * fetch with the bearer token; one refresh and one retry on a 401 from an authenticated route.
+ * When the tokens changed while the request was in flight (a password change or another
+ * request's refresh replaced them), the retry uses the new ones without refreshing again: the
+ * old refresh token is retired, and presenting it would end the session.
+ */
 export async function authFetch(request: Request): Promise<Response> {
   const retry = request.clone();
+  const sent = tokenSource?.accessToken();
   const first = await send(withAuth(request));
   const path = new URL(request.url).pathname;
   if (first.status !== 401 || !tokenSource || NO_REFRESH.includes(path)) return first;
-  if (!(await tokenSource.refresh())) return first;
+  const replaced = tokenSource.accessToken() !== sent && tokenSource.accessToken() !== undefined;
+  if (!replaced && !(await tokenSource.refresh())) return first;
   retry.headers.delete("Authorization");
   return send(withAuth(retry));
 }

@@ -37,6 +37,9 @@ async function refreshOnce(): Promise<boolean> {
   const tokens = current;
   if (!tokens) return false;
   const { data, response } = await api.POST("/api/v1/auth/refresh", { body: { refresh_token: tokens.refreshToken } });
+  // New tokens arrived while this refresh was in flight (a password change returns them and
+  // retires the old refresh token; a log-in replaces them): keep those, the caller retries.
+  if (current !== tokens) return current !== undefined;
   if (!response.ok || !data) {
     if (response.status === 401 || response.status === 403) {
       current = undefined;
