@@ -4,6 +4,7 @@ import {
   appointmentsUpcomingFirst,
   filterRecords,
   medicationNames,
+  newestFirst,
   summarize,
   timelineRows,
 } from "./timeline";
@@ -34,6 +35,19 @@ describe("filtering", () => {
     const tagged = rec("note", "2026-03-02T10:00:00.000Z", { text: "x" }, { tags: ["school"] });
     expect(filterRecords([...all, tagged], { kinds: null, from: null, to: null, text: "tsh" }, tz)).toEqual([lab]);
     expect(filterRecords([...all, tagged], { kinds: null, from: null, to: null, text: "SCHOOL" }, tz)).toEqual([tagged]);
+  });
+});
+
+describe("order", () => {
+  it("sorts newest first by the instant, whatever form its time is written in, ties by id", () => {
+    const a = rec("note", "2026-03-10T10:00:00.000Z", { text: "a" });
+    // 10:30 in UTC written with an offset: newer than `a` though its text sorts before it.
+    const b = rec("note", "2026-03-10T11:30:00+01:00", { text: "b" });
+    const c = rec("note", "2026-03-09T23:59:59.999Z", { text: "c" });
+    const d = rec("note", "2026-03-10T00:00:00.000Z", { text: "d" });
+    const tie = { ...d, id: `${d.id}-z` };
+    const older = rec("note", "1999-12-31T23:00:00.000Z", { text: "older" });
+    expect([c, older, a, d, b, tie].sort(newestFirst)).toEqual([b, a, tie, d, c, older]);
   });
 });
 

@@ -26,9 +26,21 @@ export interface TimelineFilter {
   text?: string;
 }
 
-/** Newest first; ties by id so the order is stable across renders. */
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, what `toISOString` writes: its text order is its time order. */
+function canonicalUtc(instant: string): boolean {
+  return instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(10) === 84 /* T */;
+}
+
+/**
+ * Newest first; ties by id so the order is stable across renders. Sorting thousands of records
+ * on every change makes this hot: two instants in the canonical form the sources write
+ * (features/records/apiSource.ts) compare as text, anything else through `Date.parse`.
+ */
 export function newestFirst(a: HealthRecord, b: HealthRecord): number {
-  return Date.parse(b.occurredAt) - Date.parse(a.occurredAt) || b.id.localeCompare(a.id);
+  const x = a.occurredAt;
+  const y = b.occurredAt;
+  if (x !== y && canonicalUtc(x) && canonicalUtc(y)) return x < y ? 1 : -1;
+  return Date.parse(y) - Date.parse(x) || b.id.localeCompare(a.id);
 }
 
 export function filterRecords(
