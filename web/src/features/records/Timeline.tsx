@@ -178,7 +178,7 @@ const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, time
             <li key={r.id}>
               <button type="button" className="row-button compact" onClick={() => onOpen(r)}>
                 <span className="title">{s.title}</span> <span className="detail">{s.detail}</span>
-                {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+                {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
               </button>
             </li>
           );
@@ -198,7 +198,7 @@ function RecordRow({ record, names, onOpen, timeZone }: RowProps & { record: Hea
         <span className="title">{s.title}</span>
         <span className="detail">{s.detail}</span>
       </span>
-      {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+      {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
     </button>
   );
 }
