@@ -13,7 +13,10 @@ export interface VirtualListProps<T> {
   itemKey: (item: T) => string;
   itemHeight: (item: T) => number;
   renderItem: (item: T, index: number) => ReactNode;
-  /** Extra pixels rendered above and below the viewport. */
+  /**
+   * Extra pixels rendered above and below the viewport: enough for a wheel step, few enough
+   * that a fast scroll, which replaces every row, renders a screenful and not three.
+   */
   overscan?: number;
   label: string;
 }
@@ -31,7 +34,7 @@ export function findIndex(offsets: readonly number[], y: number): number {
 }
 
 export function VirtualList<T>(props: VirtualListProps<T>): ReactNode {
-  const { items, itemKey, itemHeight, renderItem, overscan = 600, label } = props;
+  const { items, itemKey, itemHeight, renderItem, overscan = 240, label } = props;
   const ref = useRef<HTMLDivElement>(null);
   const offsets = useMemo(() => {
     const out = new Array<number>(items.length + 1);
