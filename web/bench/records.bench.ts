@@ -4,6 +4,8 @@
 // scrolling the virtualised list. Seeding goes through the real API with the app's own crypto.
 import { loadavg } from "node:os";
 
+import type { Page } from "@playwright/test";
+
 import { expect, logIn, test } from "../e2e/fixtures";
 import type { RecordDraft } from "../src/features/records/source";
 import { ApiRecordSource } from "../src/features/records/apiSource";
@@ -19,6 +21,32 @@ const PASSWORD = "correct horse battery staple";
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/**
+ * With BENCH_PROFILE set, Chromium's CPU profile (CDP `Profiler`) of `run`: the functions with
+ * the most self time are printed, to show where the time goes (a diagnostic, off by default).
+ */
+async function profiled<T>(page: Page, name: string, run: () => Promise<T>): Promise<T> {
+  if (!process.env.BENCH_PROFILE) return run();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  const result = await run();
+  const { profile } = await cdp.send("Profiler.stop");
+  const total = new Map<string, number>();
+  const dt = profile.timeDeltas ?? [];
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byId.get(id)?.callFrame;
+    const key = f === undefined ? "?" : `${f.functionName || "(anonymous)"} ${f.url.split("/").pop() ?? ""}:${f.lineNumber + 1}`;
+    total.set(key, (total.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  const top = [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  for (const [fn, ms] of top) console.log(`PROFILE ${name.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms  ${fn}`);
+  await cdp.detach();
+  return result;
 }
 
 /** The machine's 1, 5 and 15 minute load averages (the figures depend on them). */
@@ -112,7 +140,7 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
         }
       }).observe({ type: "mark" });
     });
-  for (let round = 0; round < ROUNDS; round++) {
+  const openRound = async (round: number): Promise<{ first: number; all: number }> => {
     if (round > 0) {
       // Locking drops the keys and the decrypted records: the next open decrypts everything again.
       await page.getByRole("button", { name: "Lock" }).click();
@@ -132,7 +160,10 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
       const a = w.__paint["normogen:timeline-all-rows"];
       return f !== undefined && a !== undefined && w.__t0 !== undefined ? { first: f - w.__t0, all: a - w.__t0 } : null;
     });
-    const value = (await times.jsonValue()) as { first: number; all: number };
+    return (await times.jsonValue()) as { first: number; all: number };
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const value = await (round === ROUNDS - 1 ? profiled(page, "reopen", () => openRound(round)) : openRound(round));
     first.push(Math.round(value.first));
     all.push(Math.round(value.all));
     report(`round ${round + 1}: first rows / all rendered`, `${first.at(-1) ?? 0}/${all.at(-1) ?? 0} ms`, "-");
@@ -179,7 +210,7 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
   report("ratio all rendered (local copy) / floor", (median(all.slice(1)) / floor).toFixed(2), "-");
 
   // Scroll the whole list at a steady pace and watch the frames.
-  const scroll = await page.evaluate(async () => {
+  const scroll = await profiled(page, "scroll", () => page.evaluate(async () => {
     const gaps: number[] = [];
     const total = document.documentElement.scrollHeight - window.innerHeight;
     const steps = 240;
@@ -200,7 +231,7 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
       slow: gaps.filter((g) => g > 50).length,
       maxRows,
     };
-  });
+  }));
   // The frame floor: the same page, the same number of frames, nothing scrolled (what this
   // machine's load alone does to frame times).
   const idle = await page.evaluate(async () => {
