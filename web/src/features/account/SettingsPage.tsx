@@ -6,6 +6,7 @@ import { type Settings, type Units, loadSettings, saveSettings } from "../../ses
 import { errorMessage } from "../../api/client";
 import { Alert, Button, Loading, Page, SelectField, showToast, useFormErrors } from "../../ui";
 import { t } from "../../i18n";
+import { OfflineCopySettings } from "../records/OfflineCopySettings";
 
 const LANGUAGES = [
   { value: "en", label: "English" },
@@ -108,6 +109,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           {t("account.save_settings")}
         </Button>
       </form>
+      <OfflineCopySettings />
     </Page>
   );
 }

@@ -5,14 +5,18 @@
  */
 
 import type { AccountKeys } from "../../crypto";
-import { onKeysDropped } from "../../session/store";
+import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
+import type { SessionState } from "../../session/store";
+import { getSession, onKeysDropped, subscribeSession } from "../../session/store";
 import { familyHolderFor } from "../families/service";
 import { trustStoreFor } from "../families/trust";
+import { ApiRecordSource } from "./apiSource";
 import { authHttp } from "./http";
+import { LocalRecordSource } from "./localSource";
 import type { RecordsStores } from "./services";
 import { createStores } from "./services";
 
-let current: { keys: AccountKeys; stores: RecordsStores } | null = null;
+let current: { keys: AccountKeys; stores: RecordsStores; local: LocalRecordSource | null } | null = null;
 
 function wipe(): void {
   const held = current;
@@ -26,6 +30,20 @@ function wipe(): void {
 
 onKeysDropped(wipe);
 
+/** Whether this browser can keep a local copy (IndexedDB exists). */
+const canKeepCopy = typeof indexedDB !== "undefined";
+
+// Logging out (or deleting the account) deletes the account's local copy on this device;
+// locking keeps it (ciphertext only) so that unlocking opens the records at once.
+let previous: SessionState = getSession();
+subscribeSession(() => {
+  const next = getSession();
+  if (previous.status !== "anonymous" && next.status === "anonymous" && canKeepCopy) {
+    void forgetDevice(previous.account.userId).catch(() => undefined);
+  }
+  previous = next;
+});
+
 if (typeof window !== "undefined") {
   // Leaving the page sends the deletions the user did not undo.
   window.addEventListener("pagehide", () => void current?.stores.records.flush());
@@ -35,16 +53,42 @@ if (typeof window !== "undefined") {
 export function storesFor(keys: AccountKeys): RecordsStores {
   if (current?.keys !== keys) {
     if (current !== null) wipe();
+    let local: LocalRecordSource | null = null;
     current = {
       keys,
+      get local() {
+        return local;
+      },
       stores: createStores(authHttp, {
         user: () => ({ kind: "user", userId: keys.userId, key: keys.userKey }),
         // Family profiles open with the family key from the caller's grant, verified against
         // the owner's pinned identity (features/families/service.ts); none when not confirmed
         // or when the owner's keys changed (the family page shows why).
         family: (familyId) => familyHolderFor(authHttp, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
+      }, (profiles) => {
+        const api = new ApiRecordSource(authHttp, profiles);
+        if (!canKeepCopy) return api;
+        local = new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId));
+        return local;
       }),
     };
   }
   return current.stores;
+}
+
+/** The offline copy of the unlocked session, for the settings page (null: none kept here). */
+export function offlineCopyFor(keys: AccountKeys): {
+  size: () => Promise<number | null>;
+  forget: () => Promise<void>;
+} {
+  const stores = storesFor(keys);
+  const local = current?.local ?? null;
+  return {
+    size: () => (local === null ? Promise.resolve(null) : local.size()),
+    forget: async () => {
+      await local?.forget();
+      // What is on screen was read from the deleted copy: the next visit reads it again.
+      stores.records.clear();
+    },
+  };
 }

@@ -40,8 +40,15 @@ export class SourceError extends Error {
 }
 
 export interface RecordSource {
-  /** Every live record of a profile, decrypted; `onProgress` sees each page as it arrives. */
-  list(profileId: string, onProgress?: (records: HealthRecord[]) => void): Promise<HealthRecord[]>;
+  /**
+   * Every live record of a profile, decrypted; `onProgress` sees each batch as it is decrypted,
+   * `onNotice` a message the user should read that does not stop the list (refused changes).
+   */
+  list(
+    profileId: string,
+    onProgress?: (records: HealthRecord[]) => void,
+    onNotice?: (message: string) => void,
+  ): Promise<HealthRecord[]>;
   /** Create with a client-chosen id (retrying the same create is safe). */
   create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord>;
   /** Replace `base` (its revision is the If-Match); ConflictError when it is stale. */

@@ -1,0 +1,153 @@
+/**
+ * The `RecordSource` with a local copy underneath (src/localstore/localCopy.ts): a profile opens
+ * from the ciphertext stored on this device at once, then the changes feed brings it up to date
+ * (sync.ts). Writes go to the API (apiSource.ts); the feed brings their results into the copy.
+ */
+
+import { CryptoError } from "../../crypto";
+import type { HealthRecord } from "../../domain/kinds";
+import { t } from "../../i18n";
+import { formatDateTime } from "../../i18n/format";
+import type { Change, LocalCopy } from "../../localstore/localCopy";
+import { QuotaError } from "../../localstore/localCopy";
+import type { ApiRecordSource, Http } from "./apiSource";
+import type { RecordDraft, RecordSource } from "./source";
+import { SourceError } from "./source";
+import { FEED_PAGE, syncProfile } from "./sync";
+
+/** A decryption or rollback refusal of one record (anything else stops the sync). */
+function isRefusal(err: unknown): boolean {
+  return err instanceof CryptoError || (err instanceof SourceError && err.status === null);
+}
+
+/** The request did not reach the server (offline, DNS, connection refused). */
+function isUnreachable(err: unknown): boolean {
+  return err instanceof TypeError || (err instanceof SourceError && err.status === 0);
+}
+
+export class LocalRecordSource implements RecordSource {
+  private copy: Promise<LocalCopy | null> | null = null;
+
+  constructor(
+    private readonly http: Http,
+    private readonly api: ApiRecordSource,
+    /** Opens this account's local copy; null (or a rejection) means none on this device. */
+    private readonly openCopy: () => Promise<LocalCopy | null>,
+    /** Changes per feed request (tests use small pages to cover paging cheaply). */
+    private readonly feedPage: number = FEED_PAGE,
+  ) {}
+
+  private async local(): Promise<LocalCopy | null> {
+    this.copy ??= this.openCopy().catch(() => null);
+    const copy = await this.copy;
+    if (copy?.closed !== true) return copy;
+    // Deleted meanwhile (settings, or log out in another tab): start a new one.
+    this.copy = this.openCopy().catch(() => null);
+    return this.copy;
+  }
+
+  async list(
+    profileId: string,
+    onProgress?: (records: HealthRecord[]) => void,
+    onNotice?: (message: string) => void,
+  ): Promise<HealthRecord[]> {
+    const copy = await this.local();
+    if (copy === null) return this.api.list(profileId, onProgress);
+    const shown = new Map<string, HealthRecord>();
+    const stored = await copy.records(profileId);
+    if (stored.length > 0) {
+      const opened = await Promise.all(stored.map((w) => this.api.open(w)));
+      for (const r of opened) shown.set(r.id, r);
+      onProgress?.(opened);
+    }
+    const decrypted = new Map<string, HealthRecord>();
+    let outcome;
+    try {
+      outcome = await syncProfile(this.http, copy, profileId, {
+        pageSize: this.feedPage,
+        accept: async (changes) => {
+          const ok = await Promise.all(
+            changes.map(async (c): Promise<boolean> => {
+              if (c.deleted || c.record === null) return true;
+              try {
+                decrypted.set(c.id, await this.api.open(c.record));
+                return true;
+              } catch (err) {
+                if (isRefusal(err)) return false;
+                throw err;
+              }
+            }),
+          );
+          return changes.filter((_, i) => ok[i]);
+        },
+        applied: (changes: Change[]) => {
+          const fresh: HealthRecord[] = [];
+          for (const c of changes) {
+            const record = decrypted.get(c.id);
+            if (c.deleted || record === undefined) shown.delete(c.id);
+            else {
+              shown.set(c.id, record);
+              fresh.push(record);
+            }
+          }
+          decrypted.clear();
+          if (fresh.length > 0) onProgress?.(fresh);
+        },
+      });
+    } catch (err) {
+      if (err instanceof QuotaError) {
+        // Reported, not swallowed; the records still open from the server meanwhile.
+        onNotice?.(err.message);
+        return this.api.list(profileId, onProgress);
+      }
+      if (!isUnreachable(err) || stored.length === 0) throw err;
+      const { lastSyncedAt } = await copy.state(profileId);
+      onNotice?.(
+        lastSyncedAt === null
+          ? t("records.offline_showing_local_copy")
+          : t("records.offline_showing_local_copy_synced", { time: formatDateTime(new Date(lastSyncedAt)) }),
+      );
+      return [...shown.values()];
+    }
+    if (outcome.profileDeleted) {
+      await copy.dropProfile(profileId);
+      return [];
+    }
+    if (outcome.restarted !== null) {
+      // The full resync dropped what the server no longer holds from the copy: show the same.
+      const kept = new Set((await copy.records(profileId)).map((r) => r.id));
+      for (const id of [...shown.keys()]) if (!kept.has(id)) shown.delete(id);
+    }
+    if (outcome.refused > 0) {
+      onNotice?.(
+        `${outcome.refused} change${outcome.refused === 1 ? " was" : "s were"} refused: the server sent a record older than this device has seen, or one that does not decrypt. This device keeps the version it had.`,
+      );
+    }
+    return [...shown.values()];
+  }
+
+  create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
+    return this.api.create(profileId, id, draft);
+  }
+
+  replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
+    return this.api.replace(base, draft);
+  }
+
+  remove(base: HealthRecord): Promise<void> {
+    return this.api.remove(base);
+  }
+
+  /** Delete the local copy now (the next profile opened starts a new one from the server). */
+  async forget(): Promise<void> {
+    const copy = await this.local();
+    this.copy = null;
+    await copy?.destroy();
+  }
+
+  /** The local copy's size in bytes, or null when this device keeps none. */
+  async size(): Promise<number | null> {
+    const copy = await this.local();
+    return copy === null ? null : copy.size();
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The device's local copy of records in IndexedDB: the server's ciphertext envelopes only (never
+ * decrypted data, never keys), each profile's sync position (docs/sync.md), and the rollback
+ * marks docs/crypto.md ("Rollback and resurrection rules") asks a client to persist: per record
+ * the highest revision seen (and a deletion's), per profile the highest feed position applied.
+ */
+
+import { committed, deleteDatabase, openDatabase, request } from "./idb";
+import { t } from "../i18n";
+
+/** A record as the server serves it (crypto fields plus `revision` and `updated_at`). */
+export interface StoredRecord {
+  id: string;
+  profile_id: string;
+  kind: string;
+  key_epoch: number;
+  revision: number;
+  occurred_at: string;
+  source?: string | null;
+  tags: string[];
+  payload: unknown;
+  updated_at: string;
+}
+
+/** One entry of the changes feed (docs/sync.md, "Response 200"). */
+export interface Change {
+  id: string;
+  seq: number;
+  revision: number;
+  deleted: boolean;
+  record: StoredRecord | null;
+}
+
+/** Where a profile's sync stands. */
+export interface SyncState {
+  /** The token to pass as `since`; null: sync from the start. */
+  token: string | null;
+  /** The server's sync epoch when `token` was issued. */
+  epoch: string | null;
+  /** The highest feed position applied (a page going back is refused). */
+  seq: number;
+  /** When the last sync that reached the end of the feed finished (ISO time), or null. */
+  lastSyncedAt: string | null;
+}
+
+/** What the sync engine needs from storage; `LocalCopy` is the IndexedDB one. */
+export interface SyncStore {
+  state(profileId: string): Promise<SyncState>;
+  /**
+   * Apply one feed page and move the position to `next`; the ids of changes refused as older
+   * than what was seen are returned (RollbackError when the page itself goes backwards).
+   */
+  apply(profileId: string, changes: readonly Change[], next: SyncState): Promise<string[]>;
+  /** After a full resync: drop the stored records of the profile that are not in `ids`. */
+  keepOnly(profileId: string, ids: ReadonlySet<string>): Promise<void>;
+  /** Forget the position (a 410 or a new epoch): the next sync starts from the beginning. */
+  restart(profileId: string): Promise<void>;
+}
+
+/** The server served something older than this device has seen (docs/crypto.md). */
+export class RollbackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RollbackError";
+  }
+}
+
+/** The browser refused to store more (its quota for this site is used up). */
+export class QuotaError extends Error {
+  constructor() {
+    super(t("records.storage_full"));
+    this.name = "QuotaError";
+  }
+}
+
+interface Mark {
+  id: string;
+  revision: number;
+  deleted: boolean;
+}
+
+interface SyncRow extends SyncState {
+  profileId: string;
+}
+
+const VERSION = 1;
+const RECORDS = "records";
+const MARKS = "marks";
+const SYNC = "sync";
+
+/** The database of one account on this device. */
+export function databaseName(userId: string): string {
+  return `normogen-local-${userId}`;
+}
+
+const FRESH: SyncState = Object.freeze({ token: null, epoch: null, seq: 0, lastSyncedAt: null });
+
+function isQuota(err: unknown): boolean {
+  return err instanceof DOMException && err.name === "QuotaExceededError";
+}
+
+/** Refuse `change` when it is older than what was seen (pure; the marks come from storage). */
+export function checkChange(mark: Mark | undefined, change: Change): void {
+  if (mark === undefined) return;
+  if (change.revision < mark.revision) {
+    throw new RollbackError(t("records.rollback_older_version"));
+  }
+  if (!change.deleted && mark.deleted && change.revision <= mark.revision) {
+    throw new RollbackError(t("records.rollback_deleted_record"));
+  }
+}
+
+/** A page must move forward from `seq`, in order, and carry only this profile's records. */
+export function checkPage(seq: number, profileId: string, changes: readonly Change[]): void {
+  let last = seq;
+  for (const change of changes) {
+    if (change.seq <= last) throw new RollbackError(t("records.rollback_feed_backwards"));
+    last = change.seq;
+    if (change.record !== null && (change.record.id !== change.id || change.record.profile_id !== profileId)) {
+      throw new RollbackError(t("records.rollback_wrong_id"));
+    }
+  }
+}
+
+export class LocalCopy implements SyncStore {
+  private constructor(
+    private readonly db: IDBDatabase,
+    private readonly factory: IDBFactory,
+    readonly name: string,
+  ) {
+    // Another tab deleting the copy (log out) closes this connection instead of blocking it.
+    db.onversionchange = () => {
+      this.closed = true;
+      db.close();
+    };
+  }
+
+  /** Whether this connection was closed (the copy was deleted meanwhile): open it again. */
+  closed = false;
+
+  static async open(userId: string, factory: IDBFactory = indexedDB): Promise<LocalCopy> {
+    const name = databaseName(userId);
+    const db = await openDatabase(factory, name, VERSION, (d) => {
+      const records = d.createObjectStore(RECORDS, { keyPath: "id" });
+      records.createIndex("profile", "profile_id");
+      d.createObjectStore(MARKS, { keyPath: "id" });
+      d.createObjectStore(SYNC, { keyPath: "profileId" });
+    });
+    return new LocalCopy(db, factory, name);
+  }
+
+  /** Every stored record of a profile. */
+  async records(profileId: string): Promise<StoredRecord[]> {
+    const tx = this.db.transaction(RECORDS, "readonly");
+    return request(tx.objectStore(RECORDS).index("profile").getAll(profileId) as IDBRequest<StoredRecord[]>);
+  }
+
+  async state(profileId: string): Promise<SyncState> {
+    const tx = this.db.transaction(SYNC, "readonly");
+    const row = await request(tx.objectStore(SYNC).get(profileId) as IDBRequest<SyncRow | undefined>);
+    if (row === undefined) return FRESH;
+    return { token: row.token, epoch: row.epoch, seq: row.seq, lastSyncedAt: row.lastSyncedAt };
+  }
+
+  /**
+   * Apply a page and move the position to `next` in one transaction. A page going back in the
+   * feed is refused whole (RollbackError, nothing changes); a change older than what this
+   * device has seen is skipped (its newer local version stays) and its id returned.
+   */
+  async apply(profileId: string, changes: readonly Change[], next: SyncState): Promise<string[]> {
+    const tx = this.db.transaction([RECORDS, MARKS, SYNC], "readwrite");
+    const done = committed(tx);
+    const records = tx.objectStore(RECORDS);
+    const marks = tx.objectStore(MARKS);
+    const refused: string[] = [];
+    try {
+      const held = await Promise.all(changes.map((c) => request(marks.get(c.id) as IDBRequest<Mark | undefined>)));
+      const before = await request(tx.objectStore(SYNC).get(profileId) as IDBRequest<SyncRow | undefined>);
+      checkPage(before?.seq ?? 0, profileId, changes);
+      changes.forEach((change, i) => {
+        try {
+          checkChange(held[i], change);
+        } catch (err) {
+          if (!(err instanceof RollbackError)) throw err;
+          refused.push(change.id);
+          return;
+        }
+        marks.put({ id: change.id, revision: change.revision, deleted: change.deleted } satisfies Mark);
+        if (change.deleted || change.record === null) records.delete(change.id);
+        else records.put(change.record);
+      });
+      tx.objectStore(SYNC).put({ ...next, profileId } satisfies SyncRow);
+    } catch (err) {
+      tx.abort();
+      await done.catch(() => undefined);
+      throw err;
+    }
+    await done.catch((err: unknown) => {
+      throw isQuota(err) ? new QuotaError() : err;
+    });
+    return refused;
+  }
+
+  /** Drop the sync position (keeping the records and the marks, which still refuse rollbacks). */
+  async restart(profileId: string): Promise<void> {
+    const tx = this.db.transaction(SYNC, "readwrite");
+    const done = committed(tx);
+    tx.objectStore(SYNC).delete(profileId);
+    await done;
+  }
+
+  /**
+   * After a full resync: drop the stored records of `profileId` the full sync did not return
+   * (the server no longer has them). Their marks stay.
+   */
+  async keepOnly(profileId: string, ids: ReadonlySet<string>): Promise<void> {
+    const tx = this.db.transaction(RECORDS, "readwrite");
+    const done = committed(tx);
+    const store = tx.objectStore(RECORDS);
+    const keys = (await request(store.index("profile").getAllKeys(profileId))) as string[];
+    for (const key of keys) if (!ids.has(key)) store.delete(key);
+    await done;
+  }
+
+  /** Forget one profile entirely (it was deleted, or access to it was lost). */
+  async dropProfile(profileId: string): Promise<void> {
+    const tx = this.db.transaction([RECORDS, SYNC], "readwrite");
+    const done = committed(tx);
+    const store = tx.objectStore(RECORDS);
+    const keys = (await request(store.index("profile").getAllKeys(profileId))) as string[];
+    for (const key of keys) store.delete(key);
+    tx.objectStore(SYNC).delete(profileId);
+    await done;
+  }
+
+  /** The stored ciphertext's size in bytes (as JSON), for the settings page. */
+  async size(): Promise<number> {
+    const tx = this.db.transaction([RECORDS, MARKS, SYNC], "readonly");
+    let bytes = 0;
+    for (const name of [RECORDS, MARKS, SYNC]) {
+      for (const row of (await request(tx.objectStore(name).getAll())) as unknown[]) bytes += JSON.stringify(row).length;
+    }
+    return bytes;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Close and delete this account's whole local copy (log out, "forget this device"). */
+  async destroy(): Promise<void> {
+    this.close();
+    await deleteDatabase(this.factory, this.name);
+  }
+}
+
+/** Delete an account's local copy without opening it (log out of a locked session). */
+export function forgetDevice(userId: string, factory: IDBFactory = indexedDB): Promise<void> {
+  return deleteDatabase(factory, databaseName(userId));
+}
