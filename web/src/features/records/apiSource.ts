@@ -4,7 +4,7 @@
  * docs/crypto.md §9); the server only ever sees ciphertext, tag tokens and the plain fields.
  */
 
-import type { ProfileKey, RecordWire } from "../../crypto";
+import type { ProfileKey, RecordWire, RecordWireFields } from "../../crypto";
 import { decryptRecord, encryptRecord } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
 import { isRecordKind } from "../../domain/kinds";
@@ -100,6 +100,24 @@ export class ApiRecordSource implements RecordSource {
   async open(wire: WireRecord): Promise<HealthRecord> {
     if (!isRecordKind(wire.kind)) throw new SourceError(t("records.unknown_record_kind_kind", { kind: wire.kind }), null);
     this.guard.check(wire.id, wire.revision);
+    return this.decode(wire);
+  }
+
+  /**
+   * Encrypt a draft under the profile's current key as the record `id` at `revision`: the
+   * envelope the outbox (outbox.ts) stores and later sends as it is.
+   */
+  async seal(profileId: string, id: string, revision: number, draft: RecordDraft): Promise<RecordWireFields> {
+    return this.encrypt(await this.keys.current(profileId), id, revision, draft);
+  }
+
+  /** Decrypt an envelope this device sealed and has not uploaded yet (no rollback mark). */
+  unseal(profileId: string, id: string, revision: number, body: RecordWireFields, queuedAt: string): Promise<HealthRecord> {
+    return this.decode({ ...body, id, profile_id: profileId, revision, updated_at: queuedAt });
+  }
+
+  private async decode(wire: WireRecord): Promise<HealthRecord> {
+    if (!isRecordKind(wire.kind)) throw new SourceError(t("records.unknown_record_kind_kind", { kind: wire.kind }), null);
     const key = await this.keys.epoch(wire.profile_id, wire.key_epoch);
     const plain = await decryptRecord(key, wire);
     return {
@@ -208,12 +226,18 @@ export class ApiRecordSource implements RecordSource {
     return this.fromWrite(res.body as WireRecord, draft);
   }
 
-  /** The server's current version of a record, or null when it is gone. */
-  private async current(id: string): Promise<HealthRecord | null> {
+  /** The server's current version of a record as it serves it, or null when it is gone. */
+  async currentWire(id: string): Promise<WireRecord | null> {
     const res = await this.http.request("GET", `/api/v1/records/${encodeURIComponent(id)}`);
     if (res.status === 404) return null;
     if (res.status !== 200) fail(res.status, res.body);
-    return this.open(res.body as WireRecord);
+    return res.body as WireRecord;
+  }
+
+  /** The server's current version of a record, or null when it is gone. */
+  async current(id: string): Promise<HealthRecord | null> {
+    const wire = await this.currentWire(id);
+    return wire === null ? null : this.open(wire);
   }
 
   async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
