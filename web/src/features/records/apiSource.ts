@@ -88,6 +88,16 @@ class RevisionGuard {
 
 export class ApiRecordSource implements RecordSource {
   private readonly guard = new RevisionGuard();
+  /**
+   * Told each write the server accepted (its answer) and each record it confirmed deleted: the
+   * local copy (localSource.ts) keeps them, so a reload offline shows them.
+   */
+  written: ((wire: WireRecord | null, id: string) => Promise<void>) | null = null;
+
+  private async tell(wire: WireRecord | null, id: string): Promise<void> {
+    // Storing the answer is a convenience: the changes feed brings it into the copy anyway.
+    await this.written?.(wire, id).catch(() => undefined);
+  }
 
   constructor(
     private readonly http: Http,
@@ -223,7 +233,9 @@ export class ApiRecordSource implements RecordSource {
       }),
     );
     if (res.status !== 201 && res.status !== 200) fail(res.status, res.body);
-    return this.fromWrite(res.body as WireRecord, draft);
+    const record = this.fromWrite(res.body as WireRecord, draft);
+    await this.tell(res.body as WireRecord, id);
+    return record;
   }
 
   /** The server's current version of a record as it serves it, or null when it is gone. */
@@ -249,14 +261,19 @@ export class ApiRecordSource implements RecordSource {
     );
     if (res.status === 412 || res.status === 404) throw new ConflictError(await this.current(base.id));
     if (res.status !== 200) fail(res.status, res.body);
-    return this.fromWrite(res.body as WireRecord, draft);
+    const record = this.fromWrite(res.body as WireRecord, draft);
+    await this.tell(res.body as WireRecord, base.id);
+    return record;
   }
 
   async remove(base: HealthRecord): Promise<void> {
     const res = await this.http.request("DELETE", `/api/v1/records/${encodeURIComponent(base.id)}`, {
       headers: { "If-Match": `"${base.revision}"` },
     });
-    if (res.status === 204 || res.status === 404) return;
+    if (res.status === 204 || res.status === 404) {
+      await this.tell(null, base.id);
+      return;
+    }
     if (res.status === 412) throw new ConflictError(await this.current(base.id));
     fail(res.status, res.body);
   }

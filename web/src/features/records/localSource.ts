@@ -41,6 +41,11 @@ export class LocalRecordSource implements RecordSource {
     retryMs: number | null = RETRY_MS,
   ) {
     this.outbox = new Outbox(http, api, openOutbox, () => this.local(), retryMs);
+    api.written = async (wire, id) => {
+      const copy = await this.local();
+      if (copy === null) return;
+      await (wire === null ? copy.drop(id) : copy.remember(wire));
+    };
   }
 
   /** The uploads started in the background (after a list) have finished. */
@@ -163,8 +168,9 @@ export class LocalRecordSource implements RecordSource {
       }
       if (!isUnreachable(err)) throw err;
       this.outbox.reached(false);
-      if (stored.length === 0) throw err;
       const { lastSyncedAt } = await copy.state(profileId);
+      // Never synced here: an empty copy says nothing about the profile.
+      if (stored.length === 0 && lastSyncedAt === null) throw err;
       onNotice?.(
         lastSyncedAt === null
           ? t("records.offline_showing_local_copy")
