@@ -11,17 +11,20 @@ from typing import Any
 from bson import json_util
 from pymongo import MongoClient, ReturnDocument
 from pymongo.collection import Collection
+from pymongo.database import Database
 
 # The fields a rollback restores: the old ciphertext with everything it is bound to.
 RESTORED = ("kind", "key_epoch", "occurred_at", "tags", "source", "payload", "size", "revision")
 
 
-def medication(db: Any, email: str) -> dict[str, Any]:
+def medication(db: Database[dict[str, Any]], email: str) -> dict[str, Any]:
     users: Collection[dict[str, Any]] = db["users"]
     user = users.find_one({"email": email})
     if user is None:
         raise SystemExit(f"no user {email}")
-    record = db["records"].find_one({"created_by": user["_id"], "kind": "medication", "deleted": False})
+    record = db["records"].find_one(
+        {"created_by": user["_id"], "kind": "medication", "deleted": False}
+    )
     if record is None:
         raise SystemExit(f"no medication of {email}")
     return dict(record)
@@ -36,24 +39,33 @@ def main() -> None:
             uri += ("&" if "?" in uri else "?") + option
     client: MongoClient[dict[str, Any]]
     with MongoClient(uri) as client:
-        db = client["normogen"]
+        db: Database[dict[str, Any]] = client["normogen"]
         record = medication(db, email)
         if command == "snapshot":
             kept = {k: record[k] for k in RESTORED if k in record}
             path.write_text(json_util.dumps(kept), encoding="utf-8")
-            print(json.dumps({"revision": record["revision"]}))
+            sys.stdout.write(json.dumps({"revision": record["revision"]}) + "\n")
             return
         old = json_util.loads(path.read_text(encoding="utf-8"))
         counter = db["profiles"].find_one_and_update(
-            {"_id": record["profile_id"]}, {"$inc": {"seq": 1}}, return_document=ReturnDocument.AFTER
+            {"_id": record["profile_id"]},
+            {"$inc": {"seq": 1}},
+            return_document=ReturnDocument.AFTER,
         )
         stamp = datetime.now(UTC)
         now = stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
+        if counter is None:
+            raise SystemExit("the record's profile is gone")
         result = db["records"].update_one(
             {"_id": record["_id"]},
             {"$set": {**old, "seq": int(counter["seq"]), "updated_at": now}},
         )
-        print(json.dumps({"matched": result.matched_count, "from": record["revision"], "to": old["revision"]}))
+        answer = {
+            "matched": result.matched_count,
+            "from": record["revision"],
+            "to": old["revision"],
+        }
+        sys.stdout.write(json.dumps(answer) + "\n")
 
 
 if __name__ == "__main__":
