@@ -89,7 +89,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
     await a.getByRole("link", { name: /^Ada/ }).click();
     await a.getByRole("button", { name: "Add…" }).click();
     await a.getByRole("button", { name: "Medication", exact: true }).click();
-    let d = dialog(a);
+    const d = dialog(a);
     await d.getByLabel("Name").fill("Amoxicillin");
     await d.getByLabel("Strength").fill("250 mg");
     await d.getByLabel("Dose", { exact: true }).fill("1 capsule");

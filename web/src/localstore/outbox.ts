@@ -6,7 +6,7 @@
  */
 
 import type { RecordWireFields } from "../crypto";
-import { committed, deleteDatabase, openDatabase, request } from "./idb";
+import { committed, openDatabase, request } from "./idb";
 import { QuotaError } from "./localCopy";
 
 export type OutboxOp = "create" | "replace" | "delete";
@@ -41,11 +41,7 @@ function isQuota(err: unknown): boolean {
 }
 
 export class OutboxStore {
-  private constructor(
-    private readonly db: IDBDatabase,
-    private readonly factory: IDBFactory,
-    readonly name: string,
-  ) {
+  private constructor(private readonly db: IDBDatabase) {
     db.onversionchange = () => {
       this.closed = true;
       db.close();
@@ -59,7 +55,7 @@ export class OutboxStore {
     const db = await openDatabase(factory, name, VERSION, (d) => {
       d.createObjectStore(ENTRIES, { keyPath: "seq", autoIncrement: true });
     });
-    return new OutboxStore(db, factory, name);
+    return new OutboxStore(db);
   }
 
   /** Every entry, in upload order. */
@@ -101,10 +97,5 @@ export class OutboxStore {
   close(): void {
     this.closed = true;
     this.db.close();
-  }
-
-  async destroy(): Promise<void> {
-    this.close();
-    await deleteDatabase(this.factory, this.name);
   }
 }
