@@ -234,7 +234,13 @@ export class Outbox {
 
   /** Upload every queued write in order; concurrent calls share one run. */
   flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => {
+    // One tab uploads at a time (Web Locks); a second tab's run then finds the outbox done.
+    if (this.flushing !== null) return this.flushing;
+    const locks = typeof navigator === "undefined" ? undefined : (navigator.locks as LockManager | undefined);
+    // (The DOM typing wraps the callback's promise once more; awaiting it settles the run.)
+    const run: Promise<void> =
+      locks === undefined ? this.drain() : locks.request("normogen-outbox", () => this.drain()).then(() => undefined);
+    this.flushing = run.finally(() => {
       this.flushing = null;
       this.inflight = null;
     });
