@@ -189,9 +189,7 @@ export class LocalRecordSource implements RecordSource {
       for (const id of [...shown.keys()]) if (!kept.has(id)) shown.delete(id);
     }
     if (outcome.refused > 0) {
-      onNotice?.(
-        `${outcome.refused} change${outcome.refused === 1 ? " was" : "s were"} refused: the server sent a record older than this device has seen, or one that does not decrypt. This device keeps the version it had.`,
-      );
+      onNotice?.(t("records.changes_refused", { count: outcome.refused }));
     }
     return [...shown.values()];
   }

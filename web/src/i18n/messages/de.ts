@@ -775,6 +775,7 @@ export const de: Catalogue = {
   "records.stale_key": "Der Schlüssel dieses Profils wurde geändert (ein Mitglied wurde aus seiner Familie entfernt), und dieses Gerät konnte den neuen Schlüssel nicht erhalten. Öffnen Sie die Familienseite, um die Schlüssel der Familie zu prüfen, und versuchen Sie es dann erneut.",
   "records.resync_keeps_restarting": "Der Server verlangt immer wieder eine vollständige Neusynchronisierung; versuchen Sie es später erneut.",
   "records.offline_showing_local_copy": "Offline: Es wird die auf diesem Gerät gespeicherte Kopie angezeigt.",
+  "records.changes_refused": { one: "{count} Änderung wurde abgelehnt: Der Server hat einen Eintrag gesendet, der älter ist als der, den dieses Gerät schon gesehen hat, oder der sich nicht entschlüsseln lässt. Dieses Gerät behält seine Version.", other: "{count} Änderungen wurden abgelehnt: Der Server hat Einträge gesendet, die älter sind als die, die dieses Gerät schon gesehen hat, oder die sich nicht entschlüsseln lassen. Dieses Gerät behält seine Versionen." },
   "records.changes_waiting_to_upload": { one: "{count} Änderung wartet auf das Hochladen: Sie ist auf diesem Gerät gespeichert und wird gesendet, sobald die Verbindung zurück ist.", other: "{count} Änderungen warten auf das Hochladen: Sie sind auf diesem Gerät gespeichert und werden gesendet, sobald die Verbindung zurück ist." },
   "records.waiting_to_upload": "wartet auf Hochladen",
   "records.outbox_refused": "Eine offline gemachte Änderung konnte nicht hochgeladen werden: {reason}",

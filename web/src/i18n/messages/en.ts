@@ -797,6 +797,7 @@ export const en = {
   "records.stale_key": "This profile's key was changed (a member was removed from its family) and this device could not get the new key. Open the family page to check the family's keys, then try again.",
   "records.resync_keeps_restarting": "The server keeps asking for a full resync; try again later.",
   "records.offline_showing_local_copy": "Offline: showing the copy kept on this device.",
+  "records.changes_refused": { one: "{count} change was refused: the server sent a record older than this device has seen, or one that does not decrypt. This device keeps the version it had.", other: "{count} changes were refused: the server sent a record older than this device has seen, or one that does not decrypt. This device keeps the version it had." },
   "records.changes_waiting_to_upload": { one: "{count} change waits to upload: it is saved on this device and is sent when the connection returns.", other: "{count} changes wait to upload: they are saved on this device and are sent when the connection returns." },
   "records.waiting_to_upload": "waiting to upload",
   "records.outbox_refused": "A change made offline could not be uploaded: {reason}",

@@ -775,6 +775,7 @@ export const es: Catalogue = {
   "records.stale_key": "La clave de este perfil cambió (se eliminó a un miembro de su familia) y este dispositivo no pudo obtener la nueva. Abra la página de la familia para revisar sus claves y vuelva a intentarlo.",
   "records.resync_keeps_restarting": "El servidor pide una y otra vez una resincronización completa; inténtelo más tarde.",
   "records.offline_showing_local_copy": "Sin conexión: se muestra la copia guardada en este dispositivo.",
+  "records.changes_refused": { one: "Se rechazó {count} cambio: el servidor envió un registro más antiguo que el que este dispositivo ya había visto, o uno que no se puede descifrar. Este dispositivo conserva la versión que tenía.", other: "Se rechazaron {count} cambios: el servidor envió registros más antiguos que los que este dispositivo ya había visto, o que no se pueden descifrar. Este dispositivo conserva las versiones que tenía." },
   "records.changes_waiting_to_upload": { one: "{count} cambio espera para subirse: está guardado en este dispositivo y se enviará cuando vuelva la conexión.", other: "{count} cambios esperan para subirse: están guardados en este dispositivo y se enviarán cuando vuelva la conexión." },
   "records.waiting_to_upload": "pendiente de subir",
   "records.outbox_refused": "No se pudo subir un cambio hecho sin conexión: {reason}",
