@@ -10,7 +10,8 @@ import { readDose, readMedication } from "../../domain/readers";
 import { localDate } from "../../domain/time";
 import { summarize } from "../../domain/timeline";
 import { dateTimeOf, shortDate } from "./format";
-import { useRecordsServices } from "./services";
+import { useProfileRecords, useRecordsServices } from "./services";
+import { PendingBadge } from "./Timeline";
 import { DOSE_STATUS_LABELS, enumLabel } from "../../domain/labels";
 import { t } from "../../i18n";
 
@@ -107,6 +108,7 @@ function MedicationCard({
 }): ReactNode {
   const services = useRecordsServices();
   const { timeZone } = services;
+  const { uploading } = useProfileRecords(profileId);
   const id = useId();
   const [skipping, setSkipping] = useState(false);
   const [reason, setReason] = useState("");
@@ -227,6 +229,7 @@ function MedicationCard({
                     {dateTimeOf(d.occurredAt, timeZone)}: {dose === null ? "?" : enumLabel(DOSE_STATUS_LABELS, dose.status)}
                     {dose?.reason ? ` (${dose.reason})` : ""}
                   </button>
+                  {uploading.has(d.id) ? <> <PendingBadge /></> : null}
                 </li>
               );
             })}

@@ -118,18 +118,21 @@ export function Timeline({
   names,
   filter,
   onOpen,
+  uploading = NONE,
 }: {
   records: readonly HealthRecord[];
   names: ReadonlyMap<string, string>;
   filter: TimelineFilter;
   onOpen: (record: HealthRecord) => void;
+  /** Ids of records whose change waits in the outbox (marked "waiting to upload"). */
+  uploading?: ReadonlySet<string>;
 }): ReactNode {
   const { timeZone } = useRecordsServices();
   const shown = useMemo(() => filterRecords(records, filter, timeZone, names), [records, filter, timeZone, names]);
   const rows = useMemo(() => timelineRows(shown, timeZone), [shown, timeZone]);
   const render = useCallback(
-    (row: TimelineRow): ReactNode => <TimelineRowView row={row} names={names} onOpen={onOpen} timeZone={timeZone} />,
-    [names, onOpen, timeZone],
+    (row: TimelineRow): ReactNode => <TimelineRowView row={row} names={names} onOpen={onOpen} timeZone={timeZone} uploading={uploading} />,
+    [names, onOpen, timeZone, uploading],
   );
   if (records.length > 0 && shown.length === 0) {
     return <p className="empty">{t("records.no_records_match_these_filters")}</p>;
@@ -149,6 +152,8 @@ interface RowProps {
   names: ReadonlyMap<string, string>;
   onOpen: (r: HealthRecord) => void;
   timeZone: string;
+  /** Records whose writes wait in the outbox (shown with a badge). */
+  uploading: ReadonlySet<string>;
 }
 
 /**
@@ -156,7 +161,7 @@ interface RowProps {
  * in view unchanged (the row objects are kept until the records change), so only the rows that
  * come into view are rendered, keeping frames short (web/bench/records.bench.ts).
  */
-const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, timeZone }: RowProps & { row: TimelineRow }): ReactNode {
+const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, timeZone, uploading }: RowProps & { row: TimelineRow }): ReactNode {
   if (row.type === "day") {
     return (
       <h3 className="day-heading">
@@ -164,7 +169,7 @@ const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, time
       </h3>
     );
   }
-  if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} />;
+  if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} pending={uploading.has(row.record.id)} />;
   return (
     <div className="panel-row">
       <p className="panel-title">
@@ -179,6 +184,7 @@ const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, time
               <button type="button" className="row-button compact" onClick={() => onOpen(r)}>
                 <span className="title">{s.title}</span> <span className="detail">{s.detail}</span>
                 {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
+                {uploading.has(r.id) ? <PendingBadge /> : null}
               </button>
             </li>
           );
@@ -188,7 +194,7 @@ const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, time
   );
 });
 
-function RecordRow({ record, names, onOpen, timeZone }: RowProps & { record: HealthRecord }): ReactNode {
+function RecordRow({ record, names, onOpen, timeZone, pending }: Omit<RowProps, "uploading"> & { record: HealthRecord; pending: boolean }): ReactNode {
   const s = summarize(record, names);
   return (
     <button type="button" className={`row-button kind-${record.kind}`} onClick={() => onOpen(record)}>
@@ -199,6 +205,14 @@ function RecordRow({ record, names, onOpen, timeZone }: RowProps & { record: Hea
         <span className="detail">{s.detail}</span>
       </span>
       {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
+      {pending ? <PendingBadge /> : null}
     </button>
   );
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The mark of a record whose change waits in the outbox (features/records/outbox.ts). */
+export function PendingBadge(): ReactNode {
+  return <span className="badge badge-pending">{t("records.waiting_to_upload")}</span>;
 }

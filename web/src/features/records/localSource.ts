@@ -1,7 +1,8 @@
 /**
  * The `RecordSource` with a local copy underneath (src/localstore/localCopy.ts): a profile opens
  * from the ciphertext stored on this device at once, then the changes feed brings it up to date
- * (sync.ts). Writes go to the API (apiSource.ts); the feed brings their results into the copy.
+ * (sync.ts). Writes go to the API (apiSource.ts) while it answers; while it does not (or while
+ * earlier writes still wait) they go to the outbox (outbox.ts), shown at once, uploaded in order.
  */
 
 import { CryptoError } from "../../crypto";
@@ -10,8 +11,10 @@ import { t } from "../../i18n";
 import { formatDateTime } from "../../i18n/format";
 import type { Change, LocalCopy, StoredRecord } from "../../localstore/localCopy";
 import { QuotaError } from "../../localstore/localCopy";
+import type { OutboxStore } from "../../localstore/outbox";
 import type { ApiRecordSource, Http } from "./apiSource";
-import type { RecordDraft, RecordSource } from "./source";
+import { Outbox, RETRY_MS, browserOffline, isUnreachable } from "./outbox";
+import type { OutboxEvent, RecordDraft, RecordSource } from "./source";
 import { SourceError } from "./source";
 import { FEED_PAGE, syncProfile } from "./sync";
 
@@ -36,13 +39,10 @@ function isRefusal(err: unknown): boolean {
   return err instanceof CryptoError || (err instanceof SourceError && err.status === null);
 }
 
-/** The request did not reach the server (offline, DNS, connection refused). */
-function isUnreachable(err: unknown): boolean {
-  return err instanceof TypeError || (err instanceof SourceError && err.status === 0);
-}
-
 export class LocalRecordSource implements RecordSource {
   private copy: Promise<LocalCopy | null> | null = null;
+  /** Writes waiting for the network; none when no outbox can be opened on this device. */
+  readonly outbox: Outbox;
 
   constructor(
     private readonly http: Http,
@@ -51,7 +51,55 @@ export class LocalRecordSource implements RecordSource {
     private readonly openCopy: () => Promise<LocalCopy | null>,
     /** Changes per feed request (tests use small pages to cover paging cheaply). */
     private readonly feedPage: number = FEED_PAGE,
-  ) {}
+    /** Opens this account's outbox (src/localstore/outbox.ts); null: writes need the network. */
+    openOutbox: () => Promise<OutboxStore | null> = () => Promise.resolve(null),
+    /** Retry delay after the server was unreachable (outbox.ts); null: only when asked. */
+    retryMs: number | null = RETRY_MS,
+  ) {
+    this.outbox = new Outbox(http, api, openOutbox, () => this.local(), retryMs);
+    api.written = async (wire, id) => {
+      const copy = await this.local();
+      if (copy === null) return;
+      await (wire === null ? copy.drop(id) : copy.remember(wire));
+    };
+  }
+
+  /** The uploads started in the background (after a list) have finished. */
+  private background: Promise<void> = Promise.resolve();
+
+  settled(): Promise<void> {
+    return this.background;
+  }
+
+  watch(listener: (event: OutboxEvent) => void): () => void {
+    return this.outbox.watch(listener);
+  }
+
+  /** Upload what waits (the network came back, or a request just succeeded). */
+  flushOutbox(): Promise<void> {
+    return this.outbox.flush();
+  }
+
+  /**
+   * Write through the API when it answers and nothing waits before this write; otherwise (the
+   * browser is offline, the request did not reach the server, earlier writes still wait) queue.
+   */
+  private async write<T>(direct: () => Promise<T>, queue: () => Promise<T>): Promise<T> {
+    if (!(await this.outbox.available())) return direct();
+    const offline = browserOffline() || !this.outbox.online;
+    if (offline || (await this.outbox.hasQueued())) {
+      const queued = await queue();
+      if (!offline) void this.outbox.flush().catch(() => undefined);
+      return queued;
+    }
+    try {
+      return await direct();
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      this.outbox.reached(false);
+      return queue();
+    }
+  }
 
   private async local(): Promise<LocalCopy | null> {
     this.copy ??= this.openCopy().catch(() => null);
@@ -67,17 +115,37 @@ export class LocalRecordSource implements RecordSource {
     onProgress?: (records: HealthRecord[]) => void,
     onNotice?: (message: string) => void,
   ): Promise<HealthRecord[]> {
+    const records = await this.listSynced(profileId, onProgress, onNotice);
+    await this.outbox.announce();
+    const shown = await this.outbox.overlay(profileId, records);
+    if (this.outbox.online) {
+      // The server answered: upload what waits, then offer the conflicts kept from before.
+      this.background = this.outbox
+        .flush()
+        .then(() => this.outbox.showConflicts())
+        .catch(() => undefined);
+    }
+    return shown;
+  }
+
+  private async listSynced(
+    profileId: string,
+    onProgress?: (records: HealthRecord[]) => void,
+    onNotice?: (message: string) => void,
+  ): Promise<HealthRecord[]> {
     const copy = await this.local();
     if (copy === null) return this.api.list(profileId, onProgress);
     const shown = new Map<string, HealthRecord>();
     const stored = await copy.records(profileId);
     // Newest first, in batches that give the event loop back in between: the top of the
     // timeline is on screen after the first batch, and the page stays responsive (scrolling,
-    // typing) while the rest is decrypted (measured by web/bench/records.bench.ts).
+    // typing) while the rest is decrypted (measured by web/bench/records.bench.ts). Each batch
+    // shows the writes still waiting in the outbox over it (a queued create appears with the
+    // first batch; applying it again later changes nothing).
     const ordered = newestStoredFirst(stored);
     for (let at = 0; at < ordered.length; ) {
       const size = at === 0 ? FIRST_BATCH : BATCH;
-      const opened = await Promise.all(ordered.slice(at, at + size).map((w) => this.api.open(w)));
+      const opened = await this.outbox.overlay(profileId, await Promise.all(ordered.slice(at, at + size).map((w) => this.api.open(w))));
       for (const r of opened) shown.set(r.id, r);
       onProgress?.(opened);
       at += size;
@@ -123,8 +191,11 @@ export class LocalRecordSource implements RecordSource {
         onNotice?.(err.message);
         return this.api.list(profileId, onProgress);
       }
-      if (!isUnreachable(err) || stored.length === 0) throw err;
+      if (!isUnreachable(err)) throw err;
+      this.outbox.reached(false);
       const { lastSyncedAt } = await copy.state(profileId);
+      // Never synced here: an empty copy says nothing about the profile.
+      if (stored.length === 0 && lastSyncedAt === null) throw err;
       onNotice?.(
         lastSyncedAt === null
           ? t("records.offline_showing_local_copy")
@@ -132,6 +203,7 @@ export class LocalRecordSource implements RecordSource {
       );
       return [...shown.values()];
     }
+    this.outbox.reached(true);
     if (outcome.profileDeleted) {
       await copy.dropProfile(profileId);
       return [];
@@ -142,23 +214,35 @@ export class LocalRecordSource implements RecordSource {
       for (const id of [...shown.keys()]) if (!kept.has(id)) shown.delete(id);
     }
     if (outcome.refused > 0) {
-      onNotice?.(
-        `${outcome.refused} change${outcome.refused === 1 ? " was" : "s were"} refused: the server sent a record older than this device has seen, or one that does not decrypt. This device keeps the version it had.`,
-      );
+      onNotice?.(t("records.changes_refused", { count: outcome.refused }));
     }
     return [...shown.values()];
   }
 
   create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
-    return this.api.create(profileId, id, draft);
+    return this.write(
+      () => this.api.create(profileId, id, draft),
+      () => this.outbox.queueCreate(profileId, id, draft),
+    );
   }
 
   replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
-    return this.api.replace(base, draft);
+    return this.write(
+      () => this.api.replace(base, draft),
+      () => this.outbox.queueReplace(base, draft),
+    );
   }
 
   remove(base: HealthRecord): Promise<void> {
-    return this.api.remove(base);
+    return this.write(
+      () => this.api.remove(base),
+      () => this.outbox.queueDelete(base),
+    );
+  }
+
+  /** Drop a conflict the user resolved (store.ts writes their choice). */
+  resolveConflict(key: string): Promise<void> {
+    return this.outbox.resolve(key);
   }
 
   /** Delete the local copy now (the next profile opened starts a new one from the server). */

@@ -6,6 +6,7 @@
 
 import type { AccountKeys } from "../../crypto";
 import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
+import { OutboxStore } from "../../localstore/outbox";
 import type { SessionState } from "../../session/store";
 import { getSession, onKeysDropped, subscribeSession } from "../../session/store";
 import { familyHolderFor } from "../families/service";
@@ -22,6 +23,7 @@ function wipe(): void {
   const held = current;
   current = null;
   if (held === null) return;
+  held.local?.outbox.stop();
   void held.stores.records.flush().finally(() => {
     held.stores.records.clear();
     held.stores.profiles.clear();
@@ -47,6 +49,8 @@ subscribeSession(() => {
 if (typeof window !== "undefined") {
   // Leaving the page sends the deletions the user did not undo.
   window.addEventListener("pagehide", () => void current?.stores.records.flush());
+  // The network is back: upload the writes queued while it was away (features/records/outbox.ts).
+  window.addEventListener("online", () => void current?.local?.flushOutbox().catch(() => undefined));
 }
 
 /** The stores for these keys (the same object for as long as the session stays unlocked). */
@@ -68,7 +72,9 @@ export function storesFor(keys: AccountKeys): RecordsStores {
       }, (profiles) => {
         const api = new ApiRecordSource(authHttp, profiles);
         if (!canKeepCopy) return api;
-        local = new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId));
+        local = new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId), undefined, () =>
+          OutboxStore.open(keys.userId),
+        );
         return local;
       }),
     };
