@@ -27,10 +27,32 @@ function fieldBytes(value: AadField): Bytes {
   return concat(...value.map((item) => lp(utf8(item))));
 }
 
-/** `lp(label) || lp(f1) || ... || lp(fn)` with label `normogen/v2/<purpose>`. */
+/** The UTF-8 of each label, encoded once (a timeline decrypts thousands of records per label). */
+const labelBytes = new Map<string, Bytes>();
+
+/**
+ * `lp(label) || lp(f1) || ... || lp(fn)` with label `normogen/v2/<purpose>`, written into one
+ * buffer (no intermediate copy per field: this runs once per record decrypted).
+ */
 export function encodeAad(label: string, fields: readonly AadField[]): Bytes {
   if (!label.startsWith(PREFIX)) throw new CryptoError(`AAD labels start with ${PREFIX}`);
-  return concat(lp(utf8(label)), ...fields.map((f) => lp(fieldBytes(f))));
+  let head = labelBytes.get(label);
+  if (head === undefined) {
+    head = utf8(label);
+    labelBytes.set(label, head);
+  }
+  const parts = [head, ...fields.map(fieldBytes)];
+  let size = 0;
+  for (const part of parts) size += 4 + part.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let offset = 0;
+  for (const part of parts) {
+    view.setUint32(offset, part.length, false);
+    out.set(part, offset + 4);
+    offset += 4 + part.length;
+  }
+  return out;
 }
 
 const L = (purpose: string): string => PREFIX + purpose;

@@ -11,6 +11,14 @@ import {
   readMedication,
   readNote,
 } from "./readers";
+import {
+  APPOINTMENT_STATUS_LABELS,
+  DOSE_STATUS_LABELS,
+  GLUCOSE_CONTEXT_LABELS,
+  LAB_FLAG_LABELS,
+  enumLabel,
+  weekdaysLabel,
+} from "./labels";
 import { localDate, toMs } from "./time";
 import { displayDigits, roundTo, unitLabel } from "./units";
 import { t } from "../i18n";
@@ -26,9 +34,21 @@ export interface TimelineFilter {
   text?: string;
 }
 
-/** Newest first; ties by id so the order is stable across renders. */
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, what `toISOString` writes: its text order is its time order. */
+function canonicalUtc(instant: string): boolean {
+  return instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(10) === 84 /* T */;
+}
+
+/**
+ * Newest first; ties by id so the order is stable across renders. Sorting thousands of records
+ * on every change makes this hot: two instants in the canonical form the sources write
+ * (features/records/apiSource.ts) compare as text, anything else through `Date.parse`.
+ */
 export function newestFirst(a: HealthRecord, b: HealthRecord): number {
-  return Date.parse(b.occurredAt) - Date.parse(a.occurredAt) || b.id.localeCompare(a.id);
+  const x = a.occurredAt;
+  const y = b.occurredAt;
+  if (x !== y && canonicalUtc(x) && canonicalUtc(y)) return x < y ? 1 : -1;
+  return Date.parse(y) - Date.parse(x) || b.id.localeCompare(a.id);
 }
 
 export function filterRecords(
@@ -129,13 +149,14 @@ function fmt(value: number, unit: string): string {
   return String(roundTo(value, displayDigits(unit) + 1));
 }
 
-const FLAG_LABELS: Record<string, string> = {
-  get normal() { return t("domain.flag_normal"); },
-  get low() { return t("domain.flag_low"); },
-  get high() { return t("domain.flag_high"); },
-  get critical_low() { return t("domain.critically_low"); },
-  get critical_high() { return t("domain.critically_high"); },
-  get abnormal() { return t("domain.flag_abnormal"); },
+/** The CSS tone of a lab flag's badge (records.css: `.badge-<tone>`). */
+const FLAG_TONES: Readonly<Record<string, string>> = {
+  normal: "normal",
+  low: "low",
+  high: "high",
+  critical_low: "critically-low",
+  critical_high: "critically-high",
+  abnormal: "abnormal",
 };
 
 export interface Summary {
@@ -143,6 +164,8 @@ export interface Summary {
   detail: string;
   /** A short status badge (lab flag, dose status, appointment status), or empty. */
   badge: string;
+  /** The badge's tone for styling, the same in every language (records.css `.badge-<tone>`). */
+  tone: string;
 }
 
 /**
@@ -154,6 +177,7 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
     title: KIND_LABELS[record.kind],
     detail: t("domain.this_record_s_contents_are_in"),
     badge: "",
+    tone: "",
   };
   switch (record.kind) {
     case "health_data": {
@@ -161,15 +185,16 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
       if (d === null) return fallback;
       const u = unitLabel(d.unit);
       if (d.type === "blood_pressure") {
-        const pulse = typeof d.pulse === "number" ? ` · pulse ${d.pulse} bpm` : "";
+        const reading = `${fmt(d.systolic, d.unit)}/${fmt(d.diastolic, d.unit)} ${u}`;
         return {
           title: VITAL_LABELS.blood_pressure,
-          detail: `${fmt(d.systolic, d.unit)}/${fmt(d.diastolic, d.unit)} ${u}${pulse}`,
+          detail: typeof d.pulse === "number" ? t("domain.with_pulse", { reading, pulse: d.pulse }) : reading,
           badge: "",
+          tone: "",
         };
       }
-      const context = d.type === "glucose" && d.context ? ` · ${d.context.replace("_", " ")}` : "";
-      return { title: VITAL_LABELS[d.type], detail: `${fmt(d.value, d.unit)} ${u}${context}`, badge: "" };
+      const context = d.type === "glucose" && d.context ? ` · ${enumLabel(GLUCOSE_CONTEXT_LABELS, d.context)}` : "";
+      return { title: VITAL_LABELS[d.type], detail: `${fmt(d.value, d.unit)} ${u}${context}`, badge: "", tone: "" };
     }
     case "lab_result": {
       const d = readLabResult(record.data);
@@ -187,8 +212,9 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
       const flag = labFlag(d);
       return {
         title: d.test,
-        detail: ref === "" ? value : `${value} (ref. ${ref})`,
-        badge: flag === null ? "" : (FLAG_LABELS[flag] ?? flag),
+        detail: ref === "" ? value : t("domain.with_reference", { value, range: ref }),
+        badge: flag === null ? "" : enumLabel(LAB_FLAG_LABELS, flag),
+        tone: flag === null ? "" : (FLAG_TONES[flag] ?? ""),
       };
     }
     case "medication": {
@@ -199,29 +225,33 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
           ? t("domain.as_needed")
           : d.schedule.kind === "daily"
             ? t("domain.daily_at_v0", { v0: d.schedule.times.join(", ") })
-            : `${d.schedule.days.join(", ")} at ${d.schedule.times.join(", ")}`;
+            : t("domain.weekly_at", { days: weekdaysLabel(d.schedule.days), times: d.schedule.times.join(", ") });
       const parts = [d.strength, d.dose, schedule].filter((p): p is string => !!p);
       return {
         title: d.name,
         detail: parts.join(" · "),
-        badge: d.stopped_on ? `stopped ${d.stopped_on}` : "",
+        badge: d.stopped_on ? t("domain.stopped_badge", { date: d.stopped_on }) : "",
+        tone: d.stopped_on ? "stopped" : "",
       };
     }
     case "medication_dose": {
       const d = readDose(record.data);
       if (d === null) return fallback;
       const name = names.get(d.medication_id) ?? t("domain.a_deleted_medication");
-      const detail = d.status === "skipped" && d.reason ? `skipped: ${d.reason}` : d.status;
-      return { title: name, detail, badge: d.status };
+      const status = enumLabel(DOSE_STATUS_LABELS, d.status);
+      const detail = d.status === "skipped" && d.reason ? t("domain.skipped_because", { reason: d.reason }) : status;
+      return { title: name, detail, badge: status, tone: d.status };
     }
     case "appointment": {
       const d = readAppointment(record.data);
       if (d === null) return fallback;
-      const parts = [d.with, d.location, d.duration_minutes ? `${d.duration_minutes} min` : null];
+      const parts = [d.with, d.location, d.duration_minutes ? t("domain.minutes_short", { minutes: d.duration_minutes }) : null];
+      const shown = d.status !== undefined && d.status !== null && d.status !== "booked";
       return {
         title: d.title,
         detail: parts.filter((p): p is string => !!p).join(" · "),
-        badge: d.status === "booked" ? "" : (d.status ?? ""),
+        badge: shown ? enumLabel(APPOINTMENT_STATUS_LABELS, d.status ?? "") : "",
+        tone: shown ? (d.status ?? "") : "",
       };
     }
     case "note": {
@@ -232,6 +262,7 @@ export function summarize(record: HealthRecord, names: ReadonlyMap<string, strin
         title: d.title !== null && d.title !== undefined && d.title !== "" ? d.title : t("domain.note"),
         detail: firstLine.length > 140 ? `${firstLine.slice(0, 140)}…` : firstLine,
         badge: "",
+        tone: "",
       };
     }
   }

@@ -152,6 +152,14 @@ export function tx(key: MessageKey, nodes: Readonly<Record<string, ReactNode>>):
 }
 
 /**
+ * A label (a role, a range's name) placed inside a sentence: lower case in the languages that
+ * write common nouns so mid-sentence; German keeps the capital its nouns always have.
+ */
+export function inSentence(label: string): string {
+  return interfaceLanguage(tag) === "de" ? label : label.toLocaleLowerCase(tag);
+}
+
+/**
  * What the app shows for an error the server answered (docs/api.md, "Errors"): the server's own
  * English message in English, the documented `code` translated in other languages (the code is
  * named when the app has no text for it).

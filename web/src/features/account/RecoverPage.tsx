@@ -6,7 +6,7 @@ import { useSession } from "../../session/hooks";
 import { Alert, Button, Page, TextArea, TextField, useFormErrors } from "../../ui";
 import { checkNewPassword } from "./passwords";
 import { RecoveryPhrase } from "./RecoveryPhrase";
-import { t } from "../../i18n";
+import { t, tx } from "../../i18n";
 
 export default function RecoverPage() {
   const session = useSession();
@@ -67,7 +67,7 @@ export default function RecoverPage() {
         </Button>
       </form>
       <p className="aside">
-        {t("account.remembered_it")} <Link to="/login">{t("account.log_in")}</Link>.
+        {tx("account.remembered_it_log_in", { login: <Link to="/login">{t("account.log_in")}</Link> })}
       </p>
     </Page>
   );

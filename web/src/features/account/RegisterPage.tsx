@@ -7,7 +7,7 @@ import { useSession } from "../../session/hooks";
 import { Alert, Button, Page, TextField, useFormErrors } from "../../ui";
 import { checkNewPassword } from "./passwords";
 import { RecoveryPhrase } from "./RecoveryPhrase";
-import { t } from "../../i18n";
+import { t, tx } from "../../i18n";
 
 export default function RegisterPage() {
   const [email, setEmail] = useState("");
@@ -75,7 +75,7 @@ export default function RegisterPage() {
         </Button>
       </form>
       <p className="aside">
-        {t("account.already_have_an_account")} <Link to="/login">{t("account.log_in")}</Link>.
+        {tx("account.already_have_an_account_log_in", { login: <Link to="/login">{t("account.log_in")}</Link> })}
       </p>
     </Page>
   );

@@ -36,7 +36,7 @@ import { KeyChangedWarning, TrustBadge, useTrustState } from "./TrustBadge";
 import type { TrustStore } from "./trust";
 import { KeyChangedError, trustStoreFor } from "./trust";
 import "./families.css";
-import { t } from "../../i18n";
+import { inSentence, t, tx } from "../../i18n";
 
 const ROLE: Record<string, string> = { get owner() { return t("families.owner"); }, get caregiver() { return t("families.caregiver"); }, get viewer() { return t("families.viewer"); } };
 const STEP: Record<RotationStep["step"], string> = {
@@ -349,8 +349,10 @@ export default function FamilyPage(): ReactNode {
   return (
     <Page title={loaded.name || t("families.family")}>
       <p className="aside">
-        <Link to="/families">{t("families.all_families")}</Link> {t("families.you_are")} {ROLE[family.role]?.toLowerCase() ?? family.role}
-        {family.status === "accepted" ? t("families.waiting_for_the_owner_to_confirm") : ""}.
+        {tx(family.status === "accepted" ? "families.you_are_role_waiting" : "families.you_are_role", {
+          all: <Link to="/families">{t("families.all_families")}</Link>,
+          role: inSentence(ROLE[family.role] ?? family.role),
+        })}
       </p>
       {loaded.ownerChanged ? <KeyChangedWarning name="The family's owner" /> : null}
       {loaded.problem && !loaded.ownerChanged && family.status === "confirmed" ? <Alert>{loaded.problem}</Alert> : null}

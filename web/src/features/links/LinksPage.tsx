@@ -20,7 +20,7 @@ import { NewLinkForm } from "./NewLinkForm";
 import type { MadeLink } from "./own";
 import { ownerLinkUrl, useOwnLinks } from "./own";
 import "./links.css";
-import { t } from "../../i18n";
+import { t, tx } from "../../i18n";
 
 const STATUS: Record<LinkSummary["status"], string> = {
   get active() { return t("links.active"); },
@@ -158,7 +158,7 @@ function LinksView(): ReactNode {
       }
     >
       <p className="aside">
-        {t("links.a_share_link_lets_someone_without")} <Link to="/emergency">{t("links.emergency_card")}</Link> {t("links.page")}
+        {tx("links.a_share_link_lets_someone_without", { card: <Link to="/emergency">{t("links.emergency_card")}</Link> })}
       </p>
       {created ? (
         <section className="created" aria-labelledby="created-title">

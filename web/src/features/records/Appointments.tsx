@@ -22,7 +22,7 @@ function List({ items, onOpen, timeZone }: { items: readonly HealthRecord[]; onO
                 <span className="title">{s.title}</span>
                 <span className="detail">{s.detail}</span>
               </span>
-              {s.badge ? <span className={`badge badge-${s.badge}`}>{s.badge}</span> : null}
+              {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
             </button>
           </li>
         );

@@ -13,7 +13,7 @@ import { unitLabel } from "../../domain/units";
 import { dateTimeOf } from "./format";
 import type { UnitPreferences } from "./services";
 import { useRecordsServices } from "./services";
-import { t } from "../../i18n";
+import { inSentence, t } from "../../i18n";
 
 const LINE_COLOURS = ["#1f5fa8", "#b4461b", "#2f7d32"];
 const BAND_FILL = "rgba(47, 125, 50, 0.12)";
@@ -48,8 +48,8 @@ function options(data: ChartData, width: number, timeZone: string): uPlot.Option
   const bands: uPlot.Band[] = [];
   data.bands.forEach((band) => {
     const high = series.length;
-    series.push({ label: `${band.label} (high)`, stroke: BAND_STROKE, width: 1, dash: [4, 4], points: { show: false } });
-    series.push({ label: `${band.label} (low)`, stroke: BAND_STROKE, width: 1, dash: [4, 4], points: { show: false } });
+    series.push({ label: t("domain.series_high", { band: band.label }), stroke: BAND_STROKE, width: 1, dash: [4, 4], points: { show: false } });
+    series.push({ label: t("domain.series_low", { band: band.label }), stroke: BAND_STROKE, width: 1, dash: [4, 4], points: { show: false } });
     bands.push({ series: [high, high + 1], fill: BAND_FILL });
   });
   return {
@@ -106,19 +106,17 @@ export function Chart({ data }: { data: ChartData }): ReactNode {
           {data.title} <span className="unit">({unitLabel(data.unit)})</span>
         </h3>
         {data.bands.length > 0 ? (
-          <p className="hint">{t("records.the_dashed_lines_mark_the")} {data.bands[0]?.label.toLowerCase()} {t("records.shaded_where_both_bounds_are_known")}</p>
+          <p className="hint">{t("records.chart_bands_hint", { band: inSentence(data.bands[0]?.label ?? "") })}</p>
         ) : null}
         {data.skipped > 0 ? (
-          <p className="hint">
-            {data.skipped} {t("records.result")}{data.skipped === 1 ? " is" : "s are"} {t("records.in_another_unit_and_not_drawn")}
-          </p>
+          <p className="hint">{t("records.results_in_another_unit", { count: data.skipped })}</p>
         ) : null}
       </figcaption>
       <div
         ref={box}
         className="chart-canvas"
         role="img"
-        aria-label={`${data.title}: ${data.x.length} value${data.x.length === 1 ? "" : "s"}; latest ${latest}`}
+        aria-label={t("records.chart_summary", { title: data.title, count: data.x.length, latest })}
       />
       <details>
         <summary>{t("records.show_the_values_as_a_table")}</summary>

@@ -11,6 +11,7 @@ import { toLocalInput } from "../../domain/time";
 import { ErrorSummary, FieldList } from "./FormFields";
 import type { FieldSpec } from "./fields";
 import { useRecordsServices } from "./services";
+import { LAB_FLAG_LABELS, optionLabel } from "../../domain/labels";
 import { t } from "../../i18n";
 
 const SHARED: FieldSpec[] = [
@@ -132,7 +133,7 @@ export function LabPanelForm({ profileId, onDone }: { profileId: string; onDone:
                             <option value="">{t("records.auto")}</option>
                             {LAB_FLAGS.map((x) => (
                               <option key={x} value={x}>
-                                {x.replace("_", " ")}
+                                {optionLabel(LAB_FLAG_LABELS, x)}
                               </option>
                             ))}
                           </select>

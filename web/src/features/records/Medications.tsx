@@ -12,6 +12,7 @@ import { summarize } from "../../domain/timeline";
 import { dateTimeOf, shortDate } from "./format";
 import { useProfileRecords, useRecordsServices } from "./services";
 import { PendingBadge } from "./Timeline";
+import { DOSE_STATUS_LABELS, enumLabel } from "../../domain/labels";
 import { t } from "../../i18n";
 
 /** Re-render every minute, so "now" (adherence, due slots) does not go stale on an open page. */
@@ -144,7 +145,7 @@ function MedicationCard({
       });
       setSkipping(false);
       setReason("");
-      setMessage({ text: t("records.logged_name_status", { name: name, status: status }), error: false });
+      setMessage({ text: t("records.logged_name_status", { name, status: enumLabel(DOSE_STATUS_LABELS, status) }), error: false });
     } catch (err) {
       setMessage({ text: t("records.not_logged_v0", { v0: err instanceof Error ? err.message : String(err) }), error: true });
     } finally {
@@ -225,7 +226,7 @@ function MedicationCard({
               return (
                 <li key={d.id}>
                   <button type="button" className="link" onClick={() => onOpen(d)}>
-                    {dateTimeOf(d.occurredAt, timeZone)}: {dose?.status ?? "?"}
+                    {dateTimeOf(d.occurredAt, timeZone)}: {dose === null ? "?" : enumLabel(DOSE_STATUS_LABELS, dose.status)}
                     {dose?.reason ? ` (${dose.reason})` : ""}
                   </button>
                   {uploading.has(d.id) ? <> <PendingBadge /></> : null}

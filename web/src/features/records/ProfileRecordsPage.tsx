@@ -166,7 +166,7 @@ export function ProfileRecordsPage(): ReactNode {
   } else if (state.records.length === 0) {
     body = (
       <div className="empty">
-        <p>{t("records.no_records_yet_for")} {profile?.name ?? t("records.this_profile")}.</p>
+        <p>{t("records.no_records_yet_for", { name: profile?.name ?? t("records.this_profile") })}</p>
         <p>{t("records.start_with_a_medication_a_measurement")}</p>
         <div className="actions">
           <button type="button" onClick={() => setDialog({ type: "add", kind: "medication" })}>
@@ -215,7 +215,7 @@ export function ProfileRecordsPage(): ReactNode {
       </nav>
       {state.status === "loading" && state.records.length > 0 ? (
         <p className="loading" role="status">
-          {t("records.decrypting")} {state.records.length} {t("records.records_so_far")}
+          {t("records.decrypting_so_far", { count: state.records.length })}
         </p>
       ) : null}
       <OutboxStatus profileId={profileId} />

@@ -7,10 +7,10 @@ import { FIELD_LABELS, formFromData } from "../../domain/forms";
 import type { HealthRecord } from "../../domain/kinds";
 import { KIND_LABELS } from "../../domain/kinds";
 import { summarize } from "../../domain/timeline";
-import { unitLabel } from "../../domain/units";
 import { RecordEditor } from "./RecordEditor";
 import { dateTimeOf } from "./format";
 import { useRecordsServices } from "./services";
+import { fieldValueLabel } from "../../domain/labels";
 import { t } from "../../i18n";
 
 const HIDDEN = new Set(["occurred_at", "medication_id", "scheduled_for", "schedule_kind"]);
@@ -58,7 +58,7 @@ export function RecordDetail({
         {rows.map(([k, v]) => (
           <div key={k} className="dl-row">
             <dt>{FIELD_LABELS[k] ?? k}</dt>
-            <dd>{k === "unit" ? unitLabel(v) : v}</dd>
+            <dd>{fieldValueLabel(record.kind, k, v)}</dd>
           </div>
         ))}
       </dl>

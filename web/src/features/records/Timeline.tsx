@@ -1,7 +1,7 @@
 /** A profile's timeline: kind and date filters, then every record by day in a virtual list. */
 
 import type { ReactNode } from "react";
-import { useCallback, useMemo } from "react";
+import { memo, useCallback, useMemo } from "react";
 import { useSearchParams } from "react-router";
 
 import type { HealthRecord, RecordKind } from "../../domain/kinds";
@@ -131,38 +131,7 @@ export function Timeline({
   const shown = useMemo(() => filterRecords(records, filter, timeZone, names), [records, filter, timeZone, names]);
   const rows = useMemo(() => timelineRows(shown, timeZone), [shown, timeZone]);
   const render = useCallback(
-    (row: TimelineRow): ReactNode => {
-      if (row.type === "day") {
-        return (
-          <h3 className="day-heading">
-            {dayHeading(row.date)} <span className="count">({row.count})</span>
-          </h3>
-        );
-      }
-      if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} pending={uploading.has(row.record.id)} />;
-      return (
-        <div className="panel-row">
-          <p className="panel-title">
-            <span className="kind">{t("records.lab_panel")}</span> {row.panel}
-            <span className="time"> · {timeOf(row.records[0]?.occurredAt ?? "", timeZone)}</span>
-          </p>
-          <ul>
-            {row.records.map((r) => {
-              const s = summarize(r, names);
-              return (
-                <li key={r.id}>
-                  <button type="button" className="row-button compact" onClick={() => onOpen(r)}>
-                    <span className="title">{s.title}</span> <span className="detail">{s.detail}</span>
-                    {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
-                    {uploading.has(r.id) ? <PendingBadge /> : null}
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-      );
-    },
+    (row: TimelineRow): ReactNode => <TimelineRowView row={row} names={names} onOpen={onOpen} timeZone={timeZone} uploading={uploading} />,
     [names, onOpen, timeZone, uploading],
   );
   if (records.length > 0 && shown.length === 0) {
@@ -179,19 +148,53 @@ export function Timeline({
   );
 }
 
-function RecordRow({
-  record,
-  names,
-  onOpen,
-  timeZone,
-  pending,
-}: {
-  record: HealthRecord;
+interface RowProps {
   names: ReadonlyMap<string, string>;
   onOpen: (r: HealthRecord) => void;
   timeZone: string;
-  pending: boolean;
-}): ReactNode {
+  /** Records whose writes wait in the outbox (shown with a badge). */
+  uploading: ReadonlySet<string>;
+}
+
+/**
+ * One row of the virtual list. Memoised: scrolling re-renders the list with the rows that stay
+ * in view unchanged (the row objects are kept until the records change), so only the rows that
+ * come into view are rendered, keeping frames short (web/bench/records.bench.ts).
+ */
+const TimelineRowView = memo(function TimelineRowView({ row, names, onOpen, timeZone, uploading }: RowProps & { row: TimelineRow }): ReactNode {
+  if (row.type === "day") {
+    return (
+      <h3 className="day-heading">
+        {dayHeading(row.date)} <span className="count">({row.count})</span>
+      </h3>
+    );
+  }
+  if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} pending={uploading.has(row.record.id)} />;
+  return (
+    <div className="panel-row">
+      <p className="panel-title">
+        <span className="kind">{t("records.lab_panel")}</span> {row.panel}
+        <span className="time"> · {timeOf(row.records[0]?.occurredAt ?? "", timeZone)}</span>
+      </p>
+      <ul>
+        {row.records.map((r) => {
+          const s = summarize(r, names);
+          return (
+            <li key={r.id}>
+              <button type="button" className="row-button compact" onClick={() => onOpen(r)}>
+                <span className="title">{s.title}</span> <span className="detail">{s.detail}</span>
+                {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
+                {uploading.has(r.id) ? <PendingBadge /> : null}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+});
+
+function RecordRow({ record, names, onOpen, timeZone, pending }: Omit<RowProps, "uploading"> & { record: HealthRecord; pending: boolean }): ReactNode {
   const s = summarize(record, names);
   return (
     <button type="button" className={`row-button kind-${record.kind}`} onClick={() => onOpen(record)}>
@@ -201,7 +204,7 @@ function RecordRow({
         <span className="title">{s.title}</span>
         <span className="detail">{s.detail}</span>
       </span>
-      {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+      {s.badge ? <span className={`badge badge-${s.tone}`}>{s.badge}</span> : null}
       {pending ? <PendingBadge /> : null}
     </button>
   );

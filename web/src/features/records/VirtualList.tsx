@@ -13,10 +13,14 @@ export interface VirtualListProps<T> {
   itemKey: (item: T) => string;
   itemHeight: (item: T) => number;
   renderItem: (item: T, index: number) => ReactNode;
-  /** Extra pixels rendered above and below the viewport. */
+  /** Extra pixels rendered above and below the viewport (less while scrolling fast). */
   overscan?: number;
   label: string;
 }
+
+/** Overscan while the list scrolls by more than a screen per frame, and when it counts as settled. */
+const FAST_OVERSCAN = 120;
+const SETTLE_MS = 150;
 
 /** The index of the last offset ≤ y (offsets ascending, offsets[0] = 0). */
 export function findIndex(offsets: readonly number[], y: number): number {
@@ -42,26 +46,41 @@ export function VirtualList<T>(props: VirtualListProps<T>): ReactNode {
   const total = offsets[items.length] ?? 0;
   const [range, setRange] = useState<[number, number]>([0, Math.min(items.length, 30)]);
 
-  const measure = useCallback(() => {
-    const el = ref.current;
-    if (el === null) return;
-    const top = el.getBoundingClientRect().top;
-    const viewport = window.innerHeight;
-    const start = Math.max(0, -top - overscan);
-    const end = Math.max(0, -top + viewport + overscan);
-    const first = Math.min(items.length, findIndex(offsets, start));
-    const last = Math.min(items.length, findIndex(offsets, end) + 1);
-    setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
-  }, [items.length, offsets, overscan]);
+  /** Render the rows within `pad` pixels of the viewport. */
+  const measure = useCallback(
+    (pad: number = overscan) => {
+      const el = ref.current;
+      if (el === null) return;
+      const top = el.getBoundingClientRect().top;
+      const viewport = window.innerHeight;
+      const start = Math.max(0, -top - pad);
+      const end = Math.max(0, -top + viewport + pad);
+      const first = Math.min(items.length, findIndex(offsets, start));
+      const last = Math.min(items.length, findIndex(offsets, end) + 1);
+      setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+    },
+    [items.length, offsets, overscan],
+  );
 
-  useLayoutEffect(measure, [measure]);
+  useLayoutEffect(() => measure(), [measure]);
   useEffect(() => {
     let frame = 0;
+    // Where the list was at the last frame, and the timer that widens the window again after a
+    // fast scroll.
+    let lastTop: number | null = null;
+    let settle: ReturnType<typeof setTimeout> | undefined;
     const onScroll = (): void => {
       if (frame !== 0) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        measure();
+        const top = ref.current?.getBoundingClientRect().top ?? null;
+        // A jump of more than a screen between two frames replaces every row: render the
+        // screen and a little (frames stay short), the full overscan once scrolling settles.
+        const fast = top !== null && lastTop !== null && Math.abs(top - lastTop) > window.innerHeight;
+        lastTop = top;
+        clearTimeout(settle);
+        if (fast) settle = setTimeout(() => measure(), SETTLE_MS);
+        measure(fast ? Math.min(overscan, FAST_OVERSCAN) : overscan);
       });
     };
     window.addEventListener("scroll", onScroll, { passive: true });
@@ -70,8 +89,9 @@ export function VirtualList<T>(props: VirtualListProps<T>): ReactNode {
       window.removeEventListener("scroll", onScroll);
       window.removeEventListener("resize", onScroll);
       if (frame !== 0) cancelAnimationFrame(frame);
+      clearTimeout(settle);
     };
-  }, [measure]);
+  }, [measure, overscan]);
 
   const rows: ReactNode[] = [];
   for (let i = range[0]; i < range[1]; i += 1) {

@@ -11,6 +11,13 @@ import {
   VITAL_LABELS,
   VITAL_TYPES,
 } from "../../domain/kinds";
+import {
+  APPOINTMENT_STATUS_LABELS,
+  GLUCOSE_CONTEXT_LABELS,
+  LAB_FLAG_LABELS,
+  MEDICATION_FORM_LABELS,
+  optionLabel,
+} from "../../domain/labels";
 import { readMedication } from "../../domain/readers";
 import { VITAL_UNITS, unitLabel } from "../../domain/units";
 import { t } from "../../i18n";
@@ -40,11 +47,6 @@ export interface FieldSpec {
 
 function label(name: string): string {
   return FIELD_LABELS[name] ?? name;
-}
-
-function pretty(value: string): string {
-  const s = value.replace(/_/g, " ");
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 const common: FieldSpec[] = [
@@ -103,7 +105,7 @@ export function fieldsFor(
           name: "context",
           label: t("records.context"),
           type: "select",
-          options: [["", t("records.not_stated")], ...GLUCOSE_CONTEXTS.map((c) => [c, pretty(c)] as const)],
+          options: [["", t("records.not_stated")], ...GLUCOSE_CONTEXTS.map((c) => [c, optionLabel(GLUCOSE_CONTEXT_LABELS, c)] as const)],
         });
       }
       return [...fields, when(t("records.measured_at")), ...common];
@@ -120,7 +122,7 @@ export function fieldsFor(
           name: "flag",
           label: t("records.flag"),
           type: "select",
-          options: [["", t("records.work_it_out_from_the_range")], ...LAB_FLAGS.map((f) => [f, pretty(f)] as const)],
+          options: [["", t("records.work_it_out_from_the_range")], ...LAB_FLAGS.map((f) => [f, optionLabel(LAB_FLAG_LABELS, f)] as const)],
         },
         { name: "panel", label: t("records.panel"), type: "text", hint: t("records.groups_results_of_one_report_e") },
         { name: "loinc", label: label("loinc"), type: "text", hint: t("records.optional_e_g_4548_4") },
@@ -137,7 +139,7 @@ export function fieldsFor(
           name: "form",
           label: t("records.form"),
           type: "select",
-          options: [["", t("records.not_stated")], ...MEDICATION_FORMS.map((f) => [f, pretty(f)] as const)],
+          options: [["", t("records.not_stated")], ...MEDICATION_FORMS.map((f) => [f, optionLabel(MEDICATION_FORM_LABELS, f)] as const)],
         },
         {
           name: "schedule_kind",
@@ -205,7 +207,7 @@ export function fieldsFor(
           name: "status",
           label: t("records.status"),
           type: "select",
-          options: APPOINTMENT_STATUSES.map((s) => [s, pretty(s)] as const),
+          options: APPOINTMENT_STATUSES.map((s) => [s, optionLabel(APPOINTMENT_STATUS_LABELS, s)] as const),
         },
         { name: "notes", label: t("records.notes"), type: "textarea" },
         ...common,
