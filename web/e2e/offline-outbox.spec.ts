@@ -39,7 +39,15 @@ async function openMedications(page: Page): Promise<void> {
   await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
   await page.getByRole("link", { name: /^Ada/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Ada");
-  await page.getByRole("link", { name: "Medications" }).click();
+  await showMedications(page);
+}
+
+/** Switch to the profile's Medications tab and wait until it is the one shown (the timeline's
+ * rows carry the same medication name). */
+async function showMedications(page: Page): Promise<void> {
+  const tab = page.getByRole("link", { name: "Medications" });
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-current", "page");
 }
 
 /** What this device's outbox holds in IndexedDB, read by the page itself. */
@@ -97,7 +105,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
     await d.getByLabel("Started on").fill(dayOffset(-2));
     await d.getByRole("button", { name: "Save" }).click();
     await expect(d).toBeHidden();
-    await a.getByRole("link", { name: "Medications" }).click();
+    await showMedications(a);
     await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
     // The medication as it is now (revision 1), for the rollback at the end.
     expect(tamper("snapshot", email, snapshot)).toEqual({ revision: 1 });
