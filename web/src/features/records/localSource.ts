@@ -10,6 +10,7 @@ import { t } from "../../i18n";
 import { formatDateTime } from "../../i18n/format";
 import type { Change, LocalCopy } from "../../localstore/localCopy";
 import { QuotaError } from "../../localstore/localCopy";
+import type { TabSync } from "../../localstore/tabs";
 import type { ApiRecordSource, Http } from "./apiSource";
 import type { RecordDraft, RecordSource } from "./source";
 import { SourceError } from "./source";
@@ -35,6 +36,8 @@ export class LocalRecordSource implements RecordSource {
     private readonly openCopy: () => Promise<LocalCopy | null>,
     /** Changes per feed request (tests use small pages to cover paging cheaply). */
     private readonly feedPage: number = FEED_PAGE,
+    /** The other open tabs of this account (src/localstore/tabs.ts); none in tests by default. */
+    private readonly tabs: TabSync | null = null,
   ) {}
 
   private async local(): Promise<LocalCopy | null> {
@@ -62,8 +65,9 @@ export class LocalRecordSource implements RecordSource {
     }
     const decrypted = new Map<string, HealthRecord>();
     let outcome;
-    try {
-      outcome = await syncProfile(this.http, copy, profileId, {
+    let storedNow = 0;
+    const sync = () =>
+      syncProfile(this.http, copy, profileId, {
         pageSize: this.feedPage,
         accept: async (changes) => {
           const ok = await Promise.all(
@@ -81,6 +85,7 @@ export class LocalRecordSource implements RecordSource {
           return changes.filter((_, i) => ok[i]);
         },
         applied: (changes: Change[]) => {
+          storedNow += changes.length;
           const fresh: HealthRecord[] = [];
           for (const c of changes) {
             const record = decrypted.get(c.id);
@@ -94,6 +99,10 @@ export class LocalRecordSource implements RecordSource {
           if (fresh.length > 0) onProgress?.(fresh);
         },
       });
+    try {
+      // One tab syncs a profile at a time; the others wait, then find the feed at its end.
+      outcome = await (this.tabs === null ? sync() : this.tabs.exclusive(profileId, sync));
+      if (storedNow > 0) this.tabs?.announce(profileId);
     } catch (err) {
       if (err instanceof QuotaError) {
         // Reported, not swallowed; the records still open from the server meanwhile.
@@ -126,16 +135,21 @@ export class LocalRecordSource implements RecordSource {
     return [...shown.values()];
   }
 
-  create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
-    return this.api.create(profileId, id, draft);
+  async create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
+    const record = await this.api.create(profileId, id, draft);
+    this.tabs?.announce(profileId);
+    return record;
   }
 
-  replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
-    return this.api.replace(base, draft);
+  async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
+    const record = await this.api.replace(base, draft);
+    this.tabs?.announce(base.profileId);
+    return record;
   }
 
-  remove(base: HealthRecord): Promise<void> {
-    return this.api.remove(base);
+  async remove(base: HealthRecord): Promise<void> {
+    await this.api.remove(base);
+    this.tabs?.announce(base.profileId);
   }
 
   /** Delete the local copy now (the next profile opened starts a new one from the server). */
