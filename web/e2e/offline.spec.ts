@@ -43,6 +43,30 @@ function cachedUrls(page: Page): Promise<string[]> {
   });
 }
 
+/** Every row of this account's local copy (IndexedDB, as the app stored it). */
+function storedRows(page: Page): Promise<unknown[]> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).map((d) => d.name ?? "").find((n) => n.startsWith("normogen-local-"));
+    if (name === undefined) return [];
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(new Error("open failed"));
+    });
+    const rows = await new Promise<unknown[]>((ok, fail) => {
+      const req = db.transaction("records").objectStore("records").getAll();
+      req.onsuccess = () => ok(req.result as unknown[]);
+      req.onerror = () => fail(new Error("read failed"));
+    });
+    db.close();
+    return rows;
+  });
+}
+
+async function storedRecords(page: Page): Promise<number> {
+  return (await storedRows(page)).length;
+}
+
 async function addProfileWithRecords(page: Page): Promise<void> {
   await page.getByLabel("Name").fill("Ada");
   await page.getByLabel("Who is it?").selectOption("child");
@@ -70,6 +94,9 @@ test("after a first sync the app opens offline, unlocks from this device's copy,
   await controlled(page);
   await addProfileWithRecords(page);
   await expect(page.getByText("Amoxicillin").first()).toBeVisible();
+  // The copy on this device caught up with what was written (three records, as ciphertext).
+  await expect.poll(() => storedRecords(page)).toBe(3);
+  expect(JSON.stringify(await storedRows(page))).not.toContain("Amoxicillin");
   // The manifest makes it installable: linked from the page, served as JSON with our icons.
   const manifest = await page.evaluate(async () => {
     const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');

@@ -16,19 +16,45 @@ export interface Http {
   ): Promise<{ status: number; body: unknown }>;
 }
 
-/** The request did not reach the API (browser offline, or the web server's 502/503/504). */
+/**
+ * The request did not reach the server: fetch failed (a TypeError, or the API client's error
+ * with status 0, src/api/client.ts).
+ */
 export function unreachable(err: unknown): boolean {
-  return err instanceof TypeError;
+  if (err instanceof TypeError) return true;
+  return err instanceof Error && (err as Error & { status?: unknown }).status === 0;
 }
 
 function gatewayDown(status: number): boolean {
   return status === 502 || status === 503 || status === 504;
 }
 
+/** The kept answers a successful write to `path` makes stale (read again at once). */
+export function staleAfterWrite(path: string): string[] {
+  const bare = path.split("?")[0] ?? path;
+  if (bare === "/api/v1/profiles" || bare.startsWith("/api/v1/profiles/")) return bare.includes("/records") ? [] : ["/api/v1/profiles"];
+  const family = /^\/api\/v1\/families\/([0-9a-fA-F-]{36})/.exec(bare);
+  if (family) return ["/api/v1/families", `/api/v1/families/${family[1] ?? ""}`, "/api/v1/profiles"];
+  if (bare === "/api/v1/families" || bare.startsWith("/api/v1/invitations")) return ["/api/v1/families", "/api/v1/profiles"];
+  return [];
+}
+
 export function cachingHttp(http: Http, userId: string, cache: () => Promise<AccountCache | null>): Http {
+  const keep = async (path: string): Promise<void> => {
+    const res = await http.request("GET", path);
+    // Best effort: a full quota keeps the previous answer (the local copy reports quota).
+    if (res.status === 200) await (await cache())?.saveResponse(userId, path, res.body);
+  };
   return {
     async request(method, path, init) {
-      if (method !== "GET" || !isCached(path)) return http.request(method, path, init);
+      if (method !== "GET") {
+        const res = await http.request(method, path, init);
+        if (res.status >= 200 && res.status < 300) {
+          for (const stale of staleAfterWrite(path)) void keep(stale).catch(() => undefined);
+        }
+        return res;
+      }
+      if (!isCached(path)) return http.request(method, path, init);
       const fallback = async (): Promise<{ status: number; body: unknown } | null> => {
         const body = await (await cache())?.response(userId, path);
         return body === undefined ? null : { status: 200, body };
@@ -43,7 +69,6 @@ export function cachingHttp(http: Http, userId: string, cache: () => Promise<Acc
         return kept;
       }
       if (res.status === 200) {
-        // Best effort: a full quota keeps the previous answer (the local copy reports quota).
         await (await cache())?.saveResponse(userId, path, res.body).catch(() => undefined);
       } else if (gatewayDown(res.status)) {
         return (await fallback()) ?? res;

@@ -96,9 +96,9 @@ export async function prelogin(email: string): Promise<KdfParams> {
   return checkKdf(body.kdf);
 }
 
-/** The request never reached the API: the browser is offline or the web server answered 502-504. */
+/** The request never reached the API: no network (status 0, src/api/client.ts) or the web server's 502-504. */
 function unreachable(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof ApiError && [502, 503, 504].includes(error.status));
+  return error instanceof TypeError || (error instanceof ApiError && [0, 502, 503, 504].includes(error.status));
 }
 
 /**

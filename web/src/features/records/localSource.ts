@@ -4,6 +4,7 @@
  * (sync.ts). Writes go to the API (apiSource.ts); the feed brings their results into the copy.
  */
 
+import { ApiError } from "../../api/client";
 import { CryptoError } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
 import { t } from "../../i18n";
@@ -21,9 +22,14 @@ function isRefusal(err: unknown): boolean {
   return err instanceof CryptoError || (err instanceof SourceError && err.status === null);
 }
 
-/** The request did not reach the server (offline, DNS, connection refused). */
+/**
+ * The request did not reach the server (offline, DNS, connection refused): fetch's TypeError,
+ * or the API client's error with status 0 (src/api/client.ts), or the web server's 502-504.
+ */
 function isUnreachable(err: unknown): boolean {
-  return err instanceof TypeError || (err instanceof SourceError && err.status === 0);
+  if (err instanceof TypeError) return true;
+  if (err instanceof ApiError) return [0, 502, 503, 504].includes(err.status);
+  return err instanceof SourceError && (err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504);
 }
 
 export class LocalRecordSource implements RecordSource {
@@ -135,21 +141,47 @@ export class LocalRecordSource implements RecordSource {
     return [...shown.values()];
   }
 
+  /**
+   * After a write: bring the copy up to date in the background (so what was just written is
+   * there offline), then tell the other tabs. Records that do not decrypt are refused as in list().
+   */
+  private catchUp(profileId: string): void {
+    const run = async (): Promise<void> => {
+      const copy = await this.local();
+      if (copy === null) return;
+      const sync = () =>
+        syncProfile(this.http, copy, profileId, {
+          pageSize: this.feedPage,
+          accept: async (changes) => {
+            const ok = await Promise.all(
+              changes.map((c) => (c.deleted || c.record === null ? Promise.resolve(true) : this.api.open(c.record).then(() => true, () => false))),
+            );
+            return changes.filter((_, i) => ok[i]);
+          },
+        });
+      await (this.tabs === null ? sync() : this.tabs.exclusive(profileId, sync));
+    };
+    // Offline or a quota error: list() syncs (and reports) on the next open.
+    void run()
+      .catch(() => undefined)
+      .finally(() => this.tabs?.announce(profileId));
+  }
+
   async create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
     const record = await this.api.create(profileId, id, draft);
-    this.tabs?.announce(profileId);
+    this.catchUp(profileId);
     return record;
   }
 
   async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
     const record = await this.api.replace(base, draft);
-    this.tabs?.announce(base.profileId);
+    this.catchUp(base.profileId);
     return record;
   }
 
   async remove(base: HealthRecord): Promise<void> {
     await this.api.remove(base);
-    this.tabs?.announce(base.profileId);
+    this.catchUp(base.profileId);
   }
 
   /** Delete the local copy now (the next profile opened starts a new one from the server). */

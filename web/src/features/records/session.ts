@@ -76,19 +76,22 @@ export function storesFor(keys: AccountKeys): RecordsStores {
     // Profiles and family keys open offline from the answers kept on this device.
     const http = canKeepCopy ? cachingHttp(authHttp, keys.userId, accountCache) : authHttp;
     const tabs = canKeepCopy ? browserTabs(keys.userId) : null;
+    // One connection to the copy for the records and the offline banner (a new one once closed).
     let copy: Promise<LocalCopy> | null = null;
-    const openCopy = () => {
-      copy = LocalCopy.open(keys.userId);
+    let opened: LocalCopy | null = null;
+    const openCopy = (): Promise<LocalCopy> => {
+      if (copy !== null && opened?.closed !== true) return copy;
+      opened = null;
+      copy = LocalCopy.open(keys.userId).then((c) => {
+        opened = c;
+        return c;
+      });
       return copy;
     };
     current = {
       keys,
       tabs,
-      lastSynced: async () => {
-        if (copy === null) return null;
-        const c = await copy;
-        return c.closed ? null : c.lastSynced();
-      },
+      lastSynced: async () => (canKeepCopy ? (await openCopy()).lastSynced() : null),
       get local() {
         return local;
       },
