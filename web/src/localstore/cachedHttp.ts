@@ -39,18 +39,31 @@ export function staleAfterWrite(path: string): string[] {
   return [];
 }
 
-export function cachingHttp(http: Http, userId: string, cache: () => Promise<AccountCache | null>): Http {
+export function cachingHttp(
+  http: Http,
+  userId: string,
+  cache: () => Promise<AccountCache | null>,
+): Http & { settled: () => Promise<void> } {
+  const refreshing = new Set<Promise<void>>();
   const keep = async (path: string): Promise<void> => {
     const res = await http.request("GET", path);
     // Best effort: a full quota keeps the previous answer (the local copy reports quota).
     if (res.status === 200) await (await cache())?.saveResponse(userId, path, res.body);
   };
   return {
+    /** Resolves once the answers refreshed after writes so far are stored (for tests). */
+    settled: async () => {
+      await Promise.all([...refreshing]);
+    },
     async request(method, path, init) {
       if (method !== "GET") {
         const res = await http.request(method, path, init);
         if (res.status >= 200 && res.status < 300) {
-          for (const stale of staleAfterWrite(path)) void keep(stale).catch(() => undefined);
+          for (const stale of staleAfterWrite(path)) {
+            const done = keep(stale).catch(() => undefined);
+            refreshing.add(done);
+            void done.finally(() => refreshing.delete(done));
+          }
         }
         return res;
       }
