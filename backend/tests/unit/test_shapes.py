@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from importlib.metadata import files
 from typing import Any, get_args
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from normogen.accounts.schemas import TimeZone
 from normogen.config import Settings
 from normogen.crypto.shapes import (
     B64_PATTERN,
@@ -172,3 +174,24 @@ def test_partial_updates_name_a_real_change(body: dict[str, Any]) -> None:
     schema = ProfileUpdate.model_json_schema()
     assert schema["minProperties"] == 1
     assert all("null" not in str(field) for field in schema["properties"].values())
+
+
+def test_the_time_zone_enum_is_the_pinned_tzdata_list_on_any_host() -> None:
+    # The enum comes from the tzdata package (accounts/schemas.py), so the OpenAPI document and
+    # the web client generated from it do not depend on the host's /usr/share/zoneinfo, whose
+    # extra entries ("localtime", "posixrules", ...) are no time zones at all.
+    adapter = TypeAdapter(TimeZone)
+    enum = set(adapter.json_schema()["enum"])
+    zone_files = {
+        str(f).removeprefix("tzdata/zoneinfo/")
+        for f in files("tzdata") or []
+        if str(f).startswith("tzdata/zoneinfo/") and f.name[0].isupper() and "." not in f.name
+    }
+    assert {"Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC"} <= enum
+    assert "localtime" not in enum
+    assert "posixrules" not in enum
+    # Every name is a zone file the package ships (the list and the data agree).
+    assert enum - {"UTC"} <= zone_files
+    assert adapter.validate_python("Asia/Kolkata") == "Asia/Kolkata"
+    with pytest.raises(ValidationError):
+        adapter.validate_python("localtime")

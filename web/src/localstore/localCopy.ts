@@ -6,19 +6,11 @@
  */
 
 import { committed, deleteDatabase, openDatabase, request } from "./idb";
+import type { RecordWire } from "../crypto";
 import { t } from "../i18n";
 
-/** A record as the server serves it (crypto fields plus `revision` and `updated_at`). */
-export interface StoredRecord {
-  id: string;
-  profile_id: string;
-  kind: string;
-  key_epoch: number;
-  revision: number;
-  occurred_at: string;
-  source?: string | null;
-  tags: string[];
-  payload: unknown;
+/** A record as the server serves it (the fields its AAD binds, plus `updated_at`). */
+export interface StoredRecord extends RecordWire {
   updated_at: string;
 }
 

@@ -84,39 +84,35 @@ async function load(): Promise<{ client: typeof import("../api/client"); tokens:
 
 const me = (): Request => new Request(`${server.url}/api/v1/users/me`);
 
+/**
+ * The page holds the first session's tokens (with `accessToken` as given) and asks for /users/me;
+ * the request to `heldPath` is held while the first session ends and the page gets the second
+ * session's tokens. The request must then succeed with them, the session alive.
+ */
+async function replacedWhileHeld(heldPath: string, accessToken?: string): Promise<void> {
+  const { client, tokens, expired } = await load();
+  const { first, second } = await twoSessions();
+  tokens.setTokens({ ...first, accessToken: accessToken ?? first.accessToken });
+  const { held, release } = holdRequest(heldPath);
+  const pending = client.authFetch(me());
+  await held;
+  await revoke(first, second);
+  tokens.setTokens(second);
+  release();
+  const res = await pending;
+  expect(res.status).toBe(200);
+  expect(expired()).toBe(0);
+  expect(tokens.getTokens()).toEqual(second);
+}
+
 describe("tokens replaced while a request is in flight", () => {
   it("a 401 for the old access token is retried with the new one, without a refresh", async () => {
-    const { client, tokens, expired } = await load();
-    const { first, second } = await twoSessions();
-    tokens.setTokens(first);
-    const { held, release } = holdRequest("/users/me");
-    const pending = client.authFetch(me());
-    await held;
-    // Meanwhile the first session ends and the page gets the second one's tokens.
-    await revoke(first, second);
-    tokens.setTokens(second);
-    release();
-    const res = await pending;
-    expect(res.status).toBe(200);
-    expect(expired()).toBe(0);
-    expect(tokens.getTokens()).toEqual(second);
+    await replacedWhileHeld("/users/me");
   });
 
   it("a refresh refused because the tokens were replaced during it keeps the new ones", async () => {
-    const { client, tokens, expired } = await load();
-    const { first, second } = await twoSessions();
-    // An unusable access token makes the request refresh; the refresh is held in flight.
-    tokens.setTokens({ ...first, accessToken: "not-a-token" });
-    const { held, release } = holdRequest("/auth/refresh");
-    const pending = client.authFetch(me());
-    await held;
-    await revoke(first, second);
-    tokens.setTokens(second);
-    release();
-    const res = await pending;
-    expect(res.status).toBe(200);
-    expect(expired()).toBe(0);
-    expect(tokens.getTokens()).toEqual(second);
+    // An unusable access token makes the request refresh; the refresh is the request held.
+    await replacedWhileHeld("/auth/refresh", "not-a-token");
   });
 
   it("a session really ended elsewhere still logs the page out, once", async () => {

@@ -10,76 +10,61 @@ interface Common {
   error?: string | undefined;
 }
 
-function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown): string | undefined {
-  const ids = [hint ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
-  return ids || undefined;
+/** What a control inside a field needs: its id and the accessibility links to hint and error. */
+interface ControlProps {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
 }
 
-export type TextFieldProps = Common & Omit<InputHTMLAttributes<HTMLInputElement>, "children">;
-
-export function TextField({ label, hint, error, id, className, ...input }: TextFieldProps) {
+/** The frame every labelled field shares: label, hint, the control, and the error under it. */
+function FieldFrame({ label, hint, error, id, className, control }: Common & { id: string | undefined; className?: string | undefined; control: (props: ControlProps) => ReactNode }) {
   const auto = useId();
   const fieldId = id ?? auto;
   const hintId = `${fieldId}-hint`;
   const errorId = `${fieldId}-error`;
+  const described = [hint ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
   return (
     <div className={`field${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}>
       <label htmlFor={fieldId}>{label}</label>
       {hint ? <p id={hintId} className="field-hint">{hint}</p> : null}
-      <input
-        {...input}
-        id={fieldId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hintId, errorId, hint, error)}
-      />
+      {control({ id: fieldId, "aria-invalid": error ? true : undefined, "aria-describedby": described || undefined })}
       {error ? <p id={errorId} className="field-error">{error}</p> : null}
     </div>
   );
 }
 
+export type TextFieldProps = Common & Omit<InputHTMLAttributes<HTMLInputElement>, "children">;
+
+export function TextField({ label, hint, error, id, className, ...input }: TextFieldProps) {
+  return <FieldFrame label={label} hint={hint} error={error} id={id} className={className} control={(c) => <input {...input} {...c} />} />;
+}
+
 export type TextAreaProps = Common & TextareaHTMLAttributes<HTMLTextAreaElement>;
 
 export function TextArea({ label, hint, error, id, ...input }: TextAreaProps) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  return (
-    <div className={`field${error ? " field-invalid" : ""}`}>
-      <label htmlFor={fieldId}>{label}</label>
-      {hint ? <p id={`${fieldId}-hint`} className="field-hint">{hint}</p> : null}
-      <textarea
-        {...input}
-        id={fieldId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fieldId}-hint`, `${fieldId}-error`, hint, error)}
-      />
-      {error ? <p id={`${fieldId}-error`} className="field-error">{error}</p> : null}
-    </div>
-  );
+  return <FieldFrame label={label} hint={hint} error={error} id={id} control={(c) => <textarea {...input} {...c} />} />;
 }
 
 export type SelectFieldProps = Common & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly { value: string; label: string }[] };
 
 export function SelectField({ label, hint, error, id, options, ...select }: SelectFieldProps) {
-  const auto = useId();
-  const fieldId = id ?? auto;
   return (
-    <div className={`field${error ? " field-invalid" : ""}`}>
-      <label htmlFor={fieldId}>{label}</label>
-      {hint ? <p id={`${fieldId}-hint`} className="field-hint">{hint}</p> : null}
-      <select
-        {...select}
-        id={fieldId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fieldId}-hint`, `${fieldId}-error`, hint, error)}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {error ? <p id={`${fieldId}-error`} className="field-error">{error}</p> : null}
-    </div>
+    <FieldFrame
+      label={label}
+      hint={hint}
+      error={error}
+      id={id}
+      control={(c) => (
+        <select {...select} {...c}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import zoneinfo
 from datetime import datetime
+from importlib import resources
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -18,7 +18,10 @@ LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"
 
 @functools.cache
 def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    # The pinned tzdata package's list, not the host's zoneinfo files: the OpenAPI enum (and the
+    # web client generated from it, web/src/api/schema.gen.ts) is then the same on every machine.
+    zones = resources.files("tzdata").joinpath("zones").read_text("utf-8").split()
+    return frozenset(zones) | {"UTC"}
 
 
 def _check_timezone(value: str) -> str:
