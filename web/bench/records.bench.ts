@@ -114,7 +114,7 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
       await observe();
       await page.getByRole("link", { name: /^Benchmark/ }).click();
     }
-    await expect(page.getByRole("list", { name: `Timeline, ${COUNT} records` })).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByRole("list", { name: `Timeline, ${COUNT.toLocaleString("en-US")} records` })).toBeVisible({ timeout: 120_000 });
     const times = await page.waitForFunction(() => {
       const w = window as unknown as { __paint: Record<string, number>; __t0: number | undefined };
       const f = w.__paint["normogen:timeline-first-rows"];

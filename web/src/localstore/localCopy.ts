@@ -193,6 +193,32 @@ export class LocalCopy implements SyncStore {
     return refused;
   }
 
+  /**
+   * Store a record as the server answered a write (the outbox's uploads), without moving the
+   * feed position; an answer older than what was seen is ignored (the feed's rules apply).
+   */
+  async remember(record: StoredRecord): Promise<void> {
+    const tx = this.db.transaction([RECORDS, MARKS], "readwrite");
+    const done = committed(tx);
+    const marks = tx.objectStore(MARKS);
+    const held = await request(marks.get(record.id) as IDBRequest<Mark | undefined>);
+    if (held === undefined || held.revision < record.revision) {
+      marks.put({ id: record.id, revision: record.revision, deleted: false } satisfies Mark);
+      tx.objectStore(RECORDS).put(record);
+    }
+    await done.catch((err: unknown) => {
+      throw isQuota(err) ? new QuotaError() : err;
+    });
+  }
+
+  /** Drop a record the server confirmed deleted (its mark stays; the feed brings the tombstone). */
+  async drop(id: string): Promise<void> {
+    const tx = this.db.transaction(RECORDS, "readwrite");
+    const done = committed(tx);
+    tx.objectStore(RECORDS).delete(id);
+    await done;
+  }
+
   /** Drop the sync position (keeping the records and the marks, which still refuse rollbacks). */
   async restart(profileId: string): Promise<void> {
     const tx = this.db.transaction(SYNC, "readwrite");
@@ -257,6 +283,8 @@ export class LocalCopy implements SyncStore {
 }
 
 /** Delete an account's local copy without opening it (log out of a locked session). */
-export function forgetDevice(userId: string, factory: IDBFactory = indexedDB): Promise<void> {
-  return deleteDatabase(factory, databaseName(userId));
+export async function forgetDevice(userId: string, factory: IDBFactory = indexedDB): Promise<void> {
+  await deleteDatabase(factory, databaseName(userId));
+  // The outbox (src/localstore/outbox.ts) is part of the device's copy: its writes go with it.
+  await deleteDatabase(factory, `normogen-outbox-${userId}`);
 }

@@ -10,7 +10,8 @@ import { readDose, readMedication } from "../../domain/readers";
 import { localDate } from "../../domain/time";
 import { summarize } from "../../domain/timeline";
 import { dateTimeOf, shortDate } from "./format";
-import { useRecordsServices } from "./services";
+import { useProfileRecords, useRecordsServices } from "./services";
+import { PendingBadge } from "./Timeline";
 import { t } from "../../i18n";
 
 /** Re-render every minute, so "now" (adherence, due slots) does not go stale on an open page. */
@@ -106,6 +107,7 @@ function MedicationCard({
 }): ReactNode {
   const services = useRecordsServices();
   const { timeZone } = services;
+  const { uploading } = useProfileRecords(profileId);
   const id = useId();
   const [skipping, setSkipping] = useState(false);
   const [reason, setReason] = useState("");
@@ -226,6 +228,7 @@ function MedicationCard({
                     {dateTimeOf(d.occurredAt, timeZone)}: {dose?.status ?? "?"}
                     {dose?.reason ? ` (${dose.reason})` : ""}
                   </button>
+                  {uploading.has(d.id) ? <> <PendingBadge /></> : null}
                 </li>
               );
             })}

@@ -13,6 +13,7 @@ import { Charts } from "./Charts";
 import { LabPanelForm } from "./LabPanelForm";
 import { Medications } from "./Medications";
 import { Modal } from "./Modal";
+import { OutboxStatus } from "./OutboxStatus";
 import { RecordDetail } from "./RecordDetail";
 import { RecordEditor } from "./RecordEditor";
 import { Timeline, TimelineFilters, useTimelineFilter } from "./Timeline";
@@ -184,7 +185,7 @@ export function ProfileRecordsPage(): ReactNode {
     body = (
       <>
         <TimelineFilters filter={filter} onChange={setFilter} />
-        <Timeline records={state.records} names={names} filter={filter} onOpen={open} />
+        <Timeline records={state.records} names={names} filter={filter} onOpen={open} uploading={state.uploading} />
       </>
     );
   }
@@ -217,6 +218,7 @@ export function ProfileRecordsPage(): ReactNode {
           {t("records.decrypting")} {state.records.length} {t("records.records_so_far")}
         </p>
       ) : null}
+      <OutboxStatus profileId={profileId} />
       {body}
       <UndoBar profileId={profileId} />
       {dialog !== null ? (

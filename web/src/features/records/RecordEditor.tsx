@@ -165,7 +165,8 @@ interface ConflictProps {
   error: string | null;
   onKeepMine: () => void;
   onKeepTheirs: () => void;
-  onEditMine: () => void;
+  /** Absent where there is no form to edit in (a conflict from the outbox, OutboxStatus.tsx). */
+  onEditMine?: () => void;
 }
 
 /** Both versions side by side, differences marked, and the three ways out. */
@@ -222,7 +223,7 @@ export function ConflictChooser(props: ConflictProps): ReactNode {
         <button type="button" className="secondary" onClick={props.onKeepTheirs} disabled={busy}>
           {theirs === null ? t("records.discard_my_changes") : t("records.keep_the_saved_version")}
         </button>
-        {theirs !== null ? (
+        {theirs !== null && props.onEditMine !== undefined ? (
           <button type="button" className="secondary" onClick={props.onEditMine} disabled={busy}>
             {t("records.edit_my_version_further")}
           </button>

@@ -122,11 +122,14 @@ export function Timeline({
   names,
   filter,
   onOpen,
+  uploading = NONE,
 }: {
   records: readonly HealthRecord[];
   names: ReadonlyMap<string, string>;
   filter: TimelineFilter;
   onOpen: (record: HealthRecord) => void;
+  /** Ids of records whose change waits in the outbox (marked "waiting to upload"). */
+  uploading?: ReadonlySet<string>;
 }): ReactNode {
   const { timeZone } = useRecordsServices();
   const shown = useMemo(() => filterRecords(records, filter, timeZone, names), [records, filter, timeZone, names]);
@@ -140,7 +143,7 @@ export function Timeline({
           </h3>
         );
       }
-      if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} />;
+      if (row.type === "record") return <RecordRow record={row.record} names={names} onOpen={onOpen} timeZone={timeZone} pending={uploading.has(row.record.id)} />;
       return (
         <div className="panel-row">
           <p className="panel-title">
@@ -155,6 +158,7 @@ export function Timeline({
                   <button type="button" className="row-button compact" onClick={() => onOpen(r)}>
                     <span className="title">{s.title}</span> <span className="detail">{s.detail}</span>
                     {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+                    {uploading.has(r.id) ? <PendingBadge /> : null}
                   </button>
                 </li>
               );
@@ -163,7 +167,7 @@ export function Timeline({
         </div>
       );
     },
-    [names, onOpen, timeZone],
+    [names, onOpen, timeZone, uploading],
   );
   if (records.length > 0 && shown.length === 0) {
     return <p className="empty">{t("records.no_records_match_these_filters")}</p>;
@@ -184,11 +188,13 @@ function RecordRow({
   names,
   onOpen,
   timeZone,
+  pending,
 }: {
   record: HealthRecord;
   names: ReadonlyMap<string, string>;
   onOpen: (r: HealthRecord) => void;
   timeZone: string;
+  pending: boolean;
 }): ReactNode {
   const s = summarize(record, names);
   return (
@@ -200,6 +206,14 @@ function RecordRow({
         <span className="detail">{s.detail}</span>
       </span>
       {s.badge ? <span className={`badge badge-${s.badge.replace(/\s/g, "-")}`}>{s.badge}</span> : null}
+      {pending ? <PendingBadge /> : null}
     </button>
   );
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The mark of a record whose change waits in the outbox (features/records/outbox.ts). */
+export function PendingBadge(): ReactNode {
+  return <span className="badge badge-pending">{t("records.waiting_to_upload")}</span>;
 }

@@ -4,7 +4,7 @@
  * docs/crypto.md §9); the server only ever sees ciphertext, tag tokens and the plain fields.
  */
 
-import type { ProfileKey, RecordWire } from "../../crypto";
+import type { ProfileKey, RecordWire, RecordWireFields } from "../../crypto";
 import { decryptRecord, encryptRecord } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
 import { isRecordKind } from "../../domain/kinds";
@@ -88,6 +88,16 @@ class RevisionGuard {
 
 export class ApiRecordSource implements RecordSource {
   private readonly guard = new RevisionGuard();
+  /**
+   * Told each write the server accepted (its answer) and each record it confirmed deleted: the
+   * local copy (localSource.ts) keeps them, so a reload offline shows them.
+   */
+  written: ((wire: WireRecord | null, id: string) => Promise<void>) | null = null;
+
+  private async tell(wire: WireRecord | null, id: string): Promise<void> {
+    // Storing the answer is a convenience: the changes feed brings it into the copy anyway.
+    await this.written?.(wire, id).catch(() => undefined);
+  }
 
   constructor(
     private readonly http: Http,
@@ -100,6 +110,24 @@ export class ApiRecordSource implements RecordSource {
   async open(wire: WireRecord): Promise<HealthRecord> {
     if (!isRecordKind(wire.kind)) throw new SourceError(t("records.unknown_record_kind_kind", { kind: wire.kind }), null);
     this.guard.check(wire.id, wire.revision);
+    return this.decode(wire);
+  }
+
+  /**
+   * Encrypt a draft under the profile's current key as the record `id` at `revision`: the
+   * envelope the outbox (outbox.ts) stores and later sends as it is.
+   */
+  async seal(profileId: string, id: string, revision: number, draft: RecordDraft): Promise<RecordWireFields> {
+    return this.encrypt(await this.keys.current(profileId), id, revision, draft);
+  }
+
+  /** Decrypt an envelope this device sealed and has not uploaded yet (no rollback mark). */
+  unseal(profileId: string, id: string, revision: number, body: RecordWireFields, queuedAt: string): Promise<HealthRecord> {
+    return this.decode({ ...body, id, profile_id: profileId, revision, updated_at: queuedAt });
+  }
+
+  private async decode(wire: WireRecord): Promise<HealthRecord> {
+    if (!isRecordKind(wire.kind)) throw new SourceError(t("records.unknown_record_kind_kind", { kind: wire.kind }), null);
     const key = await this.keys.epoch(wire.profile_id, wire.key_epoch);
     const plain = await decryptRecord(key, wire);
     return {
@@ -205,15 +233,23 @@ export class ApiRecordSource implements RecordSource {
       }),
     );
     if (res.status !== 201 && res.status !== 200) fail(res.status, res.body);
-    return this.fromWrite(res.body as WireRecord, draft);
+    const record = this.fromWrite(res.body as WireRecord, draft);
+    await this.tell(res.body as WireRecord, id);
+    return record;
   }
 
-  /** The server's current version of a record, or null when it is gone. */
-  private async current(id: string): Promise<HealthRecord | null> {
+  /** The server's current version of a record as it serves it, or null when it is gone. */
+  async currentWire(id: string): Promise<WireRecord | null> {
     const res = await this.http.request("GET", `/api/v1/records/${encodeURIComponent(id)}`);
     if (res.status === 404) return null;
     if (res.status !== 200) fail(res.status, res.body);
-    return this.open(res.body as WireRecord);
+    return res.body as WireRecord;
+  }
+
+  /** The server's current version of a record, or null when it is gone. */
+  async current(id: string): Promise<HealthRecord | null> {
+    const wire = await this.currentWire(id);
+    return wire === null ? null : this.open(wire);
   }
 
   async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
@@ -225,14 +261,19 @@ export class ApiRecordSource implements RecordSource {
     );
     if (res.status === 412 || res.status === 404) throw new ConflictError(await this.current(base.id));
     if (res.status !== 200) fail(res.status, res.body);
-    return this.fromWrite(res.body as WireRecord, draft);
+    const record = this.fromWrite(res.body as WireRecord, draft);
+    await this.tell(res.body as WireRecord, base.id);
+    return record;
   }
 
   async remove(base: HealthRecord): Promise<void> {
     const res = await this.http.request("DELETE", `/api/v1/records/${encodeURIComponent(base.id)}`, {
       headers: { "If-Match": `"${base.revision}"` },
     });
-    if (res.status === 204 || res.status === 404) return;
+    if (res.status === 204 || res.status === 404) {
+      await this.tell(null, base.id);
+      return;
+    }
     if (res.status === 412) throw new ConflictError(await this.current(base.id));
     fail(res.status, res.body);
   }

@@ -1,19 +1,21 @@
 /**
  * The `RecordSource` with a local copy underneath (src/localstore/localCopy.ts): a profile opens
  * from the ciphertext stored on this device at once, then the changes feed brings it up to date
- * (sync.ts). Writes go to the API (apiSource.ts); the feed brings their results into the copy.
+ * (sync.ts). Writes go to the API (apiSource.ts) while it answers; while it does not (or while
+ * earlier writes still wait) they go to the outbox (outbox.ts), shown at once, uploaded in order.
  */
 
-import { ApiError } from "../../api/client";
 import { CryptoError } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
 import { t } from "../../i18n";
 import { formatDateTime } from "../../i18n/format";
 import type { Change, LocalCopy } from "../../localstore/localCopy";
 import { QuotaError } from "../../localstore/localCopy";
+import type { OutboxStore } from "../../localstore/outbox";
 import type { TabSync } from "../../localstore/tabs";
 import type { ApiRecordSource, Http } from "./apiSource";
-import type { RecordDraft, RecordSource } from "./source";
+import { Outbox, RETRY_MS, browserOffline, isUnreachable } from "./outbox";
+import type { OutboxEvent, RecordDraft, RecordSource } from "./source";
 import { SourceError } from "./source";
 import { FEED_PAGE, syncProfile } from "./sync";
 
@@ -22,18 +24,10 @@ function isRefusal(err: unknown): boolean {
   return err instanceof CryptoError || (err instanceof SourceError && err.status === null);
 }
 
-/**
- * The request did not reach the server (offline, DNS, connection refused): fetch's TypeError,
- * or the API client's error with status 0 (src/api/client.ts), or the web server's 502-504.
- */
-function isUnreachable(err: unknown): boolean {
-  if (err instanceof TypeError) return true;
-  if (err instanceof ApiError) return [0, 502, 503, 504].includes(err.status);
-  return err instanceof SourceError && (err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504);
-}
-
 export class LocalRecordSource implements RecordSource {
   private copy: Promise<LocalCopy | null> | null = null;
+  /** Writes waiting for the network; none when no outbox can be opened on this device. */
+  readonly outbox: Outbox;
 
   constructor(
     private readonly http: Http,
@@ -42,9 +36,59 @@ export class LocalRecordSource implements RecordSource {
     private readonly openCopy: () => Promise<LocalCopy | null>,
     /** Changes per feed request (tests use small pages to cover paging cheaply). */
     private readonly feedPage: number = FEED_PAGE,
+    /** Opens this account's outbox (src/localstore/outbox.ts); null: writes need the network. */
+    openOutbox: () => Promise<OutboxStore | null> = () => Promise.resolve(null),
+    /** Retry delay after the server was unreachable (outbox.ts); null: only when asked. */
+    retryMs: number | null = RETRY_MS,
     /** The other open tabs of this account (src/localstore/tabs.ts); none in tests by default. */
     private readonly tabs: TabSync | null = null,
-  ) {}
+  ) {
+    this.outbox = new Outbox(http, api, openOutbox, () => this.local(), retryMs);
+    api.written = async (wire, id) => {
+      const copy = await this.local();
+      if (copy === null) return;
+      await (wire === null ? copy.drop(id) : copy.remember(wire));
+      // The other tabs read the profile again (src/localstore/tabs.ts).
+      if (wire !== null) this.tabs?.announce(wire.profile_id);
+    };
+  }
+
+  /** The uploads started in the background (after a list) have finished. */
+  private background: Promise<void> = Promise.resolve();
+
+  settled(): Promise<void> {
+    return this.background;
+  }
+
+  watch(listener: (event: OutboxEvent) => void): () => void {
+    return this.outbox.watch(listener);
+  }
+
+  /** Upload what waits (the network came back, or a request just succeeded). */
+  flushOutbox(): Promise<void> {
+    return this.outbox.flush();
+  }
+
+  /**
+   * Write through the API when it answers and nothing waits before this write; otherwise (the
+   * browser is offline, the request did not reach the server, earlier writes still wait) queue.
+   */
+  private async write<T>(direct: () => Promise<T>, queue: () => Promise<T>): Promise<T> {
+    if (!(await this.outbox.available())) return direct();
+    const offline = browserOffline() || !this.outbox.online;
+    if (offline || (await this.outbox.hasQueued())) {
+      const queued = await queue();
+      if (!offline) void this.outbox.flush().catch(() => undefined);
+      return queued;
+    }
+    try {
+      return await direct();
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      this.outbox.reached(false);
+      return queue();
+    }
+  }
 
   private async local(): Promise<LocalCopy | null> {
     this.copy ??= this.openCopy().catch(() => null);
@@ -60,12 +104,30 @@ export class LocalRecordSource implements RecordSource {
     onProgress?: (records: HealthRecord[]) => void,
     onNotice?: (message: string) => void,
   ): Promise<HealthRecord[]> {
+    const records = await this.listSynced(profileId, onProgress, onNotice);
+    await this.outbox.announce();
+    const shown = await this.outbox.overlay(profileId, records);
+    if (this.outbox.online) {
+      // The server answered: upload what waits, then offer the conflicts kept from before.
+      this.background = this.outbox
+        .flush()
+        .then(() => this.outbox.showConflicts())
+        .catch(() => undefined);
+    }
+    return shown;
+  }
+
+  private async listSynced(
+    profileId: string,
+    onProgress?: (records: HealthRecord[]) => void,
+    onNotice?: (message: string) => void,
+  ): Promise<HealthRecord[]> {
     const copy = await this.local();
     if (copy === null) return this.api.list(profileId, onProgress);
     const shown = new Map<string, HealthRecord>();
     const stored = await copy.records(profileId);
     if (stored.length > 0) {
-      const opened = await Promise.all(stored.map((w) => this.api.open(w)));
+      const opened = await this.outbox.overlay(profileId, await Promise.all(stored.map((w) => this.api.open(w))));
       for (const r of opened) shown.set(r.id, r);
       onProgress?.(opened);
     }
@@ -115,8 +177,11 @@ export class LocalRecordSource implements RecordSource {
         onNotice?.(err.message);
         return this.api.list(profileId, onProgress);
       }
-      if (!isUnreachable(err) || stored.length === 0) throw err;
+      if (!isUnreachable(err)) throw err;
+      this.outbox.reached(false);
       const { lastSyncedAt } = await copy.state(profileId);
+      // Never synced here: an empty copy says nothing about the profile.
+      if (stored.length === 0 && lastSyncedAt === null) throw err;
       onNotice?.(
         lastSyncedAt === null
           ? t("records.offline_showing_local_copy")
@@ -124,6 +189,7 @@ export class LocalRecordSource implements RecordSource {
       );
       return [...shown.values()];
     }
+    this.outbox.reached(true);
     if (outcome.profileDeleted) {
       await copy.dropProfile(profileId);
       return [];
@@ -134,54 +200,35 @@ export class LocalRecordSource implements RecordSource {
       for (const id of [...shown.keys()]) if (!kept.has(id)) shown.delete(id);
     }
     if (outcome.refused > 0) {
-      onNotice?.(
-        `${outcome.refused} change${outcome.refused === 1 ? " was" : "s were"} refused: the server sent a record older than this device has seen, or one that does not decrypt. This device keeps the version it had.`,
-      );
+      onNotice?.(t("records.changes_refused", { count: outcome.refused }));
     }
     return [...shown.values()];
   }
 
-  /**
-   * After a write: bring the copy up to date in the background (so what was just written is
-   * there offline), then tell the other tabs. Records that do not decrypt are refused as in list().
-   */
-  private catchUp(profileId: string): void {
-    const run = async (): Promise<void> => {
-      const copy = await this.local();
-      if (copy === null) return;
-      const sync = () =>
-        syncProfile(this.http, copy, profileId, {
-          pageSize: this.feedPage,
-          accept: async (changes) => {
-            const ok = await Promise.all(
-              changes.map((c) => (c.deleted || c.record === null ? Promise.resolve(true) : this.api.open(c.record).then(() => true, () => false))),
-            );
-            return changes.filter((_, i) => ok[i]);
-          },
-        });
-      await (this.tabs === null ? sync() : this.tabs.exclusive(profileId, sync));
-    };
-    // Offline or a quota error: list() syncs (and reports) on the next open.
-    void run()
-      .catch(() => undefined)
-      .finally(() => this.tabs?.announce(profileId));
+  create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
+    return this.write(
+      () => this.api.create(profileId, id, draft),
+      () => this.outbox.queueCreate(profileId, id, draft),
+    );
   }
 
-  async create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
-    const record = await this.api.create(profileId, id, draft);
-    this.catchUp(profileId);
-    return record;
+  replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
+    return this.write(
+      () => this.api.replace(base, draft),
+      () => this.outbox.queueReplace(base, draft),
+    );
   }
 
-  async replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
-    const record = await this.api.replace(base, draft);
-    this.catchUp(base.profileId);
-    return record;
+  remove(base: HealthRecord): Promise<void> {
+    return this.write(
+      () => this.api.remove(base),
+      () => this.outbox.queueDelete(base),
+    );
   }
 
-  async remove(base: HealthRecord): Promise<void> {
-    await this.api.remove(base);
-    this.catchUp(base.profileId);
+  /** Drop a conflict the user resolved (store.ts writes their choice). */
+  resolveConflict(key: string): Promise<void> {
+    return this.outbox.resolve(key);
   }
 
   /** Delete the local copy now (the next profile opened starts a new one from the server). */

@@ -8,6 +8,7 @@ import type { AccountKeys } from "../../crypto";
 import { accountCache } from "../../localstore/accountCache";
 import { cachingHttp } from "../../localstore/cachedHttp";
 import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
+import { OutboxStore } from "../../localstore/outbox";
 import type { TabSync } from "../../localstore/tabs";
 import { browserTabs } from "../../localstore/tabs";
 import { forgetAccount, onReconnected } from "../../session/offline";
@@ -34,6 +35,7 @@ function wipe(): void {
   current = null;
   if (held === null) return;
   held.tabs?.close();
+  held.local?.outbox.stop();
   void held.stores.records.flush().finally(() => {
     held.stores.records.clear();
     held.stores.profiles.clear();
@@ -60,6 +62,8 @@ subscribeSession(() => {
 if (typeof window !== "undefined") {
   // Leaving the page sends the deletions the user did not undo.
   window.addEventListener("pagehide", () => void current?.stores.records.flush());
+  // The network is back: upload the writes queued while it was away (features/records/outbox.ts).
+  window.addEventListener("online", () => void current?.local?.flushOutbox().catch(() => undefined));
 }
 
 // An offline session logged in for real: profiles and records sync again.
@@ -104,7 +108,7 @@ export function storesFor(keys: AccountKeys): RecordsStores {
       }, (profiles) => {
         const api = new ApiRecordSource(authHttp, profiles);
         if (!canKeepCopy) return api;
-        local = new LocalRecordSource(authHttp, api, openCopy, undefined, tabs);
+        local = new LocalRecordSource(authHttp, api, openCopy, undefined, () => OutboxStore.open(keys.userId), undefined, tabs);
         return local;
       }),
     };

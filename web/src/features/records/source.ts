@@ -1,7 +1,7 @@
 /**
  * The one seam between the records UI and wherever records come from. `RecordsStore`
- * (store.ts) only talks to a `RecordSource`; today that is the API (apiSource.ts), and an
- * offline copy with an outbox can implement the same interface underneath later.
+ * (store.ts) only talks to a `RecordSource`: the API (apiSource.ts), or the local copy with its
+ * outbox over it (localSource.ts, outbox.ts).
  */
 
 import type { HealthRecord, JsonObject, RecordKind } from "../../domain/kinds";
@@ -39,6 +39,32 @@ export class SourceError extends Error {
   }
 }
 
+/** An uploaded edit the server refused with 412: both versions, for the user to choose. */
+export interface OutboxConflict {
+  /** Identifies the conflict until it is resolved. */
+  key: string;
+  profileId: string;
+  recordId: string;
+  kind: RecordKind;
+  mine: RecordDraft;
+  /** The server's version now; null when it was deleted meanwhile. */
+  theirs: HealthRecord | null;
+}
+
+/** A write waiting in the outbox, as the UI counts and marks it. */
+export interface PendingWrite {
+  profileId: string;
+  recordId: string;
+  state: "queued" | "conflict";
+}
+
+export type OutboxEvent =
+  | { type: "pending"; writes: readonly PendingWrite[] }
+  | { type: "applied"; record: HealthRecord }
+  | { type: "deleted"; profileId: string; id: string }
+  | { type: "conflict"; conflict: OutboxConflict }
+  | { type: "notice"; profileId: string; message: string };
+
 export interface RecordSource {
   /**
    * Every live record of a profile, decrypted; `onProgress` sees each batch as it is decrypted,
@@ -55,4 +81,8 @@ export interface RecordSource {
   replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord>;
   /** Delete `base` if it is still at its revision; ConflictError when it is not. */
   remove(base: HealthRecord): Promise<void>;
+  /** A source with an outbox (localSource.ts): what waits to upload and what the uploads did. */
+  watch?(listener: (event: OutboxEvent) => void): () => void;
+  /** Forget an outbox conflict the user resolved. */
+  resolveConflict?(key: string): Promise<void>;
 }

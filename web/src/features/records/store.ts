@@ -6,7 +6,7 @@
 
 import type { HealthRecord } from "../../domain/kinds";
 import { newestFirst } from "../../domain/timeline";
-import type { RecordDraft, RecordSource } from "./source";
+import type { OutboxConflict, OutboxEvent, RecordDraft, RecordSource } from "./source";
 import { ConflictError } from "./source";
 import { t } from "../../i18n";
 
@@ -22,6 +22,12 @@ export interface ProfileRecords {
   pendingDeletes: readonly HealthRecord[];
   /** A message about something that did not work in the background (a failed delete). */
   notice: string | null;
+  /** Ids of this profile's records with a write waiting in the outbox (outbox.ts). */
+  uploading: ReadonlySet<string>;
+  /** How many of this profile's writes wait to upload. */
+  waiting: number;
+  /** Uploaded edits the server refused (412), each waiting for the user's choice. */
+  conflicts: readonly OutboxConflict[];
 }
 
 export type UpdateResult =
@@ -29,6 +35,7 @@ export type UpdateResult =
   | { ok: false; current: HealthRecord | null };
 
 interface Entry {
+  profileId: string;
   status: LoadStatus;
   error: string | null;
   records: Map<string, HealthRecord>;
@@ -36,6 +43,7 @@ interface Entry {
   notice: string | null;
   snapshot: ProfileRecords;
   loading: Promise<void> | null;
+  conflicts: OutboxConflict[];
 }
 
 const EMPTY: ProfileRecords = Object.freeze({
@@ -44,6 +52,9 @@ const EMPTY: ProfileRecords = Object.freeze({
   records: [],
   pendingDeletes: [],
   notice: null,
+  uploading: new Set<string>(),
+  waiting: 0,
+  conflicts: [],
 });
 
 /** The least time between two re-renders while a profile's pages arrive. */
@@ -56,11 +67,81 @@ export class RecordsStore {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<() => void>();
 
+  /** The outbox's waiting writes by profile: record id -> how many. */
+  private waiting = new Map<string, Map<string, number>>();
+
   constructor(
     private readonly source: RecordSource,
     private readonly undoMs: number = UNDO_MS,
     private readonly newId: () => string = () => crypto.randomUUID(),
-  ) {}
+  ) {
+    source.watch?.((event) => this.fromOutbox(event));
+  }
+
+  /** What the outbox did in the background: uploads answered, conflicts, what still waits. */
+  private fromOutbox(event: OutboxEvent): void {
+    switch (event.type) {
+      case "pending": {
+        const before = this.waiting;
+        this.waiting = new Map();
+        for (const w of event.writes) {
+          if (w.state !== "queued") continue;
+          const ids = this.waiting.get(w.profileId) ?? new Map<string, number>();
+          ids.set(w.recordId, (ids.get(w.recordId) ?? 0) + 1);
+          this.waiting.set(w.profileId, ids);
+        }
+        for (const profileId of new Set([...before.keys(), ...this.waiting.keys()])) {
+          const e = this.entries.get(profileId);
+          if (e !== undefined) this.changed(e);
+        }
+        return;
+      }
+      case "applied":
+        this.upsert(event.record);
+        return;
+      case "deleted": {
+        const e = this.entries.get(event.profileId);
+        if (e === undefined) return;
+        e.records.delete(event.id);
+        this.changed(e);
+        return;
+      }
+      case "conflict": {
+        const e = this.entry(event.conflict.profileId);
+        e.conflicts = [...e.conflicts.filter((c) => c.key !== event.conflict.key), event.conflict];
+        this.changed(e);
+        return;
+      }
+      case "notice": {
+        const e = this.entry(event.profileId);
+        e.notice = event.message;
+        this.changed(e);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The user's choice for an outbox conflict: "mine" writes their version over the server's
+   * (based on the server's revision, or as a new record when it was deleted meanwhile);
+   * "theirs" drops it. A new conflict from writing mine is offered again.
+   */
+  async resolveConflict(conflict: OutboxConflict, choice: "mine" | "theirs"): Promise<void> {
+    await this.source.resolveConflict?.(conflict.key);
+    const e = this.entry(conflict.profileId);
+    e.conflicts = e.conflicts.filter((c) => c.key !== conflict.key);
+    this.changed(e);
+    if (choice === "theirs") return;
+    if (conflict.theirs === null) {
+      await this.create(conflict.profileId, conflict.mine);
+      return;
+    }
+    const result = await this.update(conflict.theirs, conflict.mine);
+    if (!result.ok) {
+      e.conflicts = [...e.conflicts, { ...conflict, key: `direct-${conflict.key}`, theirs: result.current }];
+      this.changed(e);
+    }
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -75,6 +156,7 @@ export class RecordsStore {
     let e = this.entries.get(profileId);
     if (e === undefined) {
       e = {
+        profileId,
         status: "idle",
         error: null,
         records: new Map(),
@@ -82,6 +164,7 @@ export class RecordsStore {
         notice: null,
         snapshot: EMPTY,
         loading: null,
+        conflicts: [],
       };
       this.entries.set(profileId, e);
     }
@@ -93,12 +176,16 @@ export class RecordsStore {
     const pending: HealthRecord[] = [];
     for (const r of e.records.values()) (e.pending.has(r.id) ? pending : visible).push(r);
     visible.sort(newestFirst);
+    const waiting = this.waiting.get(e.profileId) ?? new Map<string, number>();
     e.snapshot = {
       status: e.status,
       error: e.error,
       records: visible,
       pendingDeletes: pending,
       notice: e.notice,
+      uploading: new Set(waiting.keys()),
+      waiting: [...waiting.values()].reduce((a, b) => a + b, 0),
+      conflicts: e.conflicts,
     };
     for (const listener of [...this.listeners]) listener();
   }

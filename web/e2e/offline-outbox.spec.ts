@@ -1,0 +1,189 @@
+// Writes made offline, in a real browser (real IndexedDB) against a real server: one account on
+// two devices (two browser contexts). Device A goes offline, logs three doses and edits the
+// medication that device B edits online meanwhile; A's page is reloaded and logged in again
+// while the records API is still unreachable, and its outbox is still there (in IndexedDB, as
+// ciphertext, and on screen); when the network returns the doses reach B and A is offered the
+// conflict with both versions and resolves it. Last, the server serves A an older ciphertext of
+// the medication (rolled back in its database by tamper_record.py): A refuses it and says so.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Locator, Page } from "@playwright/test";
+import { checkPage, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const PYTHON = join(ROOT, ".venv", "bin", "python");
+const TAMPER = join(dirname(fileURLToPath(import.meta.url)), "tamper_record.py");
+const PASSWORD = "correct horse battery staple";
+
+/** The records API and the changes feed (what "the server is unreachable" takes away). */
+const RECORDS_API = /\/api\/v1\/(records|profiles\/[^/]+\/changes)/;
+
+function tamper(command: "snapshot" | "rollback", email: string, file: string): unknown {
+  const dataDir = process.env.NORMOGEN_DATA_DIR;
+  if (!dataDir) throw new Error("NORMOGEN_DATA_DIR is not set (e2e/global-setup.ts)");
+  return JSON.parse(execFileSync(PYTHON, [TAMPER, dataDir, command, email, file], { encoding: "utf-8", timeout: 60_000 }));
+}
+
+function dialog(page: Page): Locator {
+  return page.getByRole("dialog");
+}
+
+function dayOffset(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function openMedications(page: Page): Promise<void> {
+  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
+  await page.getByRole("link", { name: /^Ada/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Ada");
+  await page.getByRole("link", { name: "Medications" }).click();
+}
+
+/** What this device's outbox holds in IndexedDB, read by the page itself. */
+async function storedOutbox(page: Page): Promise<{ count: number; ops: string[]; text: string }> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("normogen-outbox-"));
+    if (names.length !== 1) throw new Error(`outbox databases: ${names.join(", ")}`);
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open(names[0] ?? "");
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error ?? new Error("open failed"));
+    });
+    const rows = await new Promise<{ op: string; state: string }[]>((ok, fail) => {
+      const req = db.transaction("entries", "readonly").objectStore("entries").getAll();
+      req.onsuccess = () => ok(req.result as { op: string; state: string }[]);
+      req.onerror = () => fail(req.error ?? new Error("read failed"));
+    });
+    db.close();
+    return { count: rows.length, ops: rows.map((r) => `${r.op}:${r.state}`), text: JSON.stringify(rows) };
+  });
+}
+
+async function device(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await logIn(page, email, PASSWORD);
+  await openMedications(page);
+  return page;
+}
+
+test("offline writes on device A: kept across a reload, uploaded in order, conflict resolved, rollback refused", async ({ browser }) => {
+  // Two devices, five logins (600,000 PBKDF2 rounds each) on a shared machine.
+  test.setTimeout(480_000);
+  const email = uniqueEmail("offline");
+  const scratch = mkdtempSync(join(tmpdir(), "normogen-outbox-e2e-"));
+  const snapshot = join(scratch, "medication.json");
+  const contextA = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  const contextB = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  try {
+    // Device A: the account, a child's profile and a medication.
+    let a = await contextA.newPage();
+    await registerAccount(a, email, PASSWORD);
+    await expect(a).toHaveURL(/\/profiles$/);
+    await a.getByRole("button", { name: "Add profile" }).click();
+    await a.getByLabel("Name").fill("Ada");
+    await a.getByLabel("Who is it?").selectOption("child");
+    await a.getByRole("button", { name: "Add profile" }).click();
+    await a.getByRole("link", { name: /^Ada/ }).click();
+    await a.getByRole("button", { name: "Add…" }).click();
+    await a.getByRole("button", { name: "Medication", exact: true }).click();
+    const d = dialog(a);
+    await d.getByLabel("Name").fill("Amoxicillin");
+    await d.getByLabel("Strength").fill("250 mg");
+    await d.getByLabel("Dose", { exact: true }).fill("1 capsule");
+    await d.getByLabel("Time 1").fill("08:00");
+    await d.getByLabel("Started on").fill(dayOffset(-2));
+    await d.getByRole("button", { name: "Save" }).click();
+    await expect(d).toBeHidden();
+    await a.getByRole("link", { name: "Medications" }).click();
+    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    // The medication as it is now (revision 1), for the rollback at the end.
+    expect(tamper("snapshot", email, snapshot)).toEqual({ revision: 1 });
+
+    // Device B: the same account, signed in on another browser.
+    const b = await device(contextB, email);
+    await expect(b.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+
+    // A goes offline: three doses and an edit, shown at once and marked as waiting.
+    await contextA.setOffline(true);
+    for (let i = 1; i <= 3; i += 1) {
+      await a.getByRole("button", { name: "Taken now" }).click();
+      await expect(a.getByRole("status").filter({ hasText: "Logged: Amoxicillin 250 mg taken." })).toBeVisible();
+    }
+    await a.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await dialog(a).getByRole("button", { name: "Edit" }).click();
+    await dialog(a).getByLabel("Instructions").fill("with food");
+    await dialog(a).getByRole("button", { name: "Save" }).click();
+    await expect(dialog(a)).toBeHidden();
+    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
+    await a.locator(".dose-log summary").click();
+    await expect(a.locator(".dose-log li")).toHaveCount(3);
+    await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(3);
+    await checkPage(a, "outbox-offline-waiting");
+
+    // Meanwhile B edits the same medication online.
+    await b.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await dialog(b).getByRole("button", { name: "Edit" }).click();
+    await dialog(b).getByLabel("Strength").fill("500 mg");
+    await dialog(b).getByRole("button", { name: "Save" }).click();
+    await expect(dialog(b)).toBeHidden();
+    await expect(b.getByRole("button", { name: "Amoxicillin 500 mg" })).toBeVisible();
+
+    // A's page is reloaded: the records API still does not answer (only signing in does).
+    const before = await storedOutbox(a);
+    expect(before.ops).toEqual(["create:queued", "create:queued", "create:queued", "replace:queued"]);
+    for (const secret of ["with food", "Amoxicillin", "taken"]) expect(before.text).not.toContain(secret);
+    await contextA.route(RECORDS_API, (route) => route.abort("internetdisconnected"));
+    await contextA.setOffline(false);
+    await a.close();
+    a = await device(contextA, email);
+    expect((await storedOutbox(a)).ops).toEqual(before.ops);
+    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
+    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    await a.locator(".dose-log summary").click();
+    await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(3);
+
+    // The network returns: the doses upload, the edit meets B's and both versions are offered.
+    await contextA.setOffline(true);
+    await contextA.unroute(RECORDS_API);
+    await contextA.setOffline(false);
+    const conflict = a.getByRole("region", { name: "This record was changed elsewhere" });
+    await expect(conflict).toBeVisible({ timeout: 60_000 });
+    const strength = conflict.getByRole("row", { name: /Strength/ });
+    await expect(strength.getByRole("cell").nth(0)).toHaveText("250 mg");
+    await expect(strength.getByRole("cell").nth(1)).toHaveText("500 mg");
+    await expect(conflict.getByRole("row", { name: /Instructions/ }).getByRole("cell").nth(0)).toHaveText("with food");
+    await expect(a.getByText(/changes? waits? to upload/)).toHaveCount(0);
+    await checkPage(a, "outbox-conflict");
+    await conflict.getByRole("button", { name: "Keep my version" }).click();
+    await expect(conflict).toBeHidden();
+    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    expect((await storedOutbox(a)).count).toBe(0);
+
+    // B (signed in again) sees the three doses and A's chosen version.
+    await b.close();
+    const b2 = await device(contextB, email);
+    await expect(b2.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    await b2.locator(".dose-log summary").click();
+    await expect(b2.locator(".dose-log li")).toHaveCount(3);
+    await b2.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await expect(dialog(b2)).toContainText("with food");
+
+    // The server serves A the medication's first ciphertext again: refused, and said so.
+    const rolled = tamper("rollback", email, snapshot) as { matched: number; from: number; to: number };
+    expect(rolled.matched).toBe(1);
+    expect(rolled.to).toBe(1);
+    expect(rolled.from).toBeGreaterThan(1);
+    await a.close();
+    const a3 = await device(contextA, email);
+    await expect(a3.getByRole("alert").filter({ hasText: "1 change was refused" })).toBeVisible();
+    await a3.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await expect(dialog(a3)).toContainText("with food");
+  } finally {
+    await contextA.close();
+    await contextB.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
