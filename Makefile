@@ -13,7 +13,7 @@ BACKEND := backend
 	deploy-tools test-image lock-deploy check-config migrate backup restore verify-backup \
 	gen-secret \
 	web-install web-build web-api web-api-check web-lint web-unit web-e2e web-test web-bench \
-	web-bench-records
+	web-bench-records web-bench-offline
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -200,6 +200,10 @@ web-bench: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure t
 web-bench-records: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure the records pages (5,000 records: first paint, all rendered, scrolling)
 	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
 		npx playwright test --config bench/records.config.ts
+
+web-bench-offline: $(STAMP) $(WEB_STAMP) $(WEB)/dist/index.html $(CHROMIUM) ## measure opening offline (5,000 records kept: reload, unlock, first rows; against the KDF floor)
+	cd $(WEB) && CHROMIUM=$(CHROMIUM) NORMOGEN_BIN=$(CURDIR)/$(BIN)/normogen \
+		npx playwright test --config bench/offline.config.ts
 
 clean: ## remove the virtual environments and tools (keeps your data in backend/.data)
 	rm -rf $(VENV) .venv-deploy .tools

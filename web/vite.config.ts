@@ -2,11 +2,12 @@
 // the production web server (backend/src/normogen/web/), so the app is always same-origin.
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
+import { serviceWorker } from "./scripts/pwa";
 
 const apiTarget = process.env.NORMOGEN_API_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), serviceWorker()],
   build: {
     target: "es2022",
     sourcemap: true,

@@ -59,6 +59,30 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Start another `normogen web` in front of a running API, serving `dist` (a test's own copy of
+ * the build, which it may change to play a new release).
+ */
+export async function startWebServer(dist: string, apiUrl: string): Promise<{ webUrl: string; stop: () => Promise<void> }> {
+  const bin = process.env.NORMOGEN_BIN ?? join(ROOT, ".venv", "bin", "normogen");
+  const port = await freePort();
+  const log = process.env.E2E_SERVER_LOGS ? "inherit" : "ignore";
+  const web = spawn(bin, ["web", "--dist", dist, "--port", String(port), "--api-url", apiUrl], {
+    cwd: join(ROOT, "backend"),
+    stdio: ["ignore", log, log],
+    env: { ...process.env, LOG_LEVEL: "warning" },
+  });
+  const webUrl = `http://127.0.0.1:${port}`;
+  const stop = () => stopChild(web);
+  try {
+    await waitFor(`${webUrl}/health`, web, "normogen web");
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { webUrl, stop };
+}
+
 /** Start both servers; `env` overrides the API's settings. */
 export async function startServers(env: Record<string, string> = {}): Promise<Servers> {
   const bin = process.env.NORMOGEN_BIN ?? join(ROOT, ".venv", "bin", "normogen");

@@ -7,6 +7,7 @@ import { browserLanguage, loadLanguage, setLanguage } from "./i18n";
 import { loadPrefs } from "./session/prefs";
 import { setAnonymous } from "./session/store";
 import { onSessionExpired, tokenSource } from "./session/tokens";
+import { registerServiceWorker } from "./pwa/register";
 import "./styles.css";
 
 setTokenSource(tokenSource);
@@ -20,6 +21,9 @@ onSessionExpired(() => {
   setAnonymous();
   window.location.assign("/login?expired=1");
 });
+
+// The built app works offline and installs as a PWA (web/pwa/sw.js); the dev server does not.
+if (import.meta.env.PROD) void registerServiceWorker().catch(() => undefined);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html lacks #root");

@@ -25,6 +25,8 @@ INDEX = (
     b"<!doctype html><title>Normogen</title><script type=module src=/assets/app-1a2b.js></script>"
 )
 SCRIPT = b"console.log('app')"
+WORKER = b"const VERSION = 'v1'; self.addEventListener('fetch', () => undefined);"
+MANIFEST = b'{"name": "Normogen", "start_url": "/", "display": "standalone"}'
 
 
 @pytest.fixture
@@ -33,6 +35,8 @@ def dist(tmp_path: Path) -> Path:
     (tmp_path / "index.html").write_bytes(INDEX)
     (tmp_path / "assets" / "app-1a2b.js").write_bytes(SCRIPT)
     (tmp_path / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "sw.js").write_bytes(WORKER)
+    (tmp_path / "manifest.webmanifest").write_bytes(MANIFEST)
     (tmp_path.parent / "secret.txt").write_text("outside dist")
     return tmp_path
 
@@ -116,6 +120,36 @@ async def test_hashed_assets_are_cached_for_a_year_and_typed(web: str) -> None:
     assert head.content == b""
     assert icon.headers["content-type"] == "image/svg+xml"
     assert icon.headers["cache-control"] == "no-cache"
+
+
+async def test_the_service_worker_and_manifest_are_revalidated_on_every_load(web: str) -> None:
+    # A new build's worker must be seen at once (web/src/pwa/register.ts waits for it), and the
+    # CSP allows exactly the worker and the manifest from this origin (web/pwa/sw.js).
+    async with httpx.AsyncClient(base_url=web) as http:
+        worker = await http.get("/sw.js")
+        manifest = await http.get("/manifest.webmanifest")
+    assert worker.status_code == 200
+    assert worker.content == WORKER
+    assert worker.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert worker.headers["cache-control"] == "no-cache"
+    assert manifest.content == MANIFEST
+    assert manifest.headers["content-type"] == "application/manifest+json; charset=utf-8"
+    assert manifest.headers["cache-control"] == "no-cache"
+    directives = [d.strip() for d in worker.headers["content-security-policy"].split(";")]
+    assert "worker-src 'self'" in directives
+    assert "manifest-src 'self'" in directives
+
+
+async def test_a_build_without_a_worker_answers_404_not_the_app(
+    dist: Path, api: ThreadedServer
+) -> None:
+    # Never index.html under the worker's URL: the browser would fail to install it, not
+    # install the page.
+    (dist / "sw.js").unlink()
+    with web_server(dist, api.url) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            response = await http.get("/sw.js")
+    assert response.status_code == 404
 
 
 async def test_paths_outside_dist_are_never_served(web: str) -> None:

@@ -7,6 +7,8 @@ import { Loading, Toasts } from "../ui";
 import { featureRoutes } from "./registry";
 import { INTERFACE_LANGUAGES, interfaceLanguage, setLanguage, t, useLanguage } from "../i18n";
 import { savePrefs } from "../session/prefs";
+import { OfflineBanner } from "../features/records/OfflineBanner";
+import { UpdatePrompt } from "../pwa/UpdatePrompt";
 
 export function Layout() {
   const session = useSession();
@@ -78,6 +80,8 @@ export function Layout() {
           <LanguageSwitcher language={language} />
         )}
       </header>
+      <UpdatePrompt />
+      {session.status === "unlocked" ? <OfflineBanner /> : null}
       <main id="main" className="main">
         <Suspense key={language} fallback={<Loading />}>
           <Outlet />

@@ -251,6 +251,15 @@ export class LocalCopy implements SyncStore {
     await done;
   }
 
+  /** When the most recent complete sync of any profile finished (ISO time), or null. */
+  async lastSynced(): Promise<string | null> {
+    const tx = this.db.transaction(SYNC, "readonly");
+    const rows = (await request(tx.objectStore(SYNC).getAll())) as SyncRow[];
+    let latest: string | null = null;
+    for (const row of rows) if (row.lastSyncedAt !== null && (latest === null || row.lastSyncedAt > latest)) latest = row.lastSyncedAt;
+    return latest;
+  }
+
   /** The stored ciphertext's size in bytes (as JSON), for the settings page. */
   async size(): Promise<number> {
     const tx = this.db.transaction([RECORDS, MARKS, SYNC], "readonly");

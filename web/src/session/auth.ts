@@ -2,7 +2,7 @@
  * Account actions over the API and the crypto layer: register, log in, unlock, lock, log out,
  * change password, recovery. The server receives auth keys and wrapped keys only.
  */
-import { api, ok } from "../api/client";
+import { ApiError, api, ok } from "../api/client";
 import {
   type AccountKeys,
   DecryptionError,
@@ -24,6 +24,7 @@ import {
   wrapKey,
   aads,
 } from "../crypto";
+import { configureReconnect, keepAccount, resumeOffline, unlockOffline } from "./offline";
 import { loadSettings } from "./settings";
 import { type Account, getSession, setAnonymous, setLocked, setUnlocked as enterUnlocked } from "./store";
 import { getTokens, setTokens } from "./tokens";
@@ -56,6 +57,8 @@ interface TokenBody {
 /** Enter the unlocked state and load the account's settings in the background. */
 function setUnlocked(account: Account, keys: AccountKeys): void {
   enterUnlocked(account, keys);
+  // The wrapped keys (ciphertext) stay on this device so that it also unlocks offline.
+  void keepAccount(account);
   loadSettings(keys).catch(() => {
     // Settings are cosmetic (formats, units): the defaults apply until the next unlock.
   });
@@ -93,9 +96,31 @@ export async function prelogin(email: string): Promise<KdfParams> {
   return checkKdf(body.kdf);
 }
 
-/** Log in: KDF in the worker, auth key to the server, keys unwrapped and checked here. */
+/** The request never reached the API: no network (status 0, src/api/client.ts) or the web server's 502-504. */
+function unreachable(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof ApiError && [0, 502, 503, 504].includes(error.status));
+}
+
+/**
+ * Log in: KDF in the worker, auth key to the server, keys unwrapped and checked here. Offline,
+ * the account opens from the wrapped keys kept on this device (session/offline.ts) and logs in
+ * for real once the network returns.
+ */
 export async function login(email: string, password: string): Promise<void> {
-  const kdf = await prelogin(email);
+  let kdf: KdfParams;
+  try {
+    kdf = await prelogin(email);
+  } catch (error) {
+    if (!unreachable(error)) throw error;
+    try {
+      const opened = await unlockOffline(email, password);
+      setUnlocked(opened.account, opened.keys);
+    } catch (offlineError) {
+      if (offlineError instanceof DecryptionError) throw new WrongPasswordError();
+      throw offlineError;
+    }
+    return;
+  }
   const { authKey, wrapKey: wrap } = await loginKeys(password, kdf);
   const body = await ok(api.POST("/api/v1/auth/login", { body: { email, auth_key: authKey, device_name: deviceName() } }));
   keepTokens(body);
@@ -116,14 +141,26 @@ export async function unlock(password: string): Promise<void> {
   const session = getSession();
   if (session.status !== "locked") return;
   const { account } = session;
-  const derived = await deriveKeys(password, checkKdf(account.wrapped.kdf), "password");
+  const derived = await loginKeys(password, checkKdf(account.wrapped.kdf));
+  let keys: AccountKeys;
   try {
-    setUnlocked(account, await unlockAccount(account.userId, derived.wrapKey, account.wrapped));
+    keys = await unlockAccount(account.userId, derived.wrapKey, account.wrapped);
   } catch (error) {
     if (error instanceof DecryptionError) throw new WrongPasswordError();
     throw error;
   }
+  // An offline session locked before it reached the server: it logs in once the network returns.
+  if (!getTokens()) resumeOffline(account.email, account.userId, derived.authKey);
+  setUnlocked(account, keys);
 }
+
+// The server refused an offline session's password once the network returned (changed on
+// another device): the session ends and the login page says why.
+configureReconnect(deviceName(), () => {
+  setTokens(undefined);
+  setAnonymous();
+  if (typeof window !== "undefined") window.location.assign("/login?expired=1");
+});
 
 /** Drop the keys from memory; the tokens and wrapped keys stay for unlocking. */
 export function lock(): void {

@@ -5,7 +5,8 @@ from __future__ import annotations
 # Scripts, styles, workers and connections from this origin only: no inline script, no eval
 # (no 'unsafe-inline' / 'unsafe-eval'), no plugins, no framing, no <base> rewriting. The API is
 # same-origin (proxied under /api), so connect-src 'self' is all the app needs. blob: images are
-# the app's own generated files (QR codes, charts exported as PNG).
+# the app's own generated files (QR codes, charts exported as PNG). worker-src: the KDF worker
+# and the service worker (web/pwa/sw.js); manifest-src: the PWA manifest, both from this origin.
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",

@@ -1,7 +1,7 @@
 /** A profile's timeline: kind and date filters, then every record by day in a virtual list. */
 
 import type { ReactNode } from "react";
-import { memo, useCallback, useMemo } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 
 import type { HealthRecord, RecordKind } from "../../domain/kinds";
@@ -36,8 +36,12 @@ export function useTimelineFilter(): [TimelineFilter, (next: TimelineFilter) => 
       text: params.get("q") ?? "",
     };
   }, [params]);
+  // The address changes through a router navigation, which commits later (a transition): until
+  // it does, the controls show the user's choice, so a click shows at once even on a busy page.
+  const [chosen, setChosen] = useState<{ params: URLSearchParams; filter: TimelineFilter } | null>(null);
   const set = useCallback(
     (next: TimelineFilter) => {
+      setChosen({ params, filter: next });
       const p = new URLSearchParams();
       if (next.kinds && next.kinds.length > 0) p.set("kinds", next.kinds.join(","));
       if (next.from) p.set("from", next.from);
@@ -45,9 +49,9 @@ export function useTimelineFilter(): [TimelineFilter, (next: TimelineFilter) => 
       if (next.text) p.set("q", next.text);
       setParams(p, { replace: true });
     },
-    [setParams],
+    [params, setParams],
   );
-  return [filter, set];
+  return [chosen !== null && chosen.params === params ? chosen.filter : filter, set];
 }
 
 export function TimelineFilters({

@@ -12,6 +12,7 @@ import { formatDateTime } from "../../i18n/format";
 import type { Change, LocalCopy, StoredRecord } from "../../localstore/localCopy";
 import { QuotaError } from "../../localstore/localCopy";
 import type { OutboxStore } from "../../localstore/outbox";
+import type { TabSync } from "../../localstore/tabs";
 import type { ApiRecordSource, Http } from "./apiSource";
 import { Outbox, RETRY_MS, browserOffline, isUnreachable } from "./outbox";
 import type { OutboxEvent, RecordDraft, RecordSource } from "./source";
@@ -55,12 +56,16 @@ export class LocalRecordSource implements RecordSource {
     openOutbox: () => Promise<OutboxStore | null> = () => Promise.resolve(null),
     /** Retry delay after the server was unreachable (outbox.ts); null: only when asked. */
     retryMs: number | null = RETRY_MS,
+    /** The other open tabs of this account (src/localstore/tabs.ts); none in tests by default. */
+    private readonly tabs: TabSync | null = null,
   ) {
     this.outbox = new Outbox(http, api, openOutbox, () => this.local(), retryMs);
     api.written = async (wire, id) => {
       const copy = await this.local();
       if (copy === null) return;
       await (wire === null ? copy.drop(id) : copy.remember(wire));
+      // The other tabs read the profile again (src/localstore/tabs.ts).
+      if (wire !== null) this.tabs?.announce(wire.profile_id);
     };
   }
 
@@ -153,8 +158,9 @@ export class LocalRecordSource implements RecordSource {
     }
     const decrypted = new Map<string, HealthRecord>();
     let outcome;
-    try {
-      outcome = await syncProfile(this.http, copy, profileId, {
+    let storedNow = 0;
+    const sync = () =>
+      syncProfile(this.http, copy, profileId, {
         pageSize: this.feedPage,
         accept: async (changes) => {
           const ok = await Promise.all(
@@ -172,6 +178,7 @@ export class LocalRecordSource implements RecordSource {
           return changes.filter((_, i) => ok[i]);
         },
         applied: (changes: Change[]) => {
+          storedNow += changes.length;
           const fresh: HealthRecord[] = [];
           for (const c of changes) {
             const record = decrypted.get(c.id);
@@ -185,6 +192,10 @@ export class LocalRecordSource implements RecordSource {
           if (fresh.length > 0) onProgress?.(fresh);
         },
       });
+    try {
+      // One tab syncs a profile at a time; the others wait, then find the feed at its end.
+      outcome = await (this.tabs === null ? sync() : this.tabs.exclusive(profileId, sync));
+      if (storedNow > 0) this.tabs?.announce(profileId);
     } catch (err) {
       if (err instanceof QuotaError) {
         // Reported, not swallowed; the records still open from the server meanwhile.

@@ -5,8 +5,13 @@
  */
 
 import type { AccountKeys } from "../../crypto";
+import { accountCache } from "../../localstore/accountCache";
+import { cachingHttp } from "../../localstore/cachedHttp";
 import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
 import { OutboxStore } from "../../localstore/outbox";
+import type { TabSync } from "../../localstore/tabs";
+import { browserTabs } from "../../localstore/tabs";
+import { forgetAccount, onReconnected } from "../../session/offline";
 import type { SessionState } from "../../session/store";
 import { getSession, onKeysDropped, subscribeSession } from "../../session/store";
 import { familyHolderFor } from "../families/service";
@@ -17,12 +22,19 @@ import { LocalRecordSource } from "./localSource";
 import type { RecordsStores } from "./services";
 import { createStores } from "./services";
 
-let current: { keys: AccountKeys; stores: RecordsStores; local: LocalRecordSource | null } | null = null;
+let current: {
+  keys: AccountKeys;
+  stores: RecordsStores;
+  local: LocalRecordSource | null;
+  tabs: TabSync | null;
+  lastSynced: () => Promise<string | null>;
+} | null = null;
 
 function wipe(): void {
   const held = current;
   current = null;
   if (held === null) return;
+  held.tabs?.close();
   held.local?.outbox.stop();
   void held.stores.records.flush().finally(() => {
     held.stores.records.clear();
@@ -42,6 +54,7 @@ subscribeSession(() => {
   const next = getSession();
   if (previous.status !== "anonymous" && next.status === "anonymous" && canKeepCopy) {
     void forgetDevice(previous.account.userId).catch(() => undefined);
+    void forgetAccount(previous.account.userId).catch(() => undefined);
   }
   previous = next;
 });
@@ -53,33 +66,63 @@ if (typeof window !== "undefined") {
   window.addEventListener("online", () => void current?.local?.flushOutbox().catch(() => undefined));
 }
 
+// An offline session logged in for real: profiles and records sync again.
+onReconnected(() => {
+  void current?.stores.profiles.load(true);
+  current?.stores.records.reloadShown();
+});
+
 /** The stores for these keys (the same object for as long as the session stays unlocked). */
 export function storesFor(keys: AccountKeys): RecordsStores {
   if (current?.keys !== keys) {
     if (current !== null) wipe();
     let local: LocalRecordSource | null = null;
+    // Profiles and family keys open offline from the answers kept on this device.
+    const http = canKeepCopy ? cachingHttp(authHttp, keys.userId, accountCache) : authHttp;
+    const tabs = canKeepCopy ? browserTabs(keys.userId) : null;
+    // One connection to the copy for the records and the offline banner (a new one once closed).
+    let copy: Promise<LocalCopy> | null = null;
+    let opened: LocalCopy | null = null;
+    const openCopy = (): Promise<LocalCopy> => {
+      if (copy !== null && opened?.closed !== true) return copy;
+      opened = null;
+      copy = LocalCopy.open(keys.userId).then((c) => {
+        opened = c;
+        return c;
+      });
+      return copy;
+    };
     current = {
       keys,
+      tabs,
+      lastSynced: async () => (canKeepCopy ? (await openCopy()).lastSynced() : null),
       get local() {
         return local;
       },
-      stores: createStores(authHttp, {
+      stores: createStores(http, {
         user: () => ({ kind: "user", userId: keys.userId, key: keys.userKey }),
         // Family profiles open with the family key from the caller's grant, verified against
         // the owner's pinned identity (features/families/service.ts); none when not confirmed
         // or when the owner's keys changed (the family page shows why).
-        family: (familyId) => familyHolderFor(authHttp, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
+        family: (familyId) => familyHolderFor(http, keys, trustStoreFor(keys.userId), familyId).catch(() => null),
       }, (profiles) => {
         const api = new ApiRecordSource(authHttp, profiles);
         if (!canKeepCopy) return api;
-        local = new LocalRecordSource(authHttp, api, () => LocalCopy.open(keys.userId), undefined, () =>
-          OutboxStore.open(keys.userId),
-        );
+        local = new LocalRecordSource(authHttp, api, openCopy, undefined, () => OutboxStore.open(keys.userId), undefined, tabs);
         return local;
       }),
     };
+    const stores = current.stores;
+    // Another tab stored changes or wrote a record: read that profile again.
+    tabs?.listen((profileId) => stores.records.reloadShown(profileId));
   }
   return current.stores;
+}
+
+/** When this device's copy last finished a sync (for the offline banner), or null. */
+export function lastSyncedFor(keys: AccountKeys): Promise<string | null> {
+  storesFor(keys);
+  return current?.lastSynced() ?? Promise.resolve(null);
 }
 
 /** The offline copy of the unlocked session, for the settings page (null: none kept here). */
@@ -93,6 +136,8 @@ export function offlineCopyFor(keys: AccountKeys): {
     size: () => (local === null ? Promise.resolve(null) : local.size()),
     forget: async () => {
       await local?.forget();
+      // "Forget this device": the wrapped keys and kept answers go too (the next log-in keeps them again).
+      await forgetAccount(keys.userId);
       // What is on screen was read from the deleted copy: the next visit reads it again.
       stores.records.clear();
     },

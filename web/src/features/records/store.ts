@@ -190,6 +190,13 @@ export class RecordsStore {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** Load again every profile already shown (back online, or another tab synced `only`). */
+  reloadShown(only?: string): void {
+    for (const [id, e] of this.entries) {
+      if ((only === undefined || only === id) && e.status !== "idle") void this.load(id, true);
+    }
+  }
+
   /** Load a profile's records once (again with `force`); pages render as they arrive. */
   load(profileId: string, force = false): Promise<void> {
     const e = this.entry(profileId);

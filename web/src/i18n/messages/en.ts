@@ -202,6 +202,10 @@ export const en = {
   "app.menu": "Menu",
   "app.main": "Main",
   "app.lock": "Lock",
+  "app.update_ready": "A new version of Normogen is ready.",
+  "app.update_reload": "Reload",
+  "app.offline_since": "You are offline. Showing the encrypted copy kept on this device, last synced at {time}.",
+  "app.offline_never": "You are offline. Showing the encrypted copy kept on this device.",
   "app.log_out": "Log out",
   "app.end_to_end_encrypted_your_records": "End-to-end encrypted: your records are encrypted in this browser before they are sent.",
   // domain
@@ -810,6 +814,7 @@ export const en = {
   "records.bytes": { one: "{count} byte", other: "{count} bytes" },
   // session
   "session.that_password_is_not_right": "That password is not right.",
+  "session.offline_no_copy": "You are offline, and this device keeps no copy of that account. Connect to the internet to log in.",
   // share_viewer
   "share_viewer.this_link_is_not_available": "This link is not available",
   "share_viewer.the_link_may_have_expired_been": "The link may have expired, been revoked or used up, the password may not match, or the address may be incomplete. Ask the person who shared it with you for a new link.",
