@@ -7,8 +7,7 @@
  */
 
 import type { WrappedAccountKeys } from "../crypto";
-import { committed, openDatabase, request } from "./idb";
-import { QuotaError } from "./localCopy";
+import { openDatabase, request, writeTransaction } from "./idb";
 
 export interface CachedAccount {
   /** Lowercased: the log-in form finds the account by the email typed. */
@@ -44,10 +43,6 @@ export function normalEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function isQuota(err: unknown): boolean {
-  return err instanceof DOMException && err.name === "QuotaExceededError";
-}
-
 export class AccountCache {
   private constructor(private readonly db: IDBDatabase) {
     db.onversionchange = () => db.close();
@@ -61,19 +56,8 @@ export class AccountCache {
     return new AccountCache(db);
   }
 
-  private async write(stores: string[], work: (tx: IDBTransaction) => Promise<void> | void): Promise<void> {
-    const tx = this.db.transaction(stores, "readwrite");
-    const done = committed(tx);
-    try {
-      await work(tx);
-    } catch (err) {
-      tx.abort();
-      await done.catch(() => undefined);
-      throw err;
-    }
-    await done.catch((err: unknown) => {
-      throw isQuota(err) ? new QuotaError() : err;
-    });
+  private write(stores: string[], work: (tx: IDBTransaction) => Promise<void> | void): Promise<void> {
+    return writeTransaction(this.db, stores, work);
   }
 
   /** Keep (or replace) the account's wrapped keys; another account under the same email goes. */

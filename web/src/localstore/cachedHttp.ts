@@ -5,16 +5,9 @@
  */
 
 import type { AccountCache } from "./accountCache";
+import type { Http } from "../api/http";
 import { isCached } from "./accountCache";
 
-/** The shape of src/features/records/apiSource.ts's Http (declared here: storage does not import features). */
-export interface Http {
-  request(
-    method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH",
-    path: string,
-    init?: { body?: unknown; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: unknown }>;
-}
 
 /**
  * The request did not reach the server: fetch failed (a TypeError, or the API client's error

@@ -5,7 +5,7 @@
  * the highest revision seen (and a deletion's), per profile the highest feed position applied.
  */
 
-import { committed, deleteDatabase, openDatabase, request } from "./idb";
+import { committed, deleteDatabase, openDatabase, request, writeTransaction } from "./idb";
 import type { RecordWire } from "../crypto";
 import { t } from "../i18n";
 
@@ -57,14 +57,6 @@ export class RollbackError extends Error {
   }
 }
 
-/** The browser refused to store more (its quota for this site is used up). */
-export class QuotaError extends Error {
-  constructor() {
-    super(t("records.storage_full"));
-    this.name = "QuotaError";
-  }
-}
-
 interface Mark {
   id: string;
   revision: number;
@@ -86,10 +78,6 @@ export function databaseName(userId: string): string {
 }
 
 const FRESH: SyncState = Object.freeze({ token: null, epoch: null, seq: 0, lastSyncedAt: null });
-
-function isQuota(err: unknown): boolean {
-  return err instanceof DOMException && err.name === "QuotaExceededError";
-}
 
 /** Refuse `change` when it is older than what was seen (pure; the marks come from storage). */
 export function checkChange(mark: Mark | undefined, change: Change): void {
@@ -160,12 +148,10 @@ export class LocalCopy implements SyncStore {
    * device has seen is skipped (its newer local version stays) and its id returned.
    */
   async apply(profileId: string, changes: readonly Change[], next: SyncState): Promise<string[]> {
-    const tx = this.db.transaction([RECORDS, MARKS, SYNC], "readwrite");
-    const done = committed(tx);
-    const records = tx.objectStore(RECORDS);
-    const marks = tx.objectStore(MARKS);
-    const refused: string[] = [];
-    try {
+    return writeTransaction(this.db, [RECORDS, MARKS, SYNC], async (tx) => {
+      const records = tx.objectStore(RECORDS);
+      const marks = tx.objectStore(MARKS);
+      const refused: string[] = [];
       const held = await Promise.all(changes.map((c) => request(marks.get(c.id) as IDBRequest<Mark | undefined>)));
       const before = await request(tx.objectStore(SYNC).get(profileId) as IDBRequest<SyncRow | undefined>);
       checkPage(before?.seq ?? 0, profileId, changes);
@@ -182,15 +168,8 @@ export class LocalCopy implements SyncStore {
         else records.put(change.record);
       });
       tx.objectStore(SYNC).put({ ...next, profileId } satisfies SyncRow);
-    } catch (err) {
-      tx.abort();
-      await done.catch(() => undefined);
-      throw err;
-    }
-    await done.catch((err: unknown) => {
-      throw isQuota(err) ? new QuotaError() : err;
+      return refused;
     });
-    return refused;
   }
 
   /**
@@ -198,16 +177,13 @@ export class LocalCopy implements SyncStore {
    * feed position; an answer older than what was seen is ignored (the feed's rules apply).
    */
   async remember(record: StoredRecord): Promise<void> {
-    const tx = this.db.transaction([RECORDS, MARKS], "readwrite");
-    const done = committed(tx);
-    const marks = tx.objectStore(MARKS);
-    const held = await request(marks.get(record.id) as IDBRequest<Mark | undefined>);
-    if (held === undefined || held.revision < record.revision) {
-      marks.put({ id: record.id, revision: record.revision, deleted: false } satisfies Mark);
-      tx.objectStore(RECORDS).put(record);
-    }
-    await done.catch((err: unknown) => {
-      throw isQuota(err) ? new QuotaError() : err;
+    await writeTransaction(this.db, [RECORDS, MARKS], async (tx) => {
+      const marks = tx.objectStore(MARKS);
+      const held = await request(marks.get(record.id) as IDBRequest<Mark | undefined>);
+      if (held === undefined || held.revision < record.revision) {
+        marks.put({ id: record.id, revision: record.revision, deleted: false } satisfies Mark);
+        tx.objectStore(RECORDS).put(record);
+      }
     });
   }
 

@@ -4,24 +4,16 @@
  * device when the network is gone; nothing kept in plaintext; forgetting deletes it all.
  */
 import { IDBFactory } from "fake-indexeddb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { WrappedAccountKeys } from "../crypto";
 import type { Http } from "../features/records/apiSource";
 import { ProfilesStore } from "../features/profiles/store";
-import type { TestServer, TestUser } from "../features/records/testing/server";
-import { registerUser, startServer } from "../features/records/testing/server";
+import type { TestUser } from "../features/records/testing/server";
+import { registerUser, serverForThisFile } from "../features/records/testing/server";
 import { AccountCache, isCached } from "./accountCache";
 import { cachingHttp, staleAfterWrite } from "./cachedHttp";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForThisFile();
 
 /** The user's Http, with the network switchable off (fetch then fails as in a browser). */
 function switchable(user: TestUser): { http: Http; online: { value: boolean } } {

@@ -6,8 +6,7 @@
  */
 
 import type { RecordWireFields } from "../crypto";
-import { committed, openDatabase, request } from "./idb";
-import { QuotaError } from "./localCopy";
+import { committed, openDatabase, request, stored } from "./idb";
 
 export type OutboxOp = "create" | "replace" | "delete";
 
@@ -34,10 +33,6 @@ const ENTRIES = "entries";
 /** The outbox database of one account on this device. */
 export function outboxName(userId: string): string {
   return `normogen-outbox-${userId}`;
-}
-
-function isQuota(err: unknown): boolean {
-  return err instanceof DOMException && err.name === "QuotaExceededError";
 }
 
 export class OutboxStore {
@@ -69,7 +64,7 @@ export class OutboxStore {
     const tx = this.db.transaction(ENTRIES, "readwrite");
     const done = committed(tx);
     const key = request(tx.objectStore(ENTRIES).add(entry));
-    await this.finish(done);
+    await stored(done);
     return (await key) as number;
   }
 
@@ -78,7 +73,7 @@ export class OutboxStore {
     const tx = this.db.transaction(ENTRIES, "readwrite");
     const done = committed(tx);
     tx.objectStore(ENTRIES).put(entry);
-    await this.finish(done);
+    await stored(done);
   }
 
   async remove(seq: number): Promise<void> {
@@ -86,12 +81,6 @@ export class OutboxStore {
     const done = committed(tx);
     tx.objectStore(ENTRIES).delete(seq);
     await done;
-  }
-
-  private async finish(done: Promise<void>): Promise<void> {
-    await done.catch((err: unknown) => {
-      throw isQuota(err) ? new QuotaError() : err;
-    });
   }
 
   close(): void {

@@ -11,15 +11,9 @@ import { isRecordKind } from "../../domain/kinds";
 import type { RecordDraft, RecordSource } from "./source";
 import { ConflictError, SourceError } from "./source";
 import { serverErrorText, t } from "../../i18n";
+import type { Http } from "../../api/http";
 
-/** The few HTTP calls this source makes, answered with status and parsed JSON body. */
-export interface Http {
-  request(
-    method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH",
-    path: string,
-    init?: { body?: unknown; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: unknown }>;
-}
+export type { Http } from "../../api/http";
 
 /** Profile keys by profile id and epoch (the session unwrapped them). */
 export interface KeyRing {

@@ -6,7 +6,7 @@
  */
 
 import { IDBFactory } from "fake-indexeddb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { HealthRecord } from "../../domain/kinds";
 import type { Change } from "../../localstore/localCopy";
@@ -16,18 +16,10 @@ import type { Http } from "./apiSource";
 import { ApiRecordSource } from "./apiSource";
 import { LocalRecordSource } from "./localSource";
 import type { RecordDraft } from "./source";
-import type { TestServer, TestUser } from "./testing/server";
-import { registerUser, startServer } from "./testing/server";
+import type { TestUser } from "./testing/server";
+import { registerUser, serverForThisFile } from "./testing/server";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForThisFile();
 
 /** An `Http` that records every request's path and status. */
 function logged(http: Http): { http: Http; log: { path: string; status: number }[] } {

@@ -10,7 +10,7 @@ import type { HealthRecord } from "../../domain/kinds";
 import { t } from "../../i18n";
 import { formatDateTime } from "../../i18n/format";
 import type { Change, LocalCopy, StoredRecord } from "../../localstore/localCopy";
-import { QuotaError } from "../../localstore/localCopy";
+import { QuotaError } from "../../localstore/idb";
 import type { OutboxStore } from "../../localstore/outbox";
 import type { TabSync } from "../../localstore/tabs";
 import type { ApiRecordSource, Http } from "./apiSource";

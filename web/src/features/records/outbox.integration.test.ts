@@ -6,7 +6,7 @@
  */
 
 import { IDBFactory } from "fake-indexeddb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { HealthRecord } from "../../domain/kinds";
 import { LocalCopy } from "../../localstore/localCopy";
@@ -17,18 +17,10 @@ import { ApiRecordSource } from "./apiSource";
 import { LocalRecordSource } from "./localSource";
 import type { OutboxEvent, RecordDraft } from "./source";
 import { RecordsStore } from "./store";
-import type { TestServer, TestUser } from "./testing/server";
-import { registerUser, startServer } from "./testing/server";
+import type { TestUser } from "./testing/server";
+import { registerUser, serverForThisFile } from "./testing/server";
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server.stop();
-});
+const server = serverForThisFile();
 
 /**
  * The network of one device: `online` false makes every request fail as fetch does offline;
