@@ -189,8 +189,10 @@ test("a new build waits until the user chooses to reload, then replaces the old 
     // Until the click the old build runs: its worker still controls the page, its cache stays.
     expect((await page.evaluate(() => caches.keys())).sort()).toEqual([`normogen-shell-${version}`, `normogen-shell-${version}next`]);
     await checkPage(page, "pwa-update-ready");
+    // Listen before the click: the reload can finish before the click call returns.
+    const reloaded = page.waitForEvent("load");
     await prompt.getByRole("button", { name: "Reload" }).click();
-    await page.waitForEvent("load");
+    await reloaded;
     await controlled(page);
     await expect(async () => {
       expect(await page.evaluate(() => caches.keys())).toEqual([`normogen-shell-${version}next`]);
