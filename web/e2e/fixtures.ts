@@ -1,6 +1,6 @@
 // Shared helpers for the browser tests: the app's URL, axe checks with screenshots, accounts.
 import AxeBuilder from "@axe-core/playwright";
-import { type Page, expect, test as base } from "@playwright/test";
+import { type Locator, type Page, expect, test as base } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,3 +91,33 @@ export async function pushPath(page: Page, path: string): Promise<void> {
     window.dispatchEvent(new PopStateEvent("popstate", { state: null }));
   }, path);
 }
+
+/** The open dialog. */
+export function dialog(page: Page): Locator {
+  return page.getByRole("dialog");
+}
+
+/** Open the profile page's Add menu, choose `choice`, and return the form's dialog. */
+export async function addFromMenu(page: Page, choice: string): Promise<Locator> {
+  await page.getByRole("button", { name: "Add…" }).click();
+  await page.getByRole("button", { name: choice, exact: true }).click();
+  const d = dialog(page);
+  await expect(d).toBeVisible();
+  return d;
+}
+
+/** Add a medication taken once a day from the profile page that is open. */
+export async function addMedication(
+  page: Page,
+  medication: { name: string; strength: string; dose: string; time: string; startedOn?: string },
+): Promise<void> {
+  const d = await addFromMenu(page, "Medication");
+  await d.getByLabel("Name").fill(medication.name);
+  await d.getByLabel("Strength").fill(medication.strength);
+  await d.getByLabel("Dose", { exact: true }).fill(medication.dose);
+  await d.getByLabel("Time 1").fill(medication.time);
+  if (medication.startedOn !== undefined) await d.getByLabel("Started on").fill(medication.startedOn);
+  await d.getByRole("button", { name: "Save" }).click();
+  await expect(d).toBeHidden();
+}
+

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Locator, Page } from "@playwright/test";
-import { checkPage, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+import type { BrowserContext, Page } from "@playwright/test";
+import { addMedication, checkPage, dialog, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -23,10 +23,6 @@ function tamper(command: "snapshot" | "rollback", email: string, file: string): 
   const dataDir = process.env.NORMOGEN_DATA_DIR;
   if (!dataDir) throw new Error("NORMOGEN_DATA_DIR is not set (e2e/global-setup.ts)");
   return JSON.parse(execFileSync(PYTHON, [TAMPER, dataDir, command, email, file], { encoding: "utf-8", timeout: 60_000 }));
-}
-
-function dialog(page: Page): Locator {
-  return page.getByRole("dialog");
 }
 
 function dayOffset(days: number): string {
@@ -93,16 +89,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
     await a.getByLabel("Who is it?").selectOption("child");
     await a.getByRole("button", { name: "Add profile" }).click();
     await a.getByRole("link", { name: /^Ada/ }).click();
-    await a.getByRole("button", { name: "Add…" }).click();
-    await a.getByRole("button", { name: "Medication", exact: true }).click();
-    const d = dialog(a);
-    await d.getByLabel("Name").fill("Amoxicillin");
-    await d.getByLabel("Strength").fill("250 mg");
-    await d.getByLabel("Dose", { exact: true }).fill("1 capsule");
-    await d.getByLabel("Time 1").fill("08:00");
-    await d.getByLabel("Started on").fill(dayOffset(-2));
-    await d.getByRole("button", { name: "Save" }).click();
-    await expect(d).toBeHidden();
+    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-2) });
     await showMedications(a);
     await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
     // The medication as it is now (revision 1), for the rollback at the end.

@@ -7,24 +7,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Locator, Page } from "@playwright/test";
-import { checkPage, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { addFromMenu, addMedication, checkPage, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
 import { startWebServer } from "./servers";
 
 const PASSWORD = "correct horse battery staple";
 const DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist");
-
-function dialog(page: Page): Locator {
-  return page.getByRole("dialog");
-}
-
-async function addFromMenu(page: Page, choice: string): Promise<Locator> {
-  await page.getByRole("button", { name: "Add…" }).click();
-  await page.getByRole("button", { name: choice, exact: true }).click();
-  const d = dialog(page);
-  await expect(d).toBeVisible();
-  return d;
-}
 
 /** Wait until this build's service worker controls the page (its shell is then cached). */
 async function controlled(page: Page): Promise<void> {
@@ -72,15 +60,9 @@ async function addProfileWithRecords(page: Page): Promise<void> {
   await page.getByLabel("Who is it?").selectOption("child");
   await page.getByRole("button", { name: "Add profile" }).click();
   await page.getByRole("link", { name: /^Ada/ }).click();
-  let d = await addFromMenu(page, "Medication");
-  await d.getByLabel("Name").fill("Amoxicillin");
-  await d.getByLabel("Strength").fill("250 mg");
-  await d.getByLabel("Dose", { exact: true }).fill("1 capsule");
-  await d.getByLabel("Time 1").fill("08:00");
-  await d.getByRole("button", { name: "Save" }).click();
-  await expect(d).toBeHidden();
+  await addMedication(page, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00" });
   for (const kg of ["18.4", "18.9"]) {
-    d = await addFromMenu(page, "Weight");
+    const d = await addFromMenu(page, "Weight");
     await d.getByLabel("Weight (kg)").fill(kg);
     await d.getByRole("button", { name: "Save" }).click();
     await expect(d).toBeHidden();
@@ -141,13 +123,7 @@ test("after a first sync the app opens offline, unlocks from this device's copy,
   await context.setOffline(false);
   await expect(banner).toBeHidden({ timeout: 60_000 });
   await page.getByRole("link", { name: "Timeline" }).click();
-  const d = await addFromMenu(page, "Medication");
-  await d.getByLabel("Name").fill("Ibuprofen");
-  await d.getByLabel("Strength").fill("100 mg");
-  await d.getByLabel("Dose", { exact: true }).fill("5 ml");
-  await d.getByLabel("Time 1").fill("09:00");
-  await d.getByRole("button", { name: "Save" }).click();
-  await expect(d).toBeHidden();
+  await addMedication(page, { name: "Ibuprofen", strength: "100 mg", dose: "5 ml", time: "09:00" });
   await expect(page.getByText("Ibuprofen").first()).toBeVisible();
 
   // Logging out deletes everything kept on this device: offline, the account no longer opens.
@@ -222,13 +198,7 @@ test("two tabs share one copy: a record made in one appears in the other", async
   await second.getByRole("link", { name: /^Ada/ }).click();
   await expect(second.getByText("No records yet for Ada.")).toBeVisible();
 
-  const d = await addFromMenu(first, "Medication");
-  await d.getByLabel("Name").fill("Amoxicillin");
-  await d.getByLabel("Strength").fill("250 mg");
-  await d.getByLabel("Dose", { exact: true }).fill("1 capsule");
-  await d.getByLabel("Time 1").fill("08:00");
-  await d.getByRole("button", { name: "Save" }).click();
-  await expect(d).toBeHidden();
+  await addMedication(first, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00" });
   // No reload, no click in the second tab: the first one told it, it read the change.
   await expect(second.getByText("Amoxicillin").first()).toBeVisible();
 });

@@ -2,26 +2,14 @@
 // a child's profile, medications and doses with adherence, a lab panel and vitals on charts,
 // appointments, an edit made in two tabs (the conflict is shown and resolved), delete with
 // undo, and profile rename/delete. Every records page is checked with axe and captured.
-import type { Locator, Page } from "@playwright/test";
-import { checkPage, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { addFromMenu, checkPage, dialog, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
 
 const PASSWORD = "correct horse battery staple";
 
 /** A calendar day `days` from today in UTC (the account's default time zone), YYYY-MM-DD. */
 function dayOffset(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function dialog(page: Page): Locator {
-  return page.getByRole("dialog");
-}
-
-async function addFromMenu(page: Page, choice: string): Promise<Locator> {
-  await page.getByRole("button", { name: "Add…" }).click();
-  await page.getByRole("button", { name: choice, exact: true }).click();
-  const d = dialog(page);
-  await expect(d).toBeVisible();
-  return d;
 }
 
 async function openProfile(page: Page, name: string): Promise<void> {
