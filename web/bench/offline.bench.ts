@@ -6,9 +6,7 @@
 import type { Page } from "@playwright/test";
 import { expect, logIn, test } from "../e2e/fixtures";
 import type { RecordDraft } from "../src/features/records/source";
-import { ApiRecordSource } from "../src/features/records/apiSource";
-import { ProfilesStore } from "../src/features/profiles/store";
-import { registerUser } from "../src/features/records/testing/server";
+import { benchAccount } from "./seed";
 
 const COUNT = Number(process.env.BENCH_RECORDS ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -39,19 +37,13 @@ async function when(page: Page, selector: string): Promise<number> {
 test(`time to interactive offline with ${COUNT} records kept on the device`, async ({ page, context }) => {
   const apiUrl = process.env.NORMOGEN_API_URL;
   if (!apiUrl) throw new Error("NORMOGEN_API_URL is not set: global-setup did not run");
-  const user = await registerUser(apiUrl, PASSWORD);
-  const profiles = new ProfilesStore(user.http, {
-    user: () => ({ kind: "user", userId: user.keys.userId, key: user.keys.userKey }),
-    family: () => Promise.resolve(null),
-  });
-  const profile = await profiles.create("self", "Benchmark");
-  const source = new ApiRecordSource(user.http, profiles);
+  const { user, profileId, source } = await benchAccount(apiUrl, PASSWORD);
   let next = 0;
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
       while (next < COUNT) {
         const i = next++;
-        await source.create(profile.id, crypto.randomUUID(), draft(i));
+        await source.create(profileId, crypto.randomUUID(), draft(i));
       }
     }),
   );

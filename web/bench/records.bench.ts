@@ -8,9 +8,7 @@ import type { Page } from "@playwright/test";
 
 import { expect, logIn, test } from "../e2e/fixtures";
 import type { RecordDraft } from "../src/features/records/source";
-import { ApiRecordSource } from "../src/features/records/apiSource";
-import { ProfilesStore } from "../src/features/profiles/store";
-import { registerUser } from "../src/features/records/testing/server";
+import { benchAccount } from "./seed";
 
 const COUNT = Number(process.env.BENCH_RECORDS ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -85,15 +83,8 @@ function draft(i: number, medicationId: string): RecordDraft {
 test("5,000 records: first rows, all rows decrypted and rendered, scrolling", async ({ page }) => {
   const apiUrl = process.env.NORMOGEN_API_URL;
   if (!apiUrl) throw new Error("NORMOGEN_API_URL is not set: global-setup did not run");
-  // Seed through the API with the app's crypto (what the browser would write).
-  const user = await registerUser(apiUrl, PASSWORD);
-  const profiles = new ProfilesStore(user.http, {
-    user: () => ({ kind: "user", userId: user.keys.userId, key: user.keys.userKey }),
-    family: () => Promise.resolve(null),
-  });
-  const profile = await profiles.create("self", "Benchmark");
-  const source = new ApiRecordSource(user.http, profiles);
-  const medication = await source.create(profile.id, crypto.randomUUID(), {
+  const { user, profileId, source } = await benchAccount(apiUrl, PASSWORD);
+  const medication = await source.create(profileId, crypto.randomUUID(), {
     kind: "medication",
     data: { name: "Metformin", strength: "500 mg", schedule: { kind: "daily", times: ["08:00", "20:00"] } },
     occurredAt: new Date(Date.now() - 800 * 86_400_000).toISOString(),
@@ -105,7 +96,7 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
     Array.from({ length: WRITERS }, async () => {
       while (next < COUNT) {
         const i = next++;
-        await source.create(profile.id, crypto.randomUUID(), draft(i, medication.id));
+        await source.create(profileId, crypto.randomUUID(), draft(i, medication.id));
       }
     }),
   );

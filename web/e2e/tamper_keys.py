@@ -4,9 +4,9 @@ import base64
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
+from engine_db import engine_uri
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
@@ -21,11 +21,7 @@ def fresh_like(old: str) -> str:
 
 def main() -> None:
     data_dir, email = sys.argv[1], sys.argv[2]
-    engine = json.loads((Path(data_dir) / "engine.json").read_text(encoding="utf-8"))
-    uri = str(engine["uri"])
-    for option in ("retryWrites=false", "directConnection=true"):
-        if option.split("=")[0].lower() not in uri.lower():
-            uri += ("&" if "?" in uri else "?") + option
+    uri = engine_uri(data_dir)
     client: MongoClient[dict[str, Any]]
     with MongoClient(uri) as client:
         users: Collection[dict[str, Any]] = client["normogen"]["users"]

@@ -9,12 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from bson import json_util
+from engine_db import engine_uri
 from pymongo import MongoClient, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 
 # The fields a rollback restores: the old ciphertext with everything it is bound to.
-RESTORED = ("kind", "key_epoch", "occurred_at", "tags", "source", "payload", "size", "revision")
+RESTORED = (
+    "kind",
+    "key_epoch",
+    "occurred_at",
+    "tags",
+    "source",
+    "payload",
+    "size",
+    "revision",
+)
 
 
 def medication(db: Database[dict[str, Any]], email: str) -> dict[str, Any]:
@@ -31,12 +41,13 @@ def medication(db: Database[dict[str, Any]], email: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    data_dir, command, email, path = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
-    engine = json.loads((Path(data_dir) / "engine.json").read_text(encoding="utf-8"))
-    uri = str(engine["uri"])
-    for option in ("retryWrites=false", "directConnection=true"):
-        if option.split("=")[0].lower() not in uri.lower():
-            uri += ("&" if "?" in uri else "?") + option
+    data_dir, command, email, path = (
+        sys.argv[1],
+        sys.argv[2],
+        sys.argv[3],
+        Path(sys.argv[4]),
+    )
+    uri = engine_uri(data_dir)
     client: MongoClient[dict[str, Any]]
     with MongoClient(uri) as client:
         db: Database[dict[str, Any]] = client["normogen"]
