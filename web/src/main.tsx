@@ -18,7 +18,7 @@ await loadLanguage(language);
 setLanguage(language);
 // The server ended this session (revoked elsewhere, expired): forget keys and go to the login.
 onSessionExpired(() => {
-  setAnonymous();
+  setAnonymous("expired");
   window.location.assign("/login?expired=1");
 });
 

@@ -1,13 +1,14 @@
 /** The frame of every page: skip link, header with navigation and account actions, main, toasts. */
 import { Suspense, useState } from "react";
 import { Link, NavLink, Outlet, useNavigate } from "react-router";
-import { lock, logout } from "../session/auth";
+import { lock } from "../session/auth";
 import { useSession } from "../session/hooks";
 import { Loading, Toasts } from "../ui";
 import { featureRoutes } from "./registry";
 import { INTERFACE_LANGUAGES, interfaceLanguage, setLanguage, t, useLanguage } from "../i18n";
 import { savePrefs } from "../session/prefs";
 import { OfflineBanner } from "../features/records/OfflineBanner";
+import { LogOutButton } from "../features/records/LogOutButton";
 import { UpdatePrompt } from "../pwa/UpdatePrompt";
 
 export function Layout() {
@@ -65,15 +66,7 @@ export function Layout() {
               >
                 {t("app.lock")}
               </button>
-              <button
-                type="button"
-                className="btn btn-quiet"
-                onClick={() => {
-                  void logout().then(() => navigate("/login"));
-                }}
-              >
-                {t("app.log_out")}
-              </button>
+              <LogOutButton className="btn btn-quiet" label={t("app.log_out")} />
             </div>
           </>
         ) : (

@@ -6,6 +6,7 @@
  */
 
 import { committed, deleteDatabase, openDatabase, request, writeTransaction } from "./idb";
+import { outboxName } from "./outbox";
 import type { RecordWire } from "../crypto";
 import { t } from "../i18n";
 
@@ -258,9 +259,12 @@ export class LocalCopy implements SyncStore {
   }
 }
 
-/** Delete an account's local copy without opening it (log out of a locked session). */
-export async function forgetDevice(userId: string, factory: IDBFactory = indexedDB): Promise<void> {
+/**
+ * Delete an account's local copy without opening it (log out, also of a locked session). The
+ * outbox (src/localstore/outbox.ts) is part of the device's copy and goes with it, unless
+ * `keepOutbox` (the server ended the session: its queued writes wait for the next log-in).
+ */
+export async function forgetDevice(userId: string, { keepOutbox = false }: { keepOutbox?: boolean } = {}, factory: IDBFactory = indexedDB): Promise<void> {
   await deleteDatabase(factory, databaseName(userId));
-  // The outbox (src/localstore/outbox.ts) is part of the device's copy: its writes go with it.
-  await deleteDatabase(factory, `normogen-outbox-${userId}`);
+  if (!keepOutbox) await deleteDatabase(factory, outboxName(userId));
 }

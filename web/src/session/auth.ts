@@ -158,7 +158,7 @@ export async function unlock(password: string): Promise<void> {
 // another device): the session ends and the login page says why.
 configureReconnect(deviceName(), () => {
   setTokens(undefined);
-  setAnonymous();
+  setAnonymous("expired");
   if (typeof window !== "undefined") window.location.assign("/login?expired=1");
 });
 
@@ -177,7 +177,7 @@ export async function logout(): Promise<void> {
     }
   }
   setTokens(undefined);
-  setAnonymous();
+  setAnonymous("logout");
 }
 
 /** The current auth key for a re-authenticated action (change password, delete, email change). */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createAccount } from "../crypto";
 import { getSession, onKeysDropped, requireKeys, setAnonymous, setLocked, setUnlocked, subscribeSession } from "./store";
 
-afterEach(() => setAnonymous());
+afterEach(() => setAnonymous("logout"));
 
 async function unlocked() {
   const { registration, keys } = await createAccount("store test password", 1000);
@@ -22,10 +22,20 @@ describe("session store", () => {
     expect(getSession()).toEqual({ status: "locked", account });
     expect(() => requireKeys()).toThrow(/locked/);
     setUnlocked(account, keys);
-    setAnonymous();
+    setAnonymous("logout");
     stop();
     setUnlocked(account, keys);
     expect(seen).toEqual(["unlocked", "locked", "unlocked", "anonymous"]);
+  });
+
+  it("says how the session ended: logged out by the user or ended by the server", async () => {
+    const { account, keys } = await unlocked();
+    setUnlocked(account, keys);
+    setAnonymous("expired");
+    expect(getSession()).toEqual({ status: "anonymous", ended: "expired" });
+    setUnlocked(account, keys);
+    setAnonymous("logout");
+    expect(getSession()).toEqual({ status: "anonymous", ended: "logout" });
   });
 
   it("runs the key-drop hooks on lock and on log out, not while staying unlocked", async () => {
@@ -40,11 +50,11 @@ describe("session store", () => {
     setLocked(); // already locked: nothing more to drop
     expect(drops).toBe(1);
     setUnlocked(account, keys);
-    setAnonymous();
+    setAnonymous("logout");
     expect(drops).toBe(2);
     stop();
     setUnlocked(account, keys);
-    setAnonymous();
+    setAnonymous("logout");
     expect(drops).toBe(2);
   });
 

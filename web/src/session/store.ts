@@ -12,8 +12,15 @@ export interface Account {
   wrapped: WrappedAccountKeys;
 }
 
+/**
+ * How a session ended: the user logged out (or deleted the account), or the server ended it
+ * (expired, revoked elsewhere, password changed elsewhere). Layers that keep data on this device
+ * decide from it what to delete (features/records/session.ts keeps the queued writes on expiry).
+ */
+export type SessionEnd = "logout" | "expired";
+
 export type SessionState =
-  | { status: "anonymous" }
+  | { status: "anonymous"; ended?: SessionEnd }
   | { status: "locked"; account: Account }
   | { status: "unlocked"; account: Account; keys: AccountKeys };
 
@@ -60,9 +67,9 @@ export function setLocked(): void {
   if (state.status === "unlocked") set({ status: "locked", account: state.account });
 }
 
-/** Forget everything. */
-export function setAnonymous(): void {
-  set({ status: "anonymous" });
+/** Forget everything in memory; `ended` says why (see SessionEnd). */
+export function setAnonymous(ended: SessionEnd): void {
+  set({ status: "anonymous", ended });
 }
 
 /** The unlocked keys, or an error for code that runs only while unlocked. */

@@ -29,7 +29,7 @@ export default function DeletePage() {
       const authKey = await currentAuthKey(password);
       await ok(api.DELETE("/api/v1/users/me", { body: { auth_key: authKey } }));
       setTokens(undefined);
-      setAnonymous();
+      setAnonymous("logout");
       showToast(t("account.your_account_and_all_its_data"), { tone: "success", timeout: 10_000 });
       void navigate("/login", { replace: true });
     } catch (error) {

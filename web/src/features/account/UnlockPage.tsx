@@ -3,7 +3,8 @@ import { type SyntheticEvent, useEffect, useState } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { prepareKdf } from "../../crypto";
 import { returnPath } from "../../app/guards";
-import { logout, unlock } from "../../session/auth";
+import { unlock } from "../../session/auth";
+import { LogOutButton } from "../records/LogOutButton";
 import { useSession } from "../../session/hooks";
 import { Alert, Button, Page, TextField, useFormErrors } from "../../ui";
 import { t, tx } from "../../i18n";
@@ -46,9 +47,7 @@ export default function UnlockPage() {
           <Button type="submit" variant="primary" busy={busy}>
             {busy ? t("account.unlocking") : t("account.unlock")}
           </Button>
-          <Button variant="quiet" onClick={() => void logout().then(() => navigate("/login"))}>
-            {t("account.log_out_instead")}
-          </Button>
+          <LogOutButton className="btn btn-quiet" label={t("account.log_out_instead")} />
         </div>
       </form>
     </Page>

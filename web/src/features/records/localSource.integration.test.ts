@@ -236,7 +236,7 @@ describe("the local copy", () => {
     const theirs = await LocalCopy.open(stranger.keys.userId, factory);
     expect(await theirs.records(profileId)).toEqual([]);
     theirs.close();
-    await forgetDevice(user.keys.userId, factory);
+    await forgetDevice(user.keys.userId, {}, factory);
     const reopened = await LocalCopy.open(user.keys.userId, factory);
     expect(await reopened.records(profileId)).toEqual([]);
     expect((await reopened.state(profileId)).token).toBeNull();

@@ -9,12 +9,13 @@ import { IDBFactory } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
 
 import type { HealthRecord } from "../../domain/kinds";
-import { LocalCopy } from "../../localstore/localCopy";
+import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
 import { OutboxStore } from "../../localstore/outbox";
 import { ProfilesStore } from "../profiles/store";
 import type { Http } from "./apiSource";
 import { ApiRecordSource } from "./apiSource";
 import { LocalRecordSource } from "./localSource";
+import { summarize, uploadPending } from "./pending";
 import type { OutboxEvent, RecordDraft } from "./source";
 import { RecordsStore } from "./store";
 import type { TestUser } from "./testing/server";
@@ -89,8 +90,9 @@ const dose = (i: number): RecordDraft => ({
   tags: [],
 });
 
-async function seeded() {
-  const user = await registerUser(server.url);
+/** A profile with two records, for a new user or (to stay under the log-in rate limit) `existing`. */
+async function seeded(existing?: TestUser) {
+  const user = existing ?? (await registerUser(server.url));
   const profiles = profilesOf(user);
   const profile = await profiles.create("self", "Outbox");
   const other = new ApiRecordSource(user.http, profiles);
@@ -329,5 +331,117 @@ describe("the outbox", () => {
     await b.source.settled();
     expect(await outboxOf(user, factory)).toEqual([]);
     expect((await onServer(user, profileId)).find((r) => r.id === edited.id)?.data.title).toBe("Queued across a resync");
+  });
+});
+
+describe("what logging out would lose (pending.ts)", () => {
+  // One account for these tests (each has its own profiles and its own device storage).
+  let shared: TestUser | undefined;
+  const fresh = async () => {
+    shared ??= await registerUser(server.url);
+    return seeded(shared);
+  };
+  it("counts the waiting writes per profile and uploads them only when the server answers", async () => {
+    const { user, profileId, edited } = await fresh();
+    const second = await profilesOf(user).create("child", "Second");
+    const factory = new IDBFactory();
+    const net = network(user.http);
+    const a = session(user, factory, net);
+    await a.load(profileId);
+    await a.load(second.id);
+
+    net.state.online = false;
+    await a.store.create(profileId, dose(1));
+    await a.store.update(edited, note("Edited offline"));
+    await a.store.create(second.id, dose(2));
+    expect(summarize(await a.source.outbox.entries())).toEqual({
+      total: 3,
+      conflicts: 0,
+      profiles: [{ profileId, count: 2 }, { profileId: second.id, count: 1 }],
+    });
+
+    // Unreachable: nothing is lost and the caller is told why it cannot log out yet.
+    const stuck = await uploadPending(a.source.outbox);
+    expect(stuck).toEqual({ status: "left", reason: "offline", left: { total: 3, conflicts: 0, profiles: [{ profileId, count: 2 }, { profileId: second.id, count: 1 }] }, messages: [] });
+    expect(await outboxOf(user, factory)).toHaveLength(3);
+
+    net.state.online = true;
+    expect(await uploadPending(a.source.outbox)).toEqual({ status: "done" });
+    expect(await outboxOf(user, factory)).toEqual([]);
+    expect(await onServer(user, profileId).then(titles)).toEqual(["Dose 1 taken", "Edited offline", "To delete"]);
+    expect(await onServer(user, second.id).then(titles)).toEqual(["Dose 2 taken"]);
+  });
+
+  it("does not report done while a conflict waits for the user's choice", async () => {
+    const { user, profileId, other, edited } = await fresh();
+    const factory = new IDBFactory();
+    const net = network(user.http);
+    const a = session(user, factory, net);
+    await a.load(profileId);
+    net.state.online = false;
+    await a.store.create(profileId, dose(1));
+    await a.store.update(edited, note("Mine, offline"));
+    await other.replace(edited, note("Theirs, online"));
+
+    net.state.online = true;
+    const outcome = await uploadPending(a.source.outbox);
+    expect(outcome).toEqual({ status: "left", reason: "conflict", left: { total: 1, conflicts: 1, profiles: [{ profileId, count: 1 }] }, messages: [] });
+    // The dose went up; the edit waits (nothing overwritten).
+    expect(await onServer(user, profileId).then(titles)).toEqual(["Dose 1 taken", "Theirs, online", "To delete"]);
+  });
+
+  it("reports the writes the server refused (dropped) rather than logging out silently", async () => {
+    const { user, profileId } = await fresh();
+    const doomedProfile = await profilesOf(user).create("child", "Gone");
+    const factory = new IDBFactory();
+    const net = network(user.http);
+    const a = session(user, factory, net);
+    await a.load(profileId);
+    await a.load(doomedProfile.id);
+    net.state.online = false;
+    await a.store.create(doomedProfile.id, dose(1));
+    // The profile is deleted from another device meanwhile: the create can never be accepted.
+    const profiles = profilesOf(user);
+    await profiles.load();
+    const held = profiles.get().profiles.find((p) => p.id === doomedProfile.id);
+    if (held === undefined) throw new Error("profile not listed");
+    await profiles.remove(held);
+
+    net.state.online = true;
+    const outcome = await uploadPending(a.source.outbox);
+    expect(outcome.status).toBe("refused");
+    expect(outcome.status === "refused" ? outcome.messages : []).toHaveLength(1);
+    expect(await outboxOf(user, factory)).toEqual([]);
+  });
+
+  it("a session the server ended keeps the outbox (ciphertext) and the next session uploads it", async () => {
+    const { user, profileId } = await fresh();
+    const factory = new IDBFactory();
+    const net = network(user.http);
+    const a = session(user, factory, net);
+    await a.load(profileId);
+    net.state.online = false;
+    await a.store.create(profileId, dose(7));
+    const queued = await outboxOf(user, factory);
+    expect(queued).toHaveLength(1);
+
+    // Expired: the readable copy goes, the queued write stays as it was stored.
+    await forgetDevice(user.keys.userId, { keepOutbox: true }, factory);
+    const names = (await factory.databases()).map((d) => d.name);
+    expect(names).not.toContain(`normogen-local-${user.keys.userId}`);
+    expect(await outboxOf(user, factory)).toEqual(queued);
+
+    // The same account logs in again on this device: the write uploads.
+    net.state.online = true;
+    const b = session(user, factory, net);
+    await b.source.flushOutbox();
+    expect(await outboxOf(user, factory)).toEqual([]);
+    expect(await onServer(user, profileId).then(titles)).toEqual(["Dose 7 taken", "Original", "To delete"]);
+
+    // Logging out (not expiry) deletes the outbox with the copy.
+    net.state.online = false;
+    await b.store.create(profileId, dose(8));
+    await forgetDevice(user.keys.userId, {}, factory);
+    expect((await factory.databases()).map((d) => d.name)).not.toContain(`normogen-outbox-${user.keys.userId}`);
   });
 });

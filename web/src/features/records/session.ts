@@ -8,10 +8,11 @@ import type { AccountKeys } from "../../crypto";
 import { accountCache } from "../../localstore/accountCache";
 import { cachingHttp } from "../../localstore/cachedHttp";
 import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
-import { OutboxStore } from "../../localstore/outbox";
+import { OutboxStore, outboxName } from "../../localstore/outbox";
+import { deleteDatabase } from "../../localstore/idb";
 import type { TabSync } from "../../localstore/tabs";
 import { browserTabs } from "../../localstore/tabs";
-import { forgetAccount, onReconnected } from "../../session/offline";
+import { forgetAccount, isOffline, onReconnected } from "../../session/offline";
 import type { SessionState } from "../../session/store";
 import { getSession, onKeysDropped, subscribeSession } from "../../session/store";
 import { familyHolderFor } from "../families/service";
@@ -21,6 +22,8 @@ import { authHttp } from "./http";
 import { LocalRecordSource } from "./localSource";
 import type { RecordsStores } from "./services";
 import { createStores } from "./services";
+import type { PendingSummary, UploadOutcome } from "./pending";
+import { summarize, uploadPending } from "./pending";
 
 let current: {
   keys: AccountKeys;
@@ -47,14 +50,19 @@ onKeysDropped(wipe);
 /** Whether this browser can keep a local copy (IndexedDB exists). */
 const canKeepCopy = typeof indexedDB !== "undefined";
 
-// Logging out (or deleting the account) deletes the account's local copy on this device;
-// locking keeps it (ciphertext only) so that unlocking opens the records at once.
+// Logging out (or deleting the account) deletes the account's local copy on this device, its
+// outbox included (the log-out dialog, LogoutDialog.tsx, asked first when writes waited);
+// locking keeps it (ciphertext only) so that unlocking opens the records at once. A session the
+// server ended (expired, revoked) deletes the copy too but keeps the writes still waiting: they
+// are ciphertext under the account's profile keys, and the next log-in of the same account on
+// this device uploads them (storesFor below).
 let previous: SessionState = getSession();
 subscribeSession(() => {
   const next = getSession();
   if (previous.status !== "anonymous" && next.status === "anonymous" && canKeepCopy) {
-    void forgetDevice(previous.account.userId).catch(() => undefined);
-    void forgetAccount(previous.account.userId).catch(() => undefined);
+    const userId = previous.account.userId;
+    void forgetDevice(userId, { keepOutbox: next.ended === "expired" }).catch(() => undefined);
+    void forgetAccount(userId).catch(() => undefined);
   }
   previous = next;
 });
@@ -115,6 +123,10 @@ export function storesFor(keys: AccountKeys): RecordsStores {
     const stores = current.stores;
     // Another tab stored changes or wrote a record: read that profile again.
     tabs?.listen((profileId) => stores.records.reloadShown(profileId));
+    // Writes kept from an earlier session of this account (it expired, or the page closed
+    // offline) upload now, before any profile is opened.
+    const kept: LocalRecordSource | null = current.local;
+    if (kept !== null && !isOffline()) void kept.flushOutbox().catch(() => undefined);
   }
   return current.stores;
 }
@@ -142,4 +154,39 @@ export function offlineCopyFor(keys: AccountKeys): {
       stores.records.clear();
     },
   };
+}
+
+/** The writes waiting in this device's outbox for the unlocked session, and uploading them. */
+export function pendingWritesFor(keys: AccountKeys): {
+  summary: () => Promise<PendingSummary>;
+  upload: () => Promise<UploadOutcome>;
+} {
+  storesFor(keys);
+  const local = current?.local ?? null;
+  return {
+    summary: async () => summarize(local === null ? [] : await local.outbox.entries()),
+    upload: () => (local === null ? Promise.resolve({ status: "done" }) : uploadPending(local.outbox)),
+  };
+}
+
+/**
+ * The writes waiting in the outbox of `userId` without opening a session (the unlock page logs
+ * out of a locked one: counted, not uploaded, since that needs the keys). None without IndexedDB.
+ */
+export async function pendingWritesOf(userId: string): Promise<PendingSummary> {
+  if (!canKeepCopy) return summarize([]);
+  // Only an existing outbox is opened (opening creates the database).
+  const names = typeof indexedDB.databases === "function" ? (await indexedDB.databases()).map((d) => d.name) : null;
+  if (names !== null && !names.includes(outboxName(userId))) return summarize([]);
+  const box = await OutboxStore.open(userId);
+  try {
+    return summarize(await box.entries());
+  } finally {
+    box.close();
+  }
+}
+
+/** Delete the outbox of `userId` on this device (the user chose to discard its writes). */
+export async function discardPendingWrites(userId: string): Promise<void> {
+  if (canKeepCopy) await deleteDatabase(indexedDB, outboxName(userId));
 }

@@ -1,0 +1,121 @@
+// Logging out never silently loses writes made offline (a real browser, real IndexedDB, a real
+// server): device A logs a dose offline and tries to log out; the dialog says one change for the
+// child's profile waits and, offline, offers only to discard it or cancel. Cancelling keeps it.
+// Back online, "Upload, then log out" sends it (an upload that cannot reach the server keeps the
+// session and says so) and logs out; a second device of the same account reads the dose.
+import type { Page } from "@playwright/test";
+import { addMedication, checkPage, dialog, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+
+const PASSWORD = "correct horse battery staple";
+const RECORDS = "**/api/v1/records";
+
+function dayOffset(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function showMedications(page: Page): Promise<void> {
+  const tab = page.getByRole("link", { name: "Medications" });
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-current", "page");
+}
+
+/** How many writes this device's outbox holds in IndexedDB (0 when it has none). */
+async function storedOutbox(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("normogen-outbox-"));
+    if (names.length === 0) return 0;
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open(names[0] ?? "");
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error ?? new Error("open failed"));
+    });
+    const count = await new Promise<number>((ok, fail) => {
+      const req = db.transaction("entries", "readonly").objectStore("entries").count();
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error ?? new Error("read failed"));
+    });
+    db.close();
+    return count;
+  });
+}
+
+/** This device's local-copy and outbox databases. */
+async function localDatabases(page: Page): Promise<string[]> {
+  return page.evaluate(async () =>
+    (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("normogen-outbox-") || n.startsWith("normogen-local-")),
+  );
+}
+
+test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log-out sends it", async ({ browser }) => {
+  // Two devices, three logins (600,000 PBKDF2 rounds each) on a shared machine.
+  test.setTimeout(360_000);
+  const email = uniqueEmail("logout");
+  const contextA = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  const contextB = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  try {
+    const a = await contextA.newPage();
+    await registerAccount(a, email, PASSWORD);
+    await expect(a).toHaveURL(/\/profiles$/);
+    await a.getByRole("button", { name: "Add profile" }).click();
+    await a.getByLabel("Name").fill("Ada");
+    await a.getByLabel("Who is it?").selectOption("child");
+    await a.getByRole("button", { name: "Add profile" }).click();
+    await a.getByRole("link", { name: /^Ada/ }).click();
+    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-1) });
+    await showMedications(a);
+
+    // Offline: a dose is logged and queued.
+    await contextA.setOffline(true);
+    await a.getByRole("button", { name: "Taken now" }).click();
+    await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
+    expect(await storedOutbox(a)).toBe(1);
+
+    // "Log out" asks first: one change, for Ada; offline, only discard or cancel.
+    await a.getByRole("button", { name: "Log out" }).click();
+    const asked = dialog(a);
+    await expect(asked).toBeVisible();
+    await expect(asked.getByRole("heading", { name: "Changes not uploaded yet" })).toBeVisible();
+    await expect(asked).toContainText("1 change made on this device has not been uploaded yet");
+    await expect(asked.getByRole("listitem")).toHaveText(["Ada: 1 change"]);
+    await expect(asked).toContainText("You are offline: these changes can only be uploaded once you are back online.");
+    await expect(asked.getByRole("button", { name: "Upload, then log out" })).toHaveCount(0);
+    await expect(asked.getByRole("button", { name: "Log out and discard 1 change" })).toBeVisible();
+    await checkPage(a, "logout-pending-offline");
+    await asked.getByRole("button", { name: "Cancel" }).click();
+    await expect(asked).toBeHidden();
+    await expect(a).toHaveURL(/\/profiles\//);
+    await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
+    expect(await storedOutbox(a)).toBe(1);
+
+    // Back online, but the server cannot be reached for record writes yet: the automatic upload
+    // and the dialog's upload both fail, and the session stays with the change kept.
+    await contextA.route(RECORDS, (route) => route.abort("internetdisconnected"));
+    await contextA.setOffline(false);
+    await a.getByRole("button", { name: "Log out" }).click();
+    await expect(asked.getByRole("listitem")).toHaveText(["Ada: 1 change"]);
+    await asked.getByRole("button", { name: "Upload, then log out" }).click();
+    await expect(asked.getByRole("alert")).toContainText("The server could not be reached: 1 change still waits to upload. You are still logged in.");
+    await expect(a).toHaveURL(/\/profiles\//);
+    expect(await storedOutbox(a)).toBe(1);
+
+    // The server answers again: "Upload, then log out" sends the dose, then logs out.
+    await contextA.unroute(RECORDS);
+    await asked.getByRole("button", { name: "Upload, then log out" }).click();
+    await expect(a).toHaveURL(/\/login/, { timeout: 60_000 });
+    // Logged out: this device's copy and its (now empty) outbox are deleted.
+    await expect.poll(() => localDatabases(a)).toEqual([]);
+
+    // Another device of the account reads the dose from the server.
+    const b = await contextB.newPage();
+    await logIn(b, email, PASSWORD);
+    await b.getByRole("link", { name: "Profiles", exact: true }).first().click();
+    await b.getByRole("link", { name: /^Ada/ }).click();
+    await showMedications(b);
+    await b.locator(".dose-log summary").click();
+    await expect(b.locator(".dose-log li")).toHaveCount(1);
+    await expect(b.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(0);
+  } finally {
+    await contextA.close();
+    await contextB.close();
+  }
+});
