@@ -97,6 +97,14 @@ export class ProfilesStore implements KeyRing {
 
   get = (): ProfilesSnapshot => this.snapshot;
 
+  /**
+   * Whether the caller may write the profile's records: not as a family viewer (the server
+   * refuses those writes with 403, docs/api.md). A profile not listed yet: true (the server decides).
+   */
+  canWrite(profileId: string): boolean {
+    return this.snapshot.profiles.find((p) => p.id === profileId)?.role !== "viewer";
+  }
+
   private set(next: Partial<ProfilesSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...next };
     for (const l of [...this.listeners]) l();

@@ -87,7 +87,7 @@ export function Medications({
   return (
     <ul className="medications">
       {sorted.map((m) => (
-        <MedicationCard key={m.id} profileId={profileId} medication={m} doses={doses} now={now} onOpen={onOpen} />
+        <MedicationCard key={m.id} profileId={profileId} medication={m} doses={doses} now={now} onOpen={onOpen} readOnly={readOnly} />
       ))}
     </ul>
   );
@@ -99,12 +99,15 @@ function MedicationCard({
   doses,
   now,
   onOpen,
+  readOnly,
 }: {
   profileId: string;
   medication: HealthRecord;
   doses: readonly HealthRecord[];
   now: number;
   onOpen: (r: HealthRecord) => void;
+  /** A family viewer reads only: no "Taken now" or "Skipped" (the server refuses them). */
+  readOnly: boolean;
 }): ReactNode {
   const services = useRecordsServices();
   const { timeZone } = services;
@@ -173,7 +176,7 @@ function MedicationCard({
       ) : (
         <p className="detail">{t("records.taken_as_needed_no_adherence_is")}</p>
       )}
-      {!stopped ? (
+      {!stopped && !readOnly ? (
         <div className="actions">
           <button type="button" disabled={busy} onClick={() => void log("taken")} aria-describedby={`${id}-name`}>
             {t("records.taken_now")}

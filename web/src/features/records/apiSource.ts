@@ -24,6 +24,8 @@ export interface KeyRing {
    * ones stale); resolves to the current epoch now held, or null when it cannot be opened.
    */
   refresh(profileId: string): Promise<number | null>;
+  /** Whether the caller may write the profile's records (false for a family viewer). */
+  canWrite?(profileId: string): boolean;
 }
 
 const PAGE = 200;
@@ -99,6 +101,11 @@ export class ApiRecordSource implements RecordSource {
     /** Records per list request (tests use small pages to cover paging cheaply). */
     private readonly pageSize: number = PAGE,
   ) {}
+
+  /** Whether the caller may write the profile's records (a family viewer may not). */
+  canWrite(profileId: string): boolean {
+    return this.keys.canWrite?.(profileId) ?? true;
+  }
 
   /** Decrypt a record as the server serves it (refused when older than one seen before). */
   async open(wire: WireRecord): Promise<HealthRecord> {

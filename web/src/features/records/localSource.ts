@@ -89,7 +89,9 @@ export class LocalRecordSource implements RecordSource {
    * Write through the API when it answers and nothing waits before this write; otherwise (the
    * browser is offline, the request did not reach the server, earlier writes still wait) queue.
    */
-  private async write<T>(direct: () => Promise<T>, queue: () => Promise<T>): Promise<T> {
+  private async write<T>(profileId: string, direct: () => Promise<T>, queue: () => Promise<T>): Promise<T> {
+    // A family viewer's write would be refused by the server: never queued, refused now.
+    if (!this.api.canWrite(profileId)) throw new SourceError(t("records.read_only_write_refused"), 403);
     if (!(await this.outbox.available())) return direct();
     const offline = browserOffline() || !this.outbox.online;
     if (offline || (await this.outbox.hasQueued())) {
@@ -232,6 +234,7 @@ export class LocalRecordSource implements RecordSource {
 
   create(profileId: string, id: string, draft: RecordDraft): Promise<HealthRecord> {
     return this.write(
+      profileId,
       () => this.api.create(profileId, id, draft),
       () => this.outbox.queueCreate(profileId, id, draft),
     );
@@ -239,6 +242,7 @@ export class LocalRecordSource implements RecordSource {
 
   replace(base: HealthRecord, draft: RecordDraft): Promise<HealthRecord> {
     return this.write(
+      base.profileId,
       () => this.api.replace(base, draft),
       () => this.outbox.queueReplace(base, draft),
     );
@@ -246,6 +250,7 @@ export class LocalRecordSource implements RecordSource {
 
   remove(base: HealthRecord): Promise<void> {
     return this.write(
+      base.profileId,
       () => this.api.remove(base),
       () => this.outbox.queueDelete(base),
     );

@@ -773,6 +773,7 @@ export const de: Catalogue = {
   "records.waiting_to_upload": "wartet auf Hochladen",
   "records.outbox_refused": "Eine offline gemachte Änderung konnte nicht hochgeladen werden: {reason}",
   "records.outbox_unavailable": "Diese Änderung konnte nicht zum späteren Hochladen auf diesem Gerät gespeichert werden; versuchen Sie es erneut, wenn Sie online sind.",
+  "records.read_only_write_refused": "Sie können die Einträge dieses Profils nur lesen (Ihre Rolle in der Familie: Lesend): Die Änderung wurde nicht gespeichert.",
   "records.logout_pending_title": "Noch nicht hochgeladene Änderungen",
   "records.logout_pending_intro": { one: "{count} Änderung auf diesem Gerät ist noch nicht hochgeladen. Das Abmelden löscht die Kopie auf diesem Gerät und damit auch diese Änderung:", other: "{count} Änderungen auf diesem Gerät sind noch nicht hochgeladen. Das Abmelden löscht die Kopie auf diesem Gerät und damit auch diese Änderungen:" },
   "records.logout_pending_profile": { one: "{name}: {count} Änderung", other: "{name}: {count} Änderungen" },

@@ -795,6 +795,7 @@ export const en = {
   "records.waiting_to_upload": "waiting to upload",
   "records.outbox_refused": "A change made offline could not be uploaded: {reason}",
   "records.outbox_unavailable": "This change could not be saved on this device for later upload; try again when you are online.",
+  "records.read_only_write_refused": "You can only read this profile's records (your role in the family is viewer): the change was not saved.",
   "records.logout_pending_title": "Changes not uploaded yet",
   "records.logout_pending_intro": { one: "{count} change made on this device has not been uploaded yet. Logging out deletes this device's copy, and with it this change:", other: "{count} changes made on this device have not been uploaded yet. Logging out deletes this device's copy, and with it these changes:" },
   "records.logout_pending_profile": { one: "{name}: {count} change", other: "{name}: {count} changes" },

@@ -773,6 +773,7 @@ export const es: Catalogue = {
   "records.waiting_to_upload": "pendiente de subir",
   "records.outbox_refused": "No se pudo subir un cambio hecho sin conexión: {reason}",
   "records.outbox_unavailable": "Este cambio no se pudo guardar en este dispositivo para subirlo más tarde; inténtelo de nuevo cuando tenga conexión.",
+  "records.read_only_write_refused": "Solo puede leer los registros de este perfil (su papel en la familia: Lector): el cambio no se guardó.",
   "records.logout_pending_title": "Cambios aún no subidos",
   "records.logout_pending_intro": { one: "{count} cambio hecho en este dispositivo aún no se ha subido. Cerrar sesión borra la copia de este dispositivo y, con ella, este cambio:", other: "{count} cambios hechos en este dispositivo aún no se han subido. Cerrar sesión borra la copia de este dispositivo y, con ella, estos cambios:" },
   "records.logout_pending_profile": { one: "{name}: {count} cambio", other: "{name}: {count} cambios" },
