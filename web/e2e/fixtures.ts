@@ -121,3 +121,72 @@ export async function addMedication(
   await expect(d).toBeHidden();
 }
 
+/** The safety number shown in the open dialog, digits only. */
+export async function shownNumber(page: Page): Promise<string> {
+  const box = page.getByRole("dialog").getByLabel("Your safety number with this person");
+  await expect(box.locator(".group")).toHaveCount(12);
+  return ((await box.textContent()) ?? "").replace(/\D/g, "");
+}
+
+/** The invitee accepts (pinning the owner; verified later on the family page); returns the number it sees. */
+export async function acceptInvitation(page: Page, ownerEmail: string): Promise<string> {
+  await go(page, "/families");
+  const card = page.getByRole("listitem", { name: `Invitation from ${ownerEmail}` });
+  await card.getByRole("button", { name: `Verify ${ownerEmail}` }).click();
+  const number = await shownNumber(page);
+  await checkPage(page, `families-verify-${number.slice(0, 4)}`);
+  await page.getByRole("dialog").getByText("I cannot compare now").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Trust without comparing" }).click();
+  await expect(card.getByText("Trusted without comparing")).toBeVisible();
+  await card.getByRole("button", { name: "Accept" }).click();
+  await expect(card).toHaveCount(0);
+  return number;
+}
+
+/**
+ * The family owner pins a member who accepted without comparing safety numbers (first use), then
+ * confirms them (grants the family key); the family's page is open.
+ */
+export async function confirmTrusting(owner: Page, memberEmail: string): Promise<void> {
+  const row = owner.getByRole("listitem", { name: memberEmail });
+  await row.getByRole("button", { name: `Verify ${memberEmail}` }).click();
+  await owner.getByRole("dialog").getByText("I cannot compare now").click();
+  await owner.getByRole("dialog").getByRole("button", { name: "Trust without comparing" }).click();
+  await expect(row.getByText("Trusted without comparing")).toBeVisible();
+  await row.getByRole("button", { name: `Confirm ${memberEmail}` }).click();
+  await expect(row.getByText("Confirmed")).toBeVisible();
+}
+
+/** The date `days` from today (YYYY-MM-DD). */
+export function dayOffset(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Switch to the profile's Medications tab and wait until it is the one shown (the timeline's
+ * rows carry the same medication name). */
+export async function showMedications(page: Page): Promise<void> {
+  const tab = page.getByRole("link", { name: "Medications" });
+  await tab.click();
+  await expect(tab).toHaveAttribute("aria-current", "page");
+}
+
+/** What this device's outbox holds in IndexedDB, read by the page itself (none: empty). */
+export async function storedOutbox(page: Page): Promise<{ count: number; ops: string[]; text: string }> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("normogen-outbox-"));
+    if (names.length === 0) return { count: 0, ops: [], text: "" };
+    if (names.length !== 1) throw new Error(`outbox databases: ${names.join(", ")}`);
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open(names[0] ?? "");
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error ?? new Error("open failed"));
+    });
+    const rows = await new Promise<{ op: string; state: string }[]>((ok, fail) => {
+      const req = db.transaction("entries", "readonly").objectStore("entries").getAll();
+      req.onsuccess = () => ok(req.result as { op: string; state: string }[]);
+      req.onerror = () => fail(req.error ?? new Error("read failed"));
+    });
+    db.close();
+    return { count: rows.length, ops: rows.map((r) => `${r.op}:${r.state}`), text: JSON.stringify(rows) };
+  });
+}

@@ -4,40 +4,10 @@
 // Back online, "Upload, then log out" sends it (an upload that cannot reach the server keeps the
 // session and says so) and logs out; a second device of the same account reads the dose.
 import type { Page } from "@playwright/test";
-import { addMedication, checkPage, dialog, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+import { addMedication, checkPage, dayOffset, dialog, expect, logIn, registerAccount, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
 
 const PASSWORD = "correct horse battery staple";
 const RECORDS = "**/api/v1/records";
-
-function dayOffset(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function showMedications(page: Page): Promise<void> {
-  const tab = page.getByRole("link", { name: "Medications" });
-  await tab.click();
-  await expect(tab).toHaveAttribute("aria-current", "page");
-}
-
-/** How many writes this device's outbox holds in IndexedDB (0 when it has none). */
-async function storedOutbox(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("normogen-outbox-"));
-    if (names.length === 0) return 0;
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open(names[0] ?? "");
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error ?? new Error("open failed"));
-    });
-    const count = await new Promise<number>((ok, fail) => {
-      const req = db.transaction("entries", "readonly").objectStore("entries").count();
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error ?? new Error("read failed"));
-    });
-    db.close();
-    return count;
-  });
-}
 
 /** This device's local-copy and outbox databases. */
 async function localDatabases(page: Page): Promise<string[]> {
@@ -68,7 +38,7 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await contextA.setOffline(true);
     await a.getByRole("button", { name: "Taken now" }).click();
     await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
-    expect(await storedOutbox(a)).toBe(1);
+    expect((await storedOutbox(a)).count).toBe(1);
 
     // "Log out" asks first: one change, for Ada; offline, only discard or cancel.
     await a.getByRole("button", { name: "Log out" }).click();
@@ -85,7 +55,7 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await expect(asked).toBeHidden();
     await expect(a).toHaveURL(/\/profiles\//);
     await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
-    expect(await storedOutbox(a)).toBe(1);
+    expect((await storedOutbox(a)).count).toBe(1);
 
     // Back online, but the server cannot be reached for record writes yet: the automatic upload
     // and the dialog's upload both fail, and the session stays with the change kept.
@@ -96,7 +66,7 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await asked.getByRole("button", { name: "Upload, then log out" }).click();
     await expect(asked.getByRole("alert")).toContainText("The server could not be reached: 1 change still waits to upload. You are still logged in.");
     await expect(a).toHaveURL(/\/profiles\//);
-    expect(await storedOutbox(a)).toBe(1);
+    expect((await storedOutbox(a)).count).toBe(1);
 
     // The server answers again: "Upload, then log out" sends the dose, then logs out.
     await contextA.unroute(RECORDS);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "@playwright/test";
-import { addMedication, checkPage, dialog, expect, logIn, registerAccount, test, uniqueEmail } from "./fixtures";
+import { addMedication, checkPage, dayOffset, dialog, expect, logIn, registerAccount, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -25,43 +25,11 @@ function tamper(command: "snapshot" | "rollback", email: string, file: string): 
   return JSON.parse(execFileSync(PYTHON, [TAMPER, dataDir, command, email, file], { encoding: "utf-8", timeout: 60_000 }));
 }
 
-function dayOffset(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function openMedications(page: Page): Promise<void> {
   await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
   await page.getByRole("link", { name: /^Ada/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Ada");
   await showMedications(page);
-}
-
-/** Switch to the profile's Medications tab and wait until it is the one shown (the timeline's
- * rows carry the same medication name). */
-async function showMedications(page: Page): Promise<void> {
-  const tab = page.getByRole("link", { name: "Medications" });
-  await tab.click();
-  await expect(tab).toHaveAttribute("aria-current", "page");
-}
-
-/** What this device's outbox holds in IndexedDB, read by the page itself. */
-async function storedOutbox(page: Page): Promise<{ count: number; ops: string[]; text: string }> {
-  return page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("normogen-outbox-"));
-    if (names.length !== 1) throw new Error(`outbox databases: ${names.join(", ")}`);
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open(names[0] ?? "");
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error ?? new Error("open failed"));
-    });
-    const rows = await new Promise<{ op: string; state: string }[]>((ok, fail) => {
-      const req = db.transaction("entries", "readonly").objectStore("entries").getAll();
-      req.onsuccess = () => ok(req.result as { op: string; state: string }[]);
-      req.onerror = () => fail(req.error ?? new Error("read failed"));
-    });
-    db.close();
-    return { count: rows.length, ops: rows.map((r) => `${r.op}:${r.state}`), text: JSON.stringify(rows) };
-  });
 }
 
 async function device(context: BrowserContext, email: string): Promise<Page> {

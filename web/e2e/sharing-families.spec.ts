@@ -5,7 +5,7 @@
 // profile and its records. Every new page is checked with axe and captured.
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
-import { checkPage, expect, go, registerAccount, test, uniqueEmail } from "./fixtures";
+import { acceptInvitation, checkPage, expect, go, registerAccount, shownNumber, test, uniqueEmail } from "./fixtures";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -40,28 +40,6 @@ async function apiGet(page: Page, token: string, path: string): Promise<{ status
     },
     [path, token] as const,
   );
-}
-
-/** The safety number shown in the open dialog, digits only. */
-async function shownNumber(page: Page): Promise<string> {
-  const box = page.getByRole("dialog").getByLabel("Your safety number with this person");
-  await expect(box.locator(".group")).toHaveCount(12);
-  return ((await box.textContent()) ?? "").replace(/\D/g, "");
-}
-
-/** The invitee accepts (pinning the owner; verified later on the family page); returns the number it sees. */
-async function acceptInvitation(page: Page, ownerEmail: string): Promise<string> {
-  await go(page, "/families");
-  const card = page.getByRole("listitem", { name: `Invitation from ${ownerEmail}` });
-  await card.getByRole("button", { name: `Verify ${ownerEmail}` }).click();
-  const number = await shownNumber(page);
-  await checkPage(page, `families-verify-${number.slice(0, 4)}`);
-  await page.getByRole("dialog").getByText("I cannot compare now").click();
-  await page.getByRole("dialog").getByRole("button", { name: "Trust without comparing" }).click();
-  await expect(card.getByText("Trusted without comparing")).toBeVisible();
-  await card.getByRole("button", { name: "Accept" }).click();
-  await expect(card).toHaveCount(0);
-  return number;
 }
 
 /** The owner compares with what the member read out, then confirms them. */

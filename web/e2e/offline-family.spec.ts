@@ -1,0 +1,172 @@
+// Two devices of one family, offline (a real browser, real IndexedDB, a real server): parent A
+// owns the child's profile and shares it through the family with parent B (caregiver) and a
+// grandmother (viewer). Device A goes offline, logs three doses of the child's medication and
+// edits it while B changes its strength online; A's page is opened again still offline and the
+// outbox is there (on screen, and in IndexedDB as ciphertext only). Back online, the doses reach
+// B, A is offered the conflict with both versions and keeps its own, and B then reads A's
+// version. The viewer has no write controls, online or offline, and nothing is queued for her.
+import type { BrowserContext, Page } from "@playwright/test";
+import {
+  acceptInvitation,
+  addMedication,
+  checkPage,
+  confirmTrusting,
+  dayOffset,
+  dialog,
+  expect,
+  go,
+  logIn,
+  registerAccount,
+  showMedications,
+  storedOutbox,
+  test,
+  uniqueEmail,
+} from "./fixtures";
+
+const PASSWORD = "correct horse battery staple";
+
+/** Open the child's medications from the profiles list (the family's key opens the profile). */
+async function openChild(page: Page): Promise<void> {
+  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
+  await page.getByRole("link", { name: /^Lena/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Lena");
+  await showMedications(page);
+}
+
+/** A device of `email`: a new page of `context`, logged in (offline: from the device's copy). */
+async function device(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await logIn(page, email, PASSWORD);
+  await openChild(page);
+  return page;
+}
+
+test("family on two devices: A offline logs doses and edits, B edits online, A resolves the conflict, B sees the result; a viewer cannot write", async ({ browser }) => {
+  // Three accounts and two more logins (600,000 PBKDF2 rounds each) on a shared machine.
+  test.setTimeout(600_000);
+  const contexts = await Promise.all([0, 1, 2].map(() => browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL })));
+  const [contextA, contextB, contextGran] = contexts as [BrowserContext, BrowserContext, BrowserContext];
+  const anna = uniqueEmail("anna");
+  const ben = uniqueEmail("ben");
+  const gran = uniqueEmail("gran");
+  try {
+    let a = await contextA.newPage();
+    await registerAccount(a, anna, PASSWORD);
+    const b = await contextB.newPage();
+    await registerAccount(b, ben, PASSWORD);
+    const g = await contextGran.newPage();
+    await registerAccount(g, gran, PASSWORD);
+
+    // Anna's family: the child's profile, Ben as caregiver, Gran as viewer; both confirmed.
+    await go(a, "/families");
+    await a.getByLabel("Family name").fill("Berg family");
+    await a.getByRole("button", { name: "Create the family" }).click();
+    await expect(a.getByRole("heading", { level: 1 })).toHaveText("Berg family", { timeout: 60_000 });
+    await a.getByLabel("Name", { exact: true }).fill("Lena");
+    await a.getByLabel("Who is it").selectOption("child");
+    await a.getByRole("button", { name: "Add the profile" }).click();
+    await expect(a.getByRole("link", { name: "Lena" })).toBeVisible();
+    for (const [who, role] of [[ben, "caregiver"], [gran, "viewer"]] as const) {
+      await a.getByLabel("Email").fill(who);
+      await a.getByLabel("Role", { exact: true }).selectOption(role);
+      await a.getByRole("button", { name: "Send the invitation" }).click();
+      await expect(a.getByRole("list", { name: "Pending invitations" })).toContainText(who);
+    }
+    await acceptInvitation(b, anna);
+    await acceptInvitation(g, anna);
+    await go(a, "/profiles");
+    await go(a, "/families");
+    await a.getByRole("link", { name: "Berg family" }).click();
+    await confirmTrusting(a, ben);
+    await confirmTrusting(a, gran);
+
+    // Anna adds the child's medication; both members read it.
+    await openChild(a);
+    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-2) });
+    await showMedications(a);
+    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    for (const member of [b, g]) {
+      await go(member, "/families");
+      await openChild(member);
+      await expect(member.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    }
+
+    // The viewer reads only: no dose buttons or Add menu, online or offline, and nothing queued.
+    await contextGran.setOffline(true);
+    for (const online of [true, false]) {
+      if (!online) await openChild(g);
+      await expect(g.getByText("You can read these records")).toBeVisible();
+      await expect(g.getByRole("button", { name: "Add…" })).toHaveCount(0);
+      await expect(g.getByRole("button", { name: "Taken now" })).toHaveCount(0);
+      await expect(g.getByRole("button", { name: "Skipped" })).toHaveCount(0);
+      await g.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+      await expect(dialog(g)).toContainText("1 capsule");
+      await expect(dialog(g).getByRole("button", { name: "Edit" })).toHaveCount(0);
+      await expect(dialog(g).getByRole("button", { name: "Delete" })).toHaveCount(0);
+      await g.keyboard.press("Escape");
+      await expect(dialog(g)).toBeHidden();
+    }
+    await checkPage(g, "offline-family-viewer");
+    expect((await storedOutbox(g)).count).toBe(0);
+
+    // Device A goes offline: three doses and an edit, shown at once and marked as waiting.
+    await contextA.setOffline(true);
+    for (let i = 1; i <= 3; i += 1) {
+      await a.getByRole("button", { name: "Taken now" }).click();
+      await expect(a.getByRole("status").filter({ hasText: "Logged: Amoxicillin 250 mg taken." })).toBeVisible();
+    }
+    await a.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await dialog(a).getByRole("button", { name: "Edit" }).click();
+    await dialog(a).getByLabel("Instructions").fill("with food");
+    await dialog(a).getByRole("button", { name: "Save" }).click();
+    await expect(dialog(a)).toBeHidden();
+    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
+
+    // Meanwhile Ben changes the strength on his device, online.
+    await b.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await dialog(b).getByRole("button", { name: "Edit" }).click();
+    await dialog(b).getByLabel("Strength").fill("500 mg");
+    await dialog(b).getByRole("button", { name: "Save" }).click();
+    await expect(dialog(b)).toBeHidden();
+    await expect(b.getByRole("button", { name: "Amoxicillin 500 mg" })).toBeVisible();
+
+    // A's page is opened again while still offline: the outbox is there, as ciphertext only.
+    const before = await storedOutbox(a);
+    expect(before.ops).toEqual(["create:queued", "create:queued", "create:queued", "replace:queued"]);
+    for (const secret of ["Amoxicillin", "with food", "taken", "Lena"]) expect(before.text).not.toContain(secret);
+    await a.close();
+    a = await device(contextA, anna);
+    await expect(a.getByRole("status").filter({ hasText: "You are offline" })).toBeVisible();
+    expect((await storedOutbox(a)).ops).toEqual(before.ops);
+    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
+    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    await a.locator(".dose-log summary").click();
+    await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(3);
+
+    // Back online: the doses upload, the edit meets Ben's and both versions are offered.
+    await contextA.setOffline(false);
+    const conflict = a.getByRole("region", { name: "This record was changed elsewhere" });
+    await expect(conflict).toBeVisible({ timeout: 60_000 });
+    const strength = conflict.getByRole("row", { name: /Strength/ });
+    await expect(strength.getByRole("cell").nth(0)).toHaveText("250 mg");
+    await expect(strength.getByRole("cell").nth(1)).toHaveText("500 mg");
+    await expect(conflict.getByRole("row", { name: /Instructions/ }).getByRole("cell").nth(0)).toHaveText("with food");
+    await expect(a.getByText(/changes? waits? to upload/)).toHaveCount(0);
+    await checkPage(a, "offline-family-conflict");
+    await conflict.getByRole("button", { name: "Keep my version" }).click();
+    await expect(conflict).toBeHidden();
+    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    expect((await storedOutbox(a)).count).toBe(0);
+
+    // Ben's device, opened again: the three doses and the version Anna chose.
+    await b.close();
+    const b2 = await device(contextB, ben);
+    await expect(b2.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    await b2.locator(".dose-log summary").click();
+    await expect(b2.locator(".dose-log li")).toHaveCount(3);
+    await b2.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
+    await expect(dialog(b2)).toContainText("with food");
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});
