@@ -2,12 +2,31 @@
 // server): device A logs a dose offline and tries to log out; the dialog says one change for the
 // child's profile waits and, offline, offers only to discard it or cancel. Cancelling keeps it.
 // Back online, "Upload, then log out" sends it (an upload that cannot reach the server keeps the
-// session and says so) and logs out; a second device of the same account reads the dose.
+// session and says so, and Settings list the dose as waiting for the child's profile, next to
+// the records kept and the last sync) and logs out; a second device of the same account reads the dose.
 import type { Page } from "@playwright/test";
-import { addMedication, checkPage, dayOffset, dialog, expect, logIn, registerAccount, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
+import { addMedication, checkPage, dayOffset, dialog, expect, go, logIn, registerAccount, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
 
 const PASSWORD = "correct horse battery staple";
 const RECORDS = "**/api/v1/records";
+
+async function openAda(page: Page): Promise<void> {
+  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
+  await page.getByRole("link", { name: /^Ada/ }).click();
+  await showMedications(page);
+}
+
+/** The Settings page's row of `profile` in the offline copy: records kept, synced, writes waiting. */
+async function keptOf(page: Page, profile: string, expected: { records: string; waiting: string }): Promise<void> {
+  await go(page, "/settings");
+  const table = page.getByRole("table", { name: "Kept on this device, per profile" });
+  const row = table.getByRole("row", { name: new RegExp(`^${profile}`) });
+  await expect(row.getByRole("cell").nth(0)).toHaveText(expected.records);
+  // A complete sync finished today (the date as the app formats it, not "Not synced…").
+  await expect(row.getByRole("cell").nth(1)).not.toHaveText("Not synced completely yet");
+  await expect(row.getByRole("cell").nth(1)).toHaveText(/\d{1,2}:\d{2}/);
+  await expect(row.getByRole("cell").nth(2)).toHaveText(expected.waiting);
+}
 
 /** This device's local-copy and outbox databases. */
 async function localDatabases(page: Page): Promise<string[]> {
@@ -33,6 +52,10 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await a.getByRole("link", { name: /^Ada/ }).click();
     await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-1) });
     await showMedications(a);
+
+    // Settings list what this device keeps of Ada: one record, synced, nothing waiting.
+    await keptOf(a, "Ada", { records: "1", waiting: "0" });
+    await openAda(a);
 
     // Offline: a dose is logged and queued.
     await contextA.setOffline(true);
@@ -67,6 +90,13 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await expect(asked.getByRole("alert")).toContainText("The server could not be reached: 1 change still waits to upload. You are still logged in.");
     await expect(a).toHaveURL(/\/profiles\//);
     expect((await storedOutbox(a)).count).toBe(1);
+    await asked.getByRole("button", { name: "Cancel" }).click();
+    await expect(asked).toBeHidden();
+    // Settings count the dose as waiting for Ada (the record kept is still the medication).
+    await keptOf(a, "Ada", { records: "1", waiting: "1" });
+    await checkPage(a, "settings-offline-copy-profiles");
+    await a.getByRole("button", { name: "Log out" }).click();
+    await expect(asked.getByRole("listitem")).toHaveText(["Ada: 1 change"]);
 
     // The server answers again: "Upload, then log out" sends the dose, then logs out.
     await contextA.unroute(RECORDS);

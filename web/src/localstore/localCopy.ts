@@ -50,6 +50,13 @@ export interface SyncStore {
   restart(profileId: string): Promise<void>;
 }
 
+/** What the copy keeps of one profile (the settings page lists it). */
+export interface ProfileCopy {
+  profileId: string;
+  records: number;
+  lastSyncedAt: string | null;
+}
+
 /** The server served something older than this device has seen (docs/crypto.md). */
 export class RollbackError extends Error {
   constructor(message: string) {
@@ -235,6 +242,31 @@ export class LocalCopy implements SyncStore {
     let latest: string | null = null;
     for (const row of rows) if (row.lastSyncedAt !== null && (latest === null || row.lastSyncedAt > latest)) latest = row.lastSyncedAt;
     return latest;
+  }
+
+  /**
+   * Per profile kept here: how many records are stored and when its last complete sync finished
+   * (null: never completed), for the settings page; ordered by profile id.
+   */
+  async profiles(): Promise<ProfileCopy[]> {
+    const tx = this.db.transaction([RECORDS, SYNC], "readonly");
+    const index = tx.objectStore(RECORDS).index("profile");
+    const synced = new Map(((await request(tx.objectStore(SYNC).getAll())) as SyncRow[]).map((r) => [r.profileId, r.lastSyncedAt]));
+    const ids = new Set<string>(synced.keys());
+    // The profiles with records, read from the index's keys (not the records themselves).
+    await new Promise<void>((ok, fail) => {
+      const cursor = index.openKeyCursor(null, "nextunique");
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (at === null) return ok();
+        ids.add(at.key as string);
+        at.continue();
+      };
+      cursor.onerror = () => fail(cursor.error ?? new Error("IndexedDB cursor failed"));
+    });
+    return Promise.all(
+      [...ids].sort().map(async (profileId) => ({ profileId, records: await request(index.count(profileId)), lastSyncedAt: synced.get(profileId) ?? null })),
+    );
   }
 
   /** The stored ciphertext's size in bytes (as JSON), for the settings page. */

@@ -1,13 +1,17 @@
-/** Settings section: the size of this device's offline copy (src/localstore/), and deleting it. */
+/**
+ * Settings section: this device's offline copy (src/localstore/): its size, per profile the
+ * records kept, the last complete sync and the writes waiting to upload; and deleting it.
+ */
 
 import type { ReactNode } from "react";
 import { useEffect, useState } from "react";
 
 import type { AccountKeys } from "../../crypto";
 import { t } from "../../i18n";
-import { formatNumber } from "../../i18n/format";
+import { formatDateTime, formatNumber } from "../../i18n/format";
 import { useUnlocked } from "../../session/hooks";
 import { Alert, Button, showToast } from "../../ui";
+import type { KeptProfile } from "./session";
 import { offlineCopyFor } from "./session";
 
 /** "1.2 MB" style sizes (decimal units, as browsers report storage). */
@@ -23,17 +27,49 @@ function formatBytes(bytes: number): string {
   return `${formatNumber(value, value < 10 ? 1 : 0)} ${units[unit] ?? "GB"}`;
 }
 
-async function measure(keys: AccountKeys): Promise<{ size: number | null; quota: number | null }> {
-  const size = await offlineCopyFor(keys).size();
+async function measure(keys: AccountKeys): Promise<{ size: number | null; quota: number | null; profiles: KeptProfile[] | null }> {
+  const copy = offlineCopyFor(keys);
+  const [size, profiles] = await Promise.all([copy.size(), copy.profiles()]);
   // navigator.storage exists only in secure contexts (https or localhost).
   const estimate = "storage" in navigator ? await navigator.storage.estimate() : null;
-  return { size, quota: estimate?.quota ?? null };
+  return { size, quota: estimate?.quota ?? null, profiles };
+}
+
+/** Per profile: records kept, last complete sync, writes waiting (by name; unlisted last). */
+function KeptProfiles({ rows }: { rows: readonly KeptProfile[] }): ReactNode {
+  const sorted = [...rows].sort((a, b) => (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? "").localeCompare(b.name ?? ""));
+  return (
+    <div className="table-wrap">
+      <table className="table offline-copy-profiles">
+        <caption>{t("records.offline_copy_profiles_caption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("records.offline_copy_profile")}</th>
+            <th scope="col">{t("records.offline_copy_records")}</th>
+            <th scope="col">{t("records.offline_copy_last_synced")}</th>
+            <th scope="col">{t("records.offline_copy_waiting")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row) => (
+            <tr key={row.profileId}>
+              <th scope="row">{row.name ?? t("records.offline_copy_unlisted_profile")}</th>
+              <td>{formatNumber(row.records, 0)}</td>
+              <td>{row.lastSyncedAt === null ? t("records.offline_copy_never_synced") : formatDateTime(new Date(row.lastSyncedAt))}</td>
+              <td>{formatNumber(row.waiting, 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 export function OfflineCopySettings(): ReactNode {
   const { keys } = useUnlocked();
   const [size, setSize] = useState<number | null | undefined>(undefined);
   const [quota, setQuota] = useState<number | null>(null);
+  const [profiles, setProfiles] = useState<KeptProfile[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -47,6 +83,7 @@ export function OfflineCopySettings(): ReactNode {
         if (!live) return;
         setSize(m.size);
         setQuota(m.quota);
+        setProfiles(m.profiles);
       },
       (err: unknown) => live && setError(t("records.offline_copy_measure_failed", { reason: err instanceof Error ? err.message : String(err) })),
     );
@@ -81,6 +118,7 @@ export function OfflineCopySettings(): ReactNode {
               ? t("records.offline_copy_size", { size: formatBytes(size) })
               : t("records.offline_copy_size_quota", { size: formatBytes(size), quota: formatBytes(quota) })}
       </p>
+      {profiles !== null && profiles.length > 0 ? <KeptProfiles rows={profiles} /> : null}
       <p className="hint">{t("records.offline_copy_hint")}</p>
       {size !== null && size !== undefined ? (
         <Button type="button" busy={busy} onClick={() => void forget()}>

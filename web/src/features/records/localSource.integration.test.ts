@@ -118,6 +118,8 @@ describe("the local copy", () => {
     expect(text).not.toContain("Private observation");
     expect(text).not.toContain("private-tag");
     expect((await copy.state(profileId)).lastSyncedAt).not.toBeNull();
+    // What the settings page lists: the profile, its five records, when it last synced.
+    expect(await copy.profiles()).toEqual([{ profileId, records: 5, lastSyncedAt: (await copy.state(profileId)).lastSyncedAt }]);
     copy.close();
 
     // Another device edits one and deletes one.
@@ -137,6 +139,7 @@ describe("the local copy", () => {
     const after = now.find((r) => r.id === edited.id);
     expect(after?.revision).toBe(saved.revision);
     expect(after?.data).toEqual({ title: "Edited", text: "changed" });
+    expect((await second.source.profiles())?.map((p) => [p.profileId, p.records])).toEqual([[profileId, 4]]);
   });
 
   it("starts over on 410 sync_token_expired and on 410 sync_epoch_changed, keeping the records", async () => {

@@ -9,7 +9,7 @@ import { CryptoError } from "../../crypto";
 import type { HealthRecord } from "../../domain/kinds";
 import { t } from "../../i18n";
 import { formatDateTime } from "../../i18n/format";
-import type { Change, LocalCopy, StoredRecord } from "../../localstore/localCopy";
+import type { Change, LocalCopy, ProfileCopy, StoredRecord } from "../../localstore/localCopy";
 import { QuotaError } from "../../localstore/idb";
 import type { OutboxStore } from "../../localstore/outbox";
 import type { TabSync } from "../../localstore/tabs";
@@ -266,6 +266,12 @@ export class LocalRecordSource implements RecordSource {
     const copy = await this.local();
     this.copy = null;
     await copy?.destroy();
+  }
+
+  /** Per profile kept here: records stored and the last complete sync; null without a copy. */
+  async profiles(): Promise<ProfileCopy[] | null> {
+    const copy = await this.local();
+    return copy === null ? null : copy.profiles();
   }
 
   /** The local copy's size in bytes, or null when this device keeps none. */

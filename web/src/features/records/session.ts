@@ -8,6 +8,7 @@ import type { AccountKeys } from "../../crypto";
 import { accountCache } from "../../localstore/accountCache";
 import { cachingHttp } from "../../localstore/cachedHttp";
 import { LocalCopy, forgetDevice } from "../../localstore/localCopy";
+import type { ProfileCopy } from "../../localstore/localCopy";
 import { OutboxStore, outboxName } from "../../localstore/outbox";
 import { deleteDatabase } from "../../localstore/idb";
 import type { TabSync } from "../../localstore/tabs";
@@ -137,15 +138,37 @@ export function lastSyncedFor(keys: AccountKeys): Promise<string | null> {
   return current?.lastSynced() ?? Promise.resolve(null);
 }
 
+/** One profile of the offline copy as the settings page lists it (name null: not listed now). */
+export interface KeptProfile extends ProfileCopy {
+  name: string | null;
+  /** Writes waiting in the outbox for this profile. */
+  waiting: number;
+}
+
 /** The offline copy of the unlocked session, for the settings page (null: none kept here). */
 export function offlineCopyFor(keys: AccountKeys): {
   size: () => Promise<number | null>;
+  profiles: () => Promise<KeptProfile[] | null>;
   forget: () => Promise<void>;
 } {
   const stores = storesFor(keys);
   const local = current?.local ?? null;
   return {
     size: () => (local === null ? Promise.resolve(null) : local.size()),
+    profiles: async () => {
+      if (local === null) return null;
+      const [kept, pending] = await Promise.all([local.profiles(), local.outbox.entries().then(summarize)]);
+      if (kept === null) return null;
+      await stores.profiles.load().catch(() => undefined);
+      const names = new Map(stores.profiles.get().profiles.map((p) => [p.id, p.name]));
+      const waiting = new Map(pending.profiles.map((p) => [p.profileId, p.count]));
+      const rows = kept.map((k) => ({ ...k, name: names.get(k.profileId) ?? null, waiting: waiting.get(k.profileId) ?? 0 }));
+      // A profile with writes waiting but nothing stored yet is listed too.
+      for (const [profileId, count] of waiting) {
+        if (!rows.some((r) => r.profileId === profileId)) rows.push({ profileId, records: 0, lastSyncedAt: null, name: names.get(profileId) ?? null, waiting: count });
+      }
+      return rows;
+    },
     forget: async () => {
       await local?.forget();
       // "Forget this device": the wrapped keys and kept answers go too (the next log-in keeps them again).

@@ -828,6 +828,13 @@ export const en = {
   "records.offline_copy_deleted": "The offline copy on this device was deleted.",
   "records.offline_copy_measure_failed": "The offline copy could not be measured: {reason}",
   "records.offline_copy_delete_failed": "The offline copy could not be deleted: {reason}",
+  "records.offline_copy_profiles_caption": "Kept on this device, per profile",
+  "records.offline_copy_profile": "Profile",
+  "records.offline_copy_records": "Records",
+  "records.offline_copy_last_synced": "Last synced",
+  "records.offline_copy_waiting": "Waiting to upload",
+  "records.offline_copy_never_synced": "Not synced completely yet",
+  "records.offline_copy_unlisted_profile": "A profile you no longer see",
   "records.bytes": { one: "{count} byte", other: "{count} bytes" },
   // session
   "session.that_password_is_not_right": "That password is not right.",
