@@ -258,7 +258,10 @@ export class LocalCopy implements SyncStore {
       const cursor = index.openKeyCursor(null, "nextunique");
       cursor.onsuccess = () => {
         const at = cursor.result;
-        if (at === null) return ok();
+        if (at === null) {
+          ok();
+          return;
+        }
         ids.add(at.key as string);
         at.continue();
       };
