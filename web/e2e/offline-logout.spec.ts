@@ -119,3 +119,59 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await contextB.close();
   }
 });
+
+test("a session ended by the server keeps the dose waiting, and the next log-in uploads it", async ({ browser }) => {
+  test.setTimeout(360_000);
+  const email = uniqueEmail("expired");
+  const contextA = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  const contextB = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
+  try {
+    const a = await contextA.newPage();
+    await registerAccount(a, email, PASSWORD);
+    await expect(a).toHaveURL(/\/profiles$/);
+    await a.getByRole("button", { name: "Add profile" }).click();
+    await a.getByLabel("Name").fill("Ada");
+    await a.getByLabel("Who is it?").selectOption("child");
+    await a.getByRole("button", { name: "Add profile" }).click();
+    await a.getByRole("link", { name: /^Ada/ }).click();
+    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-1) });
+    await showMedications(a);
+    await contextA.setOffline(true);
+    await a.getByRole("button", { name: "Taken now" }).click();
+    await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
+    const queued = await storedOutbox(a);
+    expect(queued.count).toBe(1);
+
+    // Another device of the account signs device A out meanwhile.
+    const b = await contextB.newPage();
+    await logIn(b, email, PASSWORD);
+    await go(b, "/account/sessions");
+    const others = b.getByRole("button", { name: /^Sign out / });
+    await expect(others).toHaveCount(1);
+    await others.click();
+    await expect(others).toHaveCount(0);
+
+    // A comes back online: its upload meets the ended session, the app goes to the log-in page;
+    // the readable copy is deleted, the queued dose (ciphertext) is kept as it was.
+    await contextA.setOffline(false);
+    await expect(a).toHaveURL(/\/login\?expired=1/, { timeout: 60_000 });
+    await expect.poll(() => localDatabases(a)).toEqual([expect.stringMatching(/^normogen-outbox-/)]);
+    // (Only its upload attempts were counted: the write itself is unchanged.)
+    const unchanged = (text: string): unknown => (JSON.parse(text) as Record<string, unknown>[]).map(({ attempts: _, ...entry }) => entry);
+    expect(unchanged((await storedOutbox(a)).text)).toEqual(unchanged(queued.text));
+
+    // The same account logs in again on A: the dose uploads, and B reads it from the server.
+    await logIn(a, email, PASSWORD);
+    await expect.poll(async () => (await storedOutbox(a)).count, { timeout: 60_000 }).toBe(0);
+    await openAda(a);
+    await a.locator(".dose-log summary").click();
+    await expect(a.locator(".dose-log li")).toHaveCount(1);
+    await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(0);
+    await openAda(b);
+    await b.locator(".dose-log summary").click();
+    await expect(b.locator(".dose-log li")).toHaveCount(1);
+  } finally {
+    await contextA.close();
+    await contextB.close();
+  }
+});
