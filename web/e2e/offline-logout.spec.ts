@@ -1,6 +1,7 @@
 // Logging out never silently loses writes made offline (a real browser, real IndexedDB, a real
 // server): device A logs a dose offline and tries to log out; the dialog says one change for the
-// child's profile waits and, offline, offers only to discard it or cancel. Cancelling keeps it.
+// child's profile waits and, offline, offers only to discard it or cancel (locked, the same,
+// asking to unlock to upload). Cancelling keeps it.
 // Back online, "Upload, then log out" sends it (an upload that cannot reach the server keeps the
 // session and says so, and Settings list the dose as waiting for the child's profile, next to
 // the records kept and the last sync) and logs out; a second device of the same account reads the dose.
@@ -76,6 +77,22 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
     await checkPage(a, "logout-pending-offline");
     await asked.getByRole("button", { name: "Cancel" }).click();
     await expect(asked).toBeHidden();
+    await expect(a).toHaveURL(/\/profiles\//);
+    await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
+    expect((await storedOutbox(a)).count).toBe(1);
+
+    // Locked, "Log out instead" asks too (the names need the keys; uploading needs unlocking).
+    await a.getByRole("button", { name: "Lock" }).click();
+    await expect(a).toHaveURL(/\/unlock/);
+    await a.getByRole("button", { name: "Log out instead" }).click();
+    await expect(asked.getByRole("listitem")).toHaveText(["A profile (unlock to see its name): 1 change"]);
+    await expect(asked).toContainText("Unlock first to upload them");
+    await expect(asked.getByRole("button", { name: "Upload, then log out" })).toHaveCount(0);
+    await expect(asked.getByRole("button", { name: "Log out and discard 1 change" })).toBeVisible();
+    await asked.getByRole("button", { name: "Cancel" }).click();
+    await expect(asked).toBeHidden();
+    await a.getByLabel("Password").fill(PASSWORD);
+    await a.getByRole("button", { name: "Unlock" }).click();
     await expect(a).toHaveURL(/\/profiles\//);
     await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();
     expect((await storedOutbox(a)).count).toBe(1);
