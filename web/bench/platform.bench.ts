@@ -6,14 +6,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { expect, registerAccount, test, uniqueEmail } from "../e2e/fixtures";
+import { median } from "./figures";
 
 const DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 function report(name: string, value: string, target: string): void {
   console.log(`BENCH ${name.padEnd(38)} ${value.padStart(12)}   target ${target}`);

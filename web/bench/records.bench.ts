@@ -2,57 +2,16 @@
 // profile, the time from opening the profile to its first decrypted rows on screen (first
 // meaningful paint of the timeline), to all 5,000 decrypted and rendered, and the frames while
 // scrolling the virtualised list. Seeding goes through the real API with the app's own crypto.
-import { loadavg } from "node:os";
-
-import type { Page } from "@playwright/test";
-
 import { expect, logIn, test } from "../e2e/fixtures";
 import type { RecordDraft } from "../src/features/records/source";
-import { benchAccount } from "./seed";
+import { load, median, profiled } from "./figures";
+import { benchAccount, timelineName } from "./seed";
 
 const COUNT = Number(process.env.BENCH_RECORDS ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 // Concurrent creates: the server answers several at once (each is an idempotent POST with its own id).
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 24);
 const PASSWORD = "correct horse battery staple";
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-/**
- * With BENCH_PROFILE set, Chromium's CPU profile (CDP `Profiler`) of `run`: the functions with
- * the most self time are printed, to show where the time goes (a diagnostic, off by default).
- */
-async function profiled<T>(page: Page, name: string, run: () => Promise<T>): Promise<T> {
-  if (!process.env.BENCH_PROFILE) return run();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-  await cdp.send("Profiler.start");
-  const result = await run();
-  const { profile } = await cdp.send("Profiler.stop");
-  const total = new Map<string, number>();
-  const dt = profile.timeDeltas ?? [];
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  (profile.samples ?? []).forEach((id, i) => {
-    const f = byId.get(id)?.callFrame;
-    const key = f === undefined ? "?" : `${f.functionName || "(anonymous)"} ${f.url.split("/").pop() ?? ""}:${f.lineNumber + 1}`;
-    total.set(key, (total.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
-  });
-  const top = [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
-  for (const [fn, ms] of top) console.log(`PROFILE ${name.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms  ${fn}`);
-  await cdp.detach();
-  return result;
-}
-
-/** The machine's 1, 5 and 15 minute load averages (the figures depend on them). */
-function load(): string {
-  return loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
-}
 
 function report(name: string, value: string, target: string): void {
   console.log(`BENCH ${name.padEnd(42)} ${value.padStart(12)}   target ${target}`);
@@ -143,8 +102,7 @@ test("5,000 records: first rows, all rows decrypted and rendered, scrolling", as
       await observe();
       await page.getByRole("link", { name: /^Benchmark/ }).click();
     }
-    // The app writes the count in the page's locale (en-US in the browser Playwright starts).
-    await expect(page.getByRole("list", { name: `Timeline, ${COUNT.toLocaleString("en-US")} records` })).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByRole("list", { name: timelineName(COUNT) })).toBeVisible({ timeout: 120_000 });
     const times = await page.waitForFunction(() => {
       const w = window as unknown as { __paint: Record<string, number>; __t0: number | undefined };
       const f = w.__paint["normogen:timeline-first-rows"];

@@ -16,3 +16,9 @@ export async function benchAccount(
   const profile = await profiles.create("self", "Benchmark");
   return { user, profileId: profile.id, source: new ApiRecordSource(user.http, profiles) };
 }
+
+/** The timeline's accessible name once all `count` records are shown (the browser Playwright
+ * starts writes numbers in en-US). */
+export function timelineName(count: number): string {
+  return `Timeline, ${count.toLocaleString("en-US")} records`;
+}
