@@ -52,7 +52,7 @@ onKeysDropped(wipe);
 const canKeepCopy = typeof indexedDB !== "undefined";
 
 // Logging out (or deleting the account) deletes the account's local copy on this device, its
-// outbox included (the log-out dialog, LogoutDialog.tsx, asked first when writes waited);
+// outbox included (the log-out dialog, LogOutButton.tsx, asked first when writes waited);
 // locking keeps it (ciphertext only) so that unlocking opens the records at once. A session the
 // server ended (expired, revoked) deletes the copy too but keeps the writes still waiting: they
 // are ciphertext under the account's profile keys, and the next log-in of the same account on
