@@ -1,8 +1,8 @@
 // The app as an installable PWA that opens offline, in a real browser against a real server: the
 // service worker precaches this build, the account unlocks from its encrypted copy on this device
-// with the network off (profiles, timeline, medications, charts, and the offline banner), logs in
-// for real when the network returns, offers a new build only on the user's click, and two tabs
-// of one account share one local copy.
+// with the network off (profiles, timeline, medications, charts, the account's settings, and the
+// offline banner), logs in for real when the network returns, offers a new build only on the
+// user's click, and two tabs of one account share one local copy.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -93,6 +93,12 @@ test("after a first sync the app opens offline, unlocks from this device's copy,
   expect(cached.some((u) => u.startsWith("/assets/"))).toBe(true);
   expect(cached.filter((u) => u.startsWith("/api"))).toEqual([]);
 
+  // The account's settings: weights in pounds (the answer is kept on the device as served).
+  await page.getByRole("link", { name: "Settings", exact: true }).first().click();
+  await page.getByLabel("Weight", { exact: true }).selectOption("[lb_av]");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+
   // The network goes away; a reload still opens the app (the keys were in memory: log in again).
   await context.setOffline(true);
   await page.reload();
@@ -113,11 +119,22 @@ test("after a first sync the app opens offline, unlocks from this device's copy,
   await page.getByRole("link", { name: /^Ada/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Ada");
   await expect(page.getByText("Amoxicillin").first()).toBeVisible();
+  // The account's settings hold offline: a new weight is offered in pounds, not the default.
+  const form = await addFromMenu(page, "Weight");
+  await expect(form.getByLabel("Weight (lb)")).toBeVisible();
+  await form.getByRole("button", { name: "Cancel" }).click();
+  await expect(form).toBeHidden();
   await page.getByRole("link", { name: "Medications" }).click();
   await expect(page.getByText("Amoxicillin").first()).toBeVisible();
   await page.getByRole("link", { name: "Charts" }).click();
   await expect(page.getByRole("figure", { name: /Weight/ }).getByRole("img", { name: /Weight: 2 values/ })).toBeVisible();
   await checkPage(page, "offline-charts");
+  // Settings open offline too, with what this device keeps.
+  await page.getByRole("link", { name: "Settings", exact: true }).first().click();
+  await expect(page.getByLabel("Weight", { exact: true })).toHaveValue("[lb_av]");
+  await expect(page.getByRole("table", { name: "Kept on this device, per profile" })).toContainText("Ada");
+  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
+  await page.getByRole("link", { name: /^Ada/ }).click();
 
   // Back online: the app logs in with the auth key it derived, the banner goes, writes work.
   await context.setOffline(false);

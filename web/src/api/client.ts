@@ -46,6 +46,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The request never reached the API: no network (fetch's TypeError, or status 0) or the web
+ * server's 502–504 in front of a stopped API. */
+export function unreachable(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof ApiError && [0, 502, 503, 504].includes(error.status));
+}
+
 /** Where the client gets its access token and how it renews it (src/session/tokens.ts). */
 export interface TokenSource {
   accessToken(): string | undefined;

@@ -2,8 +2,10 @@
  * What unlocking offline needs, kept on this device as the server serves it: the account's
  * wrapped key material (KDF parameters, wrapped user key, wrapped private keys: ciphertext and
  * public values, never a key and never the password) and the API answers the profiles and
- * families need to open (profile list, profile and family key envelopes). The records themselves
- * are in the local copy (localCopy.ts). Logging out or "forget this device" deletes all of it.
+ * families need to open (profile list, profile and family key envelopes), and the account's
+ * settings (language and time zone as the server keeps them, units encrypted; written by
+ * src/session/settings.ts). The records themselves are in the local copy (localCopy.ts). Logging
+ * out or "forget this device" deletes all of it.
  */
 
 import type { WrappedAccountKeys } from "../crypto";

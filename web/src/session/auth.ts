@@ -2,7 +2,7 @@
  * Account actions over the API and the crypto layer: register, log in, unlock, lock, log out,
  * change password, recovery. The server receives auth keys and wrapped keys only.
  */
-import { ApiError, api, ok } from "../api/client";
+import { api, ok, unreachable } from "../api/client";
 import {
   type AccountKeys,
   DecryptionError,
@@ -94,11 +94,6 @@ export async function register(email: string, password: string): Promise<{ recov
 export async function prelogin(email: string): Promise<KdfParams> {
   const body = await ok(api.POST("/api/v1/auth/prelogin", { body: { email } }));
   return checkKdf(body.kdf);
-}
-
-/** The request never reached the API: no network (status 0, src/api/client.ts) or the web server's 502-504. */
-function unreachable(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof ApiError && [0, 502, 503, 504].includes(error.status));
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
  * Account settings: language and time zone (plaintext on the server, GET/PUT /users/me/settings)
  * and preferences such as units, encrypted under the user key (AAD `preferences`, docs/crypto.md).
- * Loaded after unlock; read anywhere with useSettings().
+ * Loaded after unlock; read anywhere with useSettings(). The answer is kept on the device as
+ * served (src/localstore/accountCache.ts), so that offline the records show in the account's
+ * time zone and units, not in UTC and kilograms.
  */
 import { useSyncExternalStore } from "react";
-import { api, ok } from "../api/client";
+import { api, ok, unreachable } from "../api/client";
 import type { components } from "../api/schema.gen";
 import { type AccountKeys, aads, decryptJson, encryptJson } from "../crypto";
+import { accountCache } from "../localstore/accountCache";
 import { currentLanguage, setLanguage } from "../i18n";
 import { setLocaleSettings } from "../i18n/format";
 import { savePrefs } from "./prefs";
@@ -52,9 +55,30 @@ function parseUnits(value: unknown): Units {
   };
 }
 
-/** Fetch and decrypt the settings (after login or unlock). */
+type Served = components["schemas"]["AccountSettings"];
+const PATH = "/api/v1/users/me/settings";
+
+/** Keep the answer for offline use (best effort: a full quota keeps the previous one). */
+async function keep(userId: string, body: Served): Promise<void> {
+  await (await accountCache())?.saveResponse(userId, PATH, body).catch(() => undefined);
+}
+
+/** The settings as the server serves them; when it cannot be reached, as it last served them here. */
+async function served(userId: string): Promise<Served> {
+  try {
+    const body = await ok(api.GET(PATH));
+    await keep(userId, body);
+    return body;
+  } catch (error) {
+    const kept = unreachable(error) ? await (await accountCache())?.response(userId, PATH) : undefined;
+    if (kept === undefined) throw error;
+    return kept as Served;
+  }
+}
+
+/** Fetch (or, offline, read the kept answer) and decrypt the settings (after login or unlock). */
 export async function loadSettings(keys: AccountKeys): Promise<Settings> {
-  const body = await ok(api.GET("/api/v1/users/me/settings"));
+  const body = await served(keys.userId);
   let units = DEFAULT_UNITS;
   if (body.preferences) {
     try {
@@ -73,7 +97,7 @@ export async function loadSettings(keys: AccountKeys): Promise<Settings> {
 /** Save the settings (units encrypted). */
 export async function saveSettings(keys: AccountKeys, next: Settings): Promise<void> {
   const preferences = await encryptJson(keys.userKey, { units: next.units }, aads.preferences(keys.userId));
-  await ok(api.PUT("/api/v1/users/me/settings", { body: { language: next.language, timezone: next.timezone as ZoneName, preferences } }));
+  await keep(keys.userId, await ok(api.PUT(PATH, { body: { language: next.language, timezone: next.timezone as ZoneName, preferences } })));
   savePrefs({ language: next.language });
   set(next);
 }
