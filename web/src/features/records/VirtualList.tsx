@@ -65,9 +65,9 @@ export function VirtualList<T>(props: VirtualListProps<T>): ReactNode {
   useLayoutEffect(() => measure(), [measure]);
   useEffect(() => {
     let frame = 0;
-    // Where the list was at the last frame, and the timer that widens the window again after a
-    // fast scroll.
-    let lastTop: number | null = null;
+    // Where the list was at the last frame (from the start: a jump from rest, the End key or a
+    // scrollbar drag, is fast too), and the timer that widens the window again after a fast scroll.
+    let lastTop: number | null = ref.current?.getBoundingClientRect().top ?? null;
     let settle: ReturnType<typeof setTimeout> | undefined;
     const onScroll = (): void => {
       if (frame !== 0) return;
