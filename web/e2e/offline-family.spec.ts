@@ -22,6 +22,7 @@ import {
   test,
   uniqueEmail,
 } from "./fixtures";
+import { conflictKeptMine, dosesAndEditOffline, outboxOfDosesAndEdit, seesDosesAndKeptVersion, stillWaiting, strengthEditedOnline } from "./offline-steps";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -111,61 +112,25 @@ test("family on two devices: A offline logs doses and edits, B edits online, A r
 
     // Device A goes offline: three doses and an edit, shown at once and marked as waiting.
     await contextA.setOffline(true);
-    for (let i = 1; i <= 3; i += 1) {
-      await a.getByRole("button", { name: "Taken now" }).click();
-      await expect(a.getByRole("status").filter({ hasText: "Logged: Amoxicillin 250 mg taken." })).toBeVisible();
-    }
-    await a.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
-    await dialog(a).getByRole("button", { name: "Edit" }).click();
-    await dialog(a).getByLabel("Instructions").fill("with food");
-    await dialog(a).getByRole("button", { name: "Save" }).click();
-    await expect(dialog(a)).toBeHidden();
-    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
+    await dosesAndEditOffline(a);
 
     // Meanwhile Ben changes the strength on his device, online.
-    await b.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
-    await dialog(b).getByRole("button", { name: "Edit" }).click();
-    await dialog(b).getByLabel("Strength").fill("500 mg");
-    await dialog(b).getByRole("button", { name: "Save" }).click();
-    await expect(dialog(b)).toBeHidden();
-    await expect(b.getByRole("button", { name: "Amoxicillin 500 mg" })).toBeVisible();
+    await strengthEditedOnline(b);
 
     // A's page is opened again while still offline: the outbox is there, as ciphertext only.
-    const before = await storedOutbox(a);
-    expect(before.ops).toEqual(["create:queued", "create:queued", "create:queued", "replace:queued"]);
-    for (const secret of ["Amoxicillin", "with food", "taken", "Lena"]) expect(before.text).not.toContain(secret);
+    const before = await outboxOfDosesAndEdit(a, ["Lena"]);
     await a.close();
     a = await device(contextA, anna);
     await expect(a.getByRole("status").filter({ hasText: "You are offline" })).toBeVisible();
-    expect((await storedOutbox(a)).ops).toEqual(before.ops);
-    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
-    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
-    await a.locator(".dose-log summary").click();
-    await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(3);
+    await stillWaiting(a, before.ops);
 
     // Back online: the doses upload, the edit meets Ben's and both versions are offered.
     await contextA.setOffline(false);
-    const conflict = a.getByRole("region", { name: "This record was changed elsewhere" });
-    await expect(conflict).toBeVisible({ timeout: 60_000 });
-    const strength = conflict.getByRole("row", { name: /Strength/ });
-    await expect(strength.getByRole("cell").nth(0)).toHaveText("250 mg");
-    await expect(strength.getByRole("cell").nth(1)).toHaveText("500 mg");
-    await expect(conflict.getByRole("row", { name: /Instructions/ }).getByRole("cell").nth(0)).toHaveText("with food");
-    await expect(a.getByText(/changes? waits? to upload/)).toHaveCount(0);
-    await checkPage(a, "offline-family-conflict");
-    await conflict.getByRole("button", { name: "Keep my version" }).click();
-    await expect(conflict).toBeHidden();
-    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
-    expect((await storedOutbox(a)).count).toBe(0);
+    await conflictKeptMine(a, "offline-family-conflict");
 
     // Ben's device, opened again: the three doses and the version Anna chose.
     await b.close();
-    const b2 = await device(contextB, ben);
-    await expect(b2.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
-    await b2.locator(".dose-log summary").click();
-    await expect(b2.locator(".dose-log li")).toHaveCount(3);
-    await b2.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
-    await expect(dialog(b2)).toContainText("with food");
+    await seesDosesAndKeptVersion(await device(contextB, ben));
   } finally {
     for (const context of contexts) await context.close();
   }

@@ -6,7 +6,8 @@
 // session and says so, and Settings list the dose as waiting for the child's profile, next to
 // the records kept and the last sync) and logs out; a second device of the same account reads the dose.
 import type { Page } from "@playwright/test";
-import { addMedication, checkPage, dayOffset, dialog, expect, go, logIn, registerAccount, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
+import { checkPage, dialog, expect, go, logIn, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
+import { accountWithChildMedication } from "./offline-steps";
 
 const PASSWORD = "correct horse battery staple";
 const RECORDS = "**/api/v1/records";
@@ -44,15 +45,7 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
   const contextB = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
   try {
     const a = await contextA.newPage();
-    await registerAccount(a, email, PASSWORD);
-    await expect(a).toHaveURL(/\/profiles$/);
-    await a.getByRole("button", { name: "Add profile" }).click();
-    await a.getByLabel("Name").fill("Ada");
-    await a.getByLabel("Who is it?").selectOption("child");
-    await a.getByRole("button", { name: "Add profile" }).click();
-    await a.getByRole("link", { name: /^Ada/ }).click();
-    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-1) });
-    await showMedications(a);
+    await accountWithChildMedication(a, email, PASSWORD, "Ada", 1);
 
     // Settings list what this device keeps of Ada: one record, synced, nothing waiting.
     await keptOf(a, "Ada", { records: "1", waiting: "0" });
@@ -144,15 +137,7 @@ test("a session ended by the server keeps the dose waiting, and the next log-in 
   const contextB = await browser.newContext({ baseURL: process.env.NORMOGEN_WEB_URL });
   try {
     const a = await contextA.newPage();
-    await registerAccount(a, email, PASSWORD);
-    await expect(a).toHaveURL(/\/profiles$/);
-    await a.getByRole("button", { name: "Add profile" }).click();
-    await a.getByLabel("Name").fill("Ada");
-    await a.getByLabel("Who is it?").selectOption("child");
-    await a.getByRole("button", { name: "Add profile" }).click();
-    await a.getByRole("link", { name: /^Ada/ }).click();
-    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-1) });
-    await showMedications(a);
+    await accountWithChildMedication(a, email, PASSWORD, "Ada", 1);
     await contextA.setOffline(true);
     await a.getByRole("button", { name: "Taken now" }).click();
     await expect(a.getByRole("status").filter({ hasText: "1 change waits to upload" })).toBeVisible();

@@ -2,8 +2,8 @@
 // two devices (two browser contexts). Device A goes offline, logs three doses and edits the
 // medication that device B edits online meanwhile; A's page is closed and opened again while
 // still offline (unlocked from the device's encrypted copy), and its outbox is still there (in
-// IndexedDB, as ciphertext, and on screen); when the network returns the doses reach B and A is offered the
-// conflict with both versions and resolves it. Last, the server serves A an older ciphertext of
+// IndexedDB, as ciphertext, and on screen); when the network returns the doses reach B and A is
+// offered the conflict with both versions and resolves it (the steps: e2e/offline-steps.ts). Last, the server serves A an older ciphertext of
 // the medication (rolled back in its database by tamper_record.py): A refuses it and says so.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "@playwright/test";
-import { addMedication, checkPage, dayOffset, dialog, expect, logIn, registerAccount, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
+import { checkPage, dialog, expect, logIn, showMedications, test, uniqueEmail } from "./fixtures";
+import { accountWithChildMedication, conflictKeptMine, dosesAndEditOffline, outboxOfDosesAndEdit, seesDosesAndKeptVersion, stillWaiting, strengthEditedOnline } from "./offline-steps";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -50,16 +51,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
   try {
     // Device A: the account, a child's profile and a medication.
     let a = await contextA.newPage();
-    await registerAccount(a, email, PASSWORD);
-    await expect(a).toHaveURL(/\/profiles$/);
-    await a.getByRole("button", { name: "Add profile" }).click();
-    await a.getByLabel("Name").fill("Ada");
-    await a.getByLabel("Who is it?").selectOption("child");
-    await a.getByRole("button", { name: "Add profile" }).click();
-    await a.getByRole("link", { name: /^Ada/ }).click();
-    await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-2) });
-    await showMedications(a);
-    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
+    await accountWithChildMedication(a, email, PASSWORD, "Ada", 2);
     // The medication as it is now (revision 1), for the rollback at the end.
     expect(tamper("snapshot", email, snapshot)).toEqual({ revision: 1 });
 
@@ -69,65 +61,29 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
 
     // A goes offline: three doses and an edit, shown at once and marked as waiting.
     await contextA.setOffline(true);
-    for (let i = 1; i <= 3; i += 1) {
-      await a.getByRole("button", { name: "Taken now" }).click();
-      await expect(a.getByRole("status").filter({ hasText: "Logged: Amoxicillin 250 mg taken." })).toBeVisible();
-    }
-    await a.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
-    await dialog(a).getByRole("button", { name: "Edit" }).click();
-    await dialog(a).getByLabel("Instructions").fill("with food");
-    await dialog(a).getByRole("button", { name: "Save" }).click();
-    await expect(dialog(a)).toBeHidden();
-    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
+    await dosesAndEditOffline(a);
     await a.locator(".dose-log summary").click();
     await expect(a.locator(".dose-log li")).toHaveCount(3);
     await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(3);
     await checkPage(a, "outbox-offline-waiting");
 
     // Meanwhile B edits the same medication online.
-    await b.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
-    await dialog(b).getByRole("button", { name: "Edit" }).click();
-    await dialog(b).getByLabel("Strength").fill("500 mg");
-    await dialog(b).getByRole("button", { name: "Save" }).click();
-    await expect(dialog(b)).toBeHidden();
-    await expect(b.getByRole("button", { name: "Amoxicillin 500 mg" })).toBeVisible();
+    await strengthEditedOnline(b);
 
     // A's page is closed and opened again while still offline: the app opens from this device's
     // encrypted copy (password checked locally) and the outbox is still there.
-    const before = await storedOutbox(a);
-    expect(before.ops).toEqual(["create:queued", "create:queued", "create:queued", "replace:queued"]);
-    for (const secret of ["with food", "Amoxicillin", "taken"]) expect(before.text).not.toContain(secret);
+    const before = await outboxOfDosesAndEdit(a, []);
     await a.close();
     a = await device(contextA, email);
-    expect((await storedOutbox(a)).ops).toEqual(before.ops);
-    await expect(a.getByRole("status").filter({ hasText: "4 changes wait to upload" })).toBeVisible();
-    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
-    await a.locator(".dose-log summary").click();
-    await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(3);
+    await stillWaiting(a, before.ops);
 
     // The network returns: the doses upload, the edit meets B's and both versions are offered.
     await contextA.setOffline(false);
-    const conflict = a.getByRole("region", { name: "This record was changed elsewhere" });
-    await expect(conflict).toBeVisible({ timeout: 60_000 });
-    const strength = conflict.getByRole("row", { name: /Strength/ });
-    await expect(strength.getByRole("cell").nth(0)).toHaveText("250 mg");
-    await expect(strength.getByRole("cell").nth(1)).toHaveText("500 mg");
-    await expect(conflict.getByRole("row", { name: /Instructions/ }).getByRole("cell").nth(0)).toHaveText("with food");
-    await expect(a.getByText(/changes? waits? to upload/)).toHaveCount(0);
-    await checkPage(a, "outbox-conflict");
-    await conflict.getByRole("button", { name: "Keep my version" }).click();
-    await expect(conflict).toBeHidden();
-    await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
-    expect((await storedOutbox(a)).count).toBe(0);
+    await conflictKeptMine(a, "outbox-conflict");
 
     // B (signed in again) sees the three doses and A's chosen version.
     await b.close();
-    const b2 = await device(contextB, email);
-    await expect(b2.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
-    await b2.locator(".dose-log summary").click();
-    await expect(b2.locator(".dose-log li")).toHaveCount(3);
-    await b2.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
-    await expect(dialog(b2)).toContainText("with food");
+    await seesDosesAndKeptVersion(await device(contextB, email));
 
     // The server serves A the medication's first ciphertext again: refused, and said so.
     const rolled = tamper("rollback", email, snapshot) as { matched: number; from: number; to: number };

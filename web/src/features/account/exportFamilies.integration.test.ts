@@ -6,10 +6,10 @@
 
 import { describe, expect, it } from "vitest";
 
-import { acceptInvitation, confirmMember, createFamily, createFamilyProfile, familyHolder, familyName, invite, listInvitations, memberParty, openFamilyKey, ownerParty, readFamily } from "../families/service";
+import { createFamily, createFamilyProfile, familyHolder, familyName, openFamilyKey, readFamily } from "../families/service";
 import { TrustStore } from "../families/trust";
 import { ApiRecordSource } from "../records/apiSource";
-import { ProfilesStore } from "../profiles/store";
+import { familyProfiles, familyWithMember } from "../records/testing/family";
 import type { TestUser } from "../records/testing/server";
 import { freshLocalStorage, memoryStorage, registerUser, serverForThisFile } from "../records/testing/server";
 import type { FamilyAccess } from "./exportDecrypt";
@@ -32,13 +32,7 @@ function access(user: TestUser, trust: TrustStore | null): FamilyAccess {
 
 /** Write one record into a profile as `user` through the app's own record source. */
 async function write(user: TestUser, trust: TrustStore, profileId: string, text: string): Promise<string> {
-  const profiles = new ProfilesStore(user.http, {
-    user: () => ({ kind: "user", userId: user.keys.userId, key: user.keys.userKey }),
-    family: async (id) => {
-      const fk = await openFamilyKey(user.keys, trust, await readFamily(user.http, id));
-      return fk === null ? null : familyHolder(fk);
-    },
-  });
+  const profiles = familyProfiles(user, trust);
   const id = crypto.randomUUID();
   await new ApiRecordSource(user.http, profiles).create(profileId, id, { kind: "note", data: { text }, occurredAt: "2026-03-01T08:00:00.000Z", tags: [] });
   return id;
@@ -48,28 +42,9 @@ describe("decrypted export with family profiles", () => {
   it("includes personal and family profiles (own and another member's) with their family and records", async () => {
     const owner = await registerUser(server.url);
     const member = await registerUser(server.url);
-    const ownerTrust = new TrustStore(memoryStorage(), "owner");
-    const memberTrust = new TrustStore(memoryStorage(), "member");
-
-    const family = await createFamily(owner.http, owner.keys, "Berg family");
-    const fk = await openFamilyKey(owner.keys, ownerTrust, await readFamily(owner.http, family.id));
-    if (fk === null) throw new Error("no family key");
-    const ownerChild = await createFamilyProfile(owner.http, fk, "child", "Lena");
-    await write(owner, ownerTrust, ownerChild, "owner wrote this");
-
     // The member joins: both pin each other, the owner confirms (a grant of the family key).
-    await invite(owner.http, family.id, member.email, "caregiver");
-    const [invitation] = await listInvitations(member.http);
-    if (invitation === undefined) throw new Error("no invitation");
-    const ownerAsParty = ownerParty(invitation);
-    if (ownerAsParty === null) throw new Error("owner has no keys");
-    await memberTrust.pinOnFirstUse(ownerAsParty);
-    await acceptInvitation(member.http, memberTrust, invitation);
-    const joined = (await readFamily(owner.http, family.id)).members?.find((m) => m.user_id === member.keys.userId);
-    const memberAsParty = joined === undefined ? null : memberParty(joined);
-    if (joined === undefined || memberAsParty === null) throw new Error("member not listed");
-    await ownerTrust.pinOnFirstUse(memberAsParty);
-    await confirmMember(owner.http, owner.keys, ownerTrust, fk, joined);
+    const { family, child: ownerChild, ownerTrust, memberTrust } = await familyWithMember(owner, member, "caregiver");
+    await write(owner, ownerTrust, ownerChild, "owner wrote this");
 
     // The member adds a profile of their own to the family; the owner writes in it.
     const memberFk = await openFamilyKey(member.keys, memberTrust, await readFamily(member.http, family.id));

@@ -10,51 +10,24 @@ import { describe, expect, it } from "vitest";
 import { t } from "../../i18n";
 import { LocalCopy } from "../../localstore/localCopy";
 import { OutboxStore } from "../../localstore/outbox";
-import { acceptInvitation, confirmMember, createFamily, createFamilyProfile, familyHolder, invite, listInvitations, memberParty, openFamilyKey, ownerParty, readFamily } from "../families/service";
 import { TrustStore } from "../families/trust";
-import { ProfilesStore } from "../profiles/store";
 import type { Http } from "./apiSource";
 import { ApiRecordSource } from "./apiSource";
 import { LocalRecordSource } from "./localSource";
 import type { RecordDraft } from "./source";
 import { SourceError } from "./source";
 import type { TestUser } from "./testing/server";
-import { freshLocalStorage, memoryStorage, registerUser, serverForThisFile } from "./testing/server";
+import { familyProfiles, familyWithMember } from "./testing/family";
+import { freshLocalStorage, registerUser, serverForThisFile } from "./testing/server";
 
 const server = serverForThisFile();
 freshLocalStorage();
-
-function profilesOf(user: TestUser, trust: TrustStore): ProfilesStore {
-  return new ProfilesStore(user.http, {
-    user: () => ({ kind: "user", userId: user.keys.userId, key: user.keys.userKey }),
-    family: async (id) => {
-      const fk = await openFamilyKey(user.keys, trust, await readFamily(user.http, id));
-      return fk === null ? null : familyHolder(fk);
-    },
-  });
-}
 
 /** A child's profile in a family where `member` joined with `role` and was confirmed. */
 async function sharedChild(role: "viewer" | "caregiver") {
   const owner = await registerUser(server.url);
   const member = await registerUser(server.url);
-  const ownerTrust = new TrustStore(memoryStorage(), "owner");
-  const memberTrust = new TrustStore(memoryStorage(), "member");
-  const family = await createFamily(owner.http, owner.keys, "Berg family");
-  const fk = await openFamilyKey(owner.keys, ownerTrust, await readFamily(owner.http, family.id));
-  if (fk === null) throw new Error("no family key");
-  const child = await createFamilyProfile(owner.http, fk, "child", "Lena");
-  await invite(owner.http, family.id, member.email, role);
-  const [invitation] = await listInvitations(member.http);
-  const ownerAsParty = invitation === undefined ? null : ownerParty(invitation);
-  if (invitation === undefined || ownerAsParty === null) throw new Error("no invitation");
-  await memberTrust.pinOnFirstUse(ownerAsParty);
-  await acceptInvitation(member.http, memberTrust, invitation);
-  const joined = (await readFamily(owner.http, family.id)).members?.find((m) => m.user_id === member.keys.userId);
-  const memberAsParty = joined === undefined ? null : memberParty(joined);
-  if (joined === undefined || memberAsParty === null) throw new Error("member not listed");
-  await ownerTrust.pinOnFirstUse(memberAsParty);
-  await confirmMember(owner.http, owner.keys, ownerTrust, fk, joined);
+  const { memberTrust, child } = await familyWithMember(owner, member, role);
   return { member, memberTrust, child };
 }
 
@@ -69,7 +42,7 @@ function device(user: TestUser, trust: TrustStore) {
       return user.http.request(method, path, init);
     },
   };
-  const profiles = profilesOf(user, trust);
+  const profiles = familyProfiles(user, trust);
   const source = new LocalRecordSource(http, new ApiRecordSource(http, profiles), () => LocalCopy.open(user.keys.userId, factory), undefined, () => OutboxStore.open(user.keys.userId, factory), null);
   const outbox = async () => {
     const box = await OutboxStore.open(user.keys.userId, factory);
