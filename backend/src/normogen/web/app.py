@@ -42,9 +42,6 @@ UNAVAILABLE = (
     b'{"error":{"code":"api_unavailable",'
     b'"message":"The server is not reachable. Try again in a moment."}}'
 )
-# Seconds an idle connection to the API is kept for reuse: well under the 5 s after which the
-# API's uvicorn closes it (its default `timeout_keep_alive`, which normogen/cli_support.py keeps).
-KEEPALIVE_EXPIRY = 2.0
 IMMUTABLE = b"public, max-age=31536000, immutable"
 REVALIDATE = b"no-cache"
 mimetypes.add_type("text/javascript", ".js")
@@ -93,12 +90,9 @@ class WebApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 # No timeout on reads: exports stream for as long as they take; connect fails fast.
-                # Idle connections are dropped before the API's server drops them (uvicorn closes
-                # them after 5 s): reusing one the server is closing fails the request with 502.
                 self.client = httpx.AsyncClient(
                     base_url=self.api_url,
                     timeout=httpx.Timeout(None, connect=5.0),
-                    limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
                     follow_redirects=False,
                 )
                 await send({"type": "lifespan.startup.complete"})
