@@ -5,7 +5,7 @@
 // outbox is there (on screen, and in IndexedDB as ciphertext only). Back online, the doses reach
 // B, A is offered the conflict with both versions and keeps its own, and B then reads A's
 // version. The viewer has no write controls, online or offline, and nothing is queued for her.
-import type { BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
 import {
   acceptInvitation,
   addMedication,
@@ -15,32 +15,15 @@ import {
   dialog,
   expect,
   go,
-  logIn,
   registerAccount,
   showMedications,
   storedOutbox,
   test,
   uniqueEmail,
 } from "./fixtures";
-import { conflictKeptMine, dosesAndEditOffline, outboxOfDosesAndEdit, seesDosesAndKeptVersion, stillWaiting, strengthEditedOnline } from "./offline-steps";
+import { conflictKeptMine, deviceOn, openMedicationsOf, dosesAndEditOffline, outboxOfDosesAndEdit, seesDosesAndKeptVersion, stillWaiting, strengthEditedOnline } from "./offline-steps";
 
 const PASSWORD = "correct horse battery staple";
-
-/** Open the child's medications from the profiles list (the family's key opens the profile). */
-async function openChild(page: Page): Promise<void> {
-  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
-  await page.getByRole("link", { name: /^Lena/ }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Lena");
-  await showMedications(page);
-}
-
-/** A device of `email`: a new page of `context`, logged in (offline: from the device's copy). */
-async function device(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await logIn(page, email, PASSWORD);
-  await openChild(page);
-  return page;
-}
 
 test("family on two devices: A offline logs doses and edits, B edits online, A resolves the conflict, B sees the result; a viewer cannot write", async ({ browser }) => {
   // Three accounts and two more logins (600,000 PBKDF2 rounds each) on a shared machine.
@@ -82,20 +65,20 @@ test("family on two devices: A offline logs doses and edits, B edits online, A r
     await confirmTrusting(a, gran);
 
     // Anna adds the child's medication; both members read it.
-    await openChild(a);
+    await openMedicationsOf(a, "Lena");
     await addMedication(a, { name: "Amoxicillin", strength: "250 mg", dose: "1 capsule", time: "08:00", startedOn: dayOffset(-2) });
     await showMedications(a);
     await expect(a.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
     for (const member of [b, g]) {
       await go(member, "/families");
-      await openChild(member);
+      await openMedicationsOf(member, "Lena");
       await expect(member.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
     }
 
     // The viewer reads only: no dose buttons or Add menu, online or offline, and nothing queued.
     await contextGran.setOffline(true);
     for (const online of [true, false]) {
-      if (!online) await openChild(g);
+      if (!online) await openMedicationsOf(g, "Lena");
       await expect(g.getByText("You can read these records")).toBeVisible();
       await expect(g.getByRole("button", { name: "Add…" })).toHaveCount(0);
       await expect(g.getByRole("button", { name: "Taken now" })).toHaveCount(0);
@@ -120,7 +103,7 @@ test("family on two devices: A offline logs doses and edits, B edits online, A r
     // A's page is opened again while still offline: the outbox is there, as ciphertext only.
     const before = await outboxOfDosesAndEdit(a, ["Lena"]);
     await a.close();
-    a = await device(contextA, anna);
+    a = await deviceOn(contextA, anna, PASSWORD, "Lena");
     await expect(a.getByRole("status").filter({ hasText: "You are offline" })).toBeVisible();
     await stillWaiting(a, before.ops);
 
@@ -130,7 +113,7 @@ test("family on two devices: A offline logs doses and edits, B edits online, A r
 
     // Ben's device, opened again: the three doses and the version Anna chose.
     await b.close();
-    await seesDosesAndKeptVersion(await device(contextB, ben));
+    await seesDosesAndKeptVersion(await deviceOn(contextB, ben, PASSWORD, "Lena"));
   } finally {
     for (const context of contexts) await context.close();
   }

@@ -7,16 +7,10 @@
 // the records kept and the last sync) and logs out; a second device of the same account reads the dose.
 import type { Page } from "@playwright/test";
 import { checkPage, dialog, expect, go, logIn, showMedications, storedOutbox, test, uniqueEmail } from "./fixtures";
-import { accountWithChildMedication } from "./offline-steps";
+import { accountWithChildMedication, openMedicationsOf } from "./offline-steps";
 
 const PASSWORD = "correct horse battery staple";
 const RECORDS = "**/api/v1/records";
-
-async function openAda(page: Page): Promise<void> {
-  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
-  await page.getByRole("link", { name: /^Ada/ }).click();
-  await showMedications(page);
-}
 
 /** The Settings page's row of `profile` in the offline copy: records kept, synced, writes waiting. */
 async function keptOf(page: Page, profile: string, expected: { records: string; waiting: string }): Promise<void> {
@@ -49,7 +43,7 @@ test("log out with a dose waiting: asked first, cancel keeps it, upload-then-log
 
     // Settings list what this device keeps of Ada: one record, synced, nothing waiting.
     await keptOf(a, "Ada", { records: "1", waiting: "0" });
-    await openAda(a);
+    await openMedicationsOf(a, "Ada");
 
     // Offline: a dose is logged and queued.
     await contextA.setOffline(true);
@@ -165,11 +159,11 @@ test("a session ended by the server keeps the dose waiting, and the next log-in 
     // The same account logs in again on A: the dose uploads, and B reads it from the server.
     await logIn(a, email, PASSWORD);
     await expect.poll(async () => (await storedOutbox(a)).count, { timeout: 60_000 }).toBe(0);
-    await openAda(a);
+    await openMedicationsOf(a, "Ada");
     await a.locator(".dose-log summary").click();
     await expect(a.locator(".dose-log li")).toHaveCount(1);
     await expect(a.locator(".dose-log li").filter({ hasText: "waiting to upload" })).toHaveCount(0);
-    await openAda(b);
+    await openMedicationsOf(b, "Ada");
     await b.locator(".dose-log summary").click();
     await expect(b.locator(".dose-log li")).toHaveCount(1);
   } finally {

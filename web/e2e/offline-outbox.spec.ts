@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "@playwright/test";
-import { checkPage, dialog, expect, logIn, showMedications, test, uniqueEmail } from "./fixtures";
-import { accountWithChildMedication, conflictKeptMine, dosesAndEditOffline, outboxOfDosesAndEdit, seesDosesAndKeptVersion, stillWaiting, strengthEditedOnline } from "./offline-steps";
+import { checkPage, dialog, expect, test, uniqueEmail } from "./fixtures";
+import { accountWithChildMedication, deviceOn, conflictKeptMine, dosesAndEditOffline, outboxOfDosesAndEdit, seesDosesAndKeptVersion, stillWaiting, strengthEditedOnline } from "./offline-steps";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -24,20 +23,6 @@ function tamper(command: "snapshot" | "rollback", email: string, file: string): 
   const dataDir = process.env.NORMOGEN_DATA_DIR;
   if (!dataDir) throw new Error("NORMOGEN_DATA_DIR is not set (e2e/global-setup.ts)");
   return JSON.parse(execFileSync(PYTHON, [TAMPER, dataDir, command, email, file], { encoding: "utf-8", timeout: 60_000 }));
-}
-
-async function openMedications(page: Page): Promise<void> {
-  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
-  await page.getByRole("link", { name: /^Ada/ }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Ada");
-  await showMedications(page);
-}
-
-async function device(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await logIn(page, email, PASSWORD);
-  await openMedications(page);
-  return page;
 }
 
 test("offline writes on device A: kept across a reload, uploaded in order, conflict resolved, rollback refused", async ({ browser }) => {
@@ -56,7 +41,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
     expect(tamper("snapshot", email, snapshot)).toEqual({ revision: 1 });
 
     // Device B: the same account, signed in on another browser.
-    const b = await device(contextB, email);
+    const b = await deviceOn(contextB, email, PASSWORD, "Ada");
     await expect(b.getByRole("button", { name: "Amoxicillin 250 mg" })).toBeVisible();
 
     // A goes offline: three doses and an edit, shown at once and marked as waiting.
@@ -74,7 +59,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
     // encrypted copy (password checked locally) and the outbox is still there.
     const before = await outboxOfDosesAndEdit(a, []);
     await a.close();
-    a = await device(contextA, email);
+    a = await deviceOn(contextA, email, PASSWORD, "Ada");
     await stillWaiting(a, before.ops);
 
     // The network returns: the doses upload, the edit meets B's and both versions are offered.
@@ -83,7 +68,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
 
     // B (signed in again) sees the three doses and A's chosen version.
     await b.close();
-    await seesDosesAndKeptVersion(await device(contextB, email));
+    await seesDosesAndKeptVersion(await deviceOn(contextB, email, PASSWORD, "Ada"));
 
     // The server serves A the medication's first ciphertext again: refused, and said so.
     const rolled = tamper("rollback", email, snapshot) as { matched: number; from: number; to: number };
@@ -91,7 +76,7 @@ test("offline writes on device A: kept across a reload, uploaded in order, confl
     expect(rolled.to).toBe(1);
     expect(rolled.from).toBeGreaterThan(1);
     await a.close();
-    const a3 = await device(contextA, email);
+    const a3 = await deviceOn(contextA, email, PASSWORD, "Ada");
     await expect(a3.getByRole("alert").filter({ hasText: "1 change was refused" })).toBeVisible();
     await a3.getByRole("button", { name: "Amoxicillin 250 mg" }).click();
     await expect(dialog(a3)).toContainText("with food");

@@ -3,8 +3,24 @@
 // a child's medication, doses and an edit made offline, a conflicting edit made online, and the
 // conflict resolved once the network returns. Every step works on the medication
 // "Amoxicillin 250 mg" shown on the profile's Medications tab.
-import type { Page } from "@playwright/test";
-import { addMedication, checkPage, dayOffset, dialog, expect, registerAccount, showMedications, storedOutbox } from "./fixtures";
+import type { BrowserContext, Page } from "@playwright/test";
+import { addMedication, checkPage, dayOffset, dialog, expect, logIn, registerAccount, showMedications, storedOutbox } from "./fixtures";
+
+/** From any page of the app: the Medications tab of the profile named `profile`. */
+export async function openMedicationsOf(page: Page, profile: string): Promise<void> {
+  await page.getByRole("link", { name: "Profiles", exact: true }).first().click();
+  await page.getByRole("link", { name: new RegExp(`^${profile}`) }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(profile);
+  await showMedications(page);
+}
+
+/** A device of `email`: a new page of `context`, logged in (offline: from the device's copy), on `profile`'s medications. */
+export async function deviceOn(context: BrowserContext, email: string, password: string, profile: string): Promise<Page> {
+  const page = await context.newPage();
+  await logIn(page, email, password);
+  await openMedicationsOf(page, profile);
+  return page;
+}
 
 /** A new account on `page` with a child's profile `child` and its daily Amoxicillin, shown. */
 export async function accountWithChildMedication(page: Page, email: string, password: string, child: string, startedDaysAgo: number): Promise<void> {
